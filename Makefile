@@ -1,0 +1,59 @@
+# xjcloud: `make run` starts the whole platform locally; `make test` installs and runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+STORE_VENV := .venv-store
+PY := $(VENV)/bin/python
+PIP_QUIET := --quiet --disable-pip-version-check
+
+PACKAGES := -e "services[nameko]" -e identity-svc -e employment-svc -e cert-svc -e filing-svc \
+	-e publicity-svc -e gateway -e deploy/stubs -e deploy/devca
+
+.PHONY: install install-system install-python install-store run test test-unit test-integration test-e2e bench clean
+
+install: install-system install-python install-store
+
+# Debian packages the tests and the platform need (docker-compose validates the compose file)
+install-system:
+	@bash deploy/scripts/install-system.sh
+
+$(VENV)/.installed: requirements-dev.txt constraints.txt $(wildcard */pyproject.toml deploy/*/pyproject.toml)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install $(PIP_QUIET) -r requirements-dev.txt -c constraints.txt $(PACKAGES)
+	@touch $@
+
+install-python: $(VENV)/.installed
+
+# nx-27017 needs a newer pymongo than the services may use, so it lives in its own virtualenv
+$(STORE_VENV)/.installed: deploy/store-requirements.txt
+	@test -x $(STORE_VENV)/bin/python || $(PYTHON) -m venv $(STORE_VENV)
+	$(STORE_VENV)/bin/pip install $(PIP_QUIET) -r deploy/store-requirements.txt
+	@touch $@
+
+install-store: $(STORE_VENV)/.installed
+
+run: install
+	@bash deploy/scripts/ensure-rabbitmq.sh
+	exec $(PY) deploy/run_platform.py
+
+test: install
+	@bash deploy/scripts/ensure-rabbitmq.sh
+	$(PY) -m pytest
+
+test-unit: install
+	$(PY) -m pytest -m "not integration and not e2e"
+
+test-integration: install
+	@bash deploy/scripts/ensure-rabbitmq.sh
+	$(PY) -m pytest -m integration
+
+test-e2e: install
+	@bash deploy/scripts/ensure-rabbitmq.sh
+	$(PY) -m pytest -m e2e
+
+bench: install
+	@bash deploy/scripts/ensure-rabbitmq.sh
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) $(STORE_VENV) .pytest_cache test-artifacts

@@ -1,0 +1,103 @@
+"""Fixtures shared by every test folder.
+
+nameko runs on eventlet, so the test process is monkey-patched first (what `nameko test` does).
+The document store is the real nx-27017 server started for the session, unless MONGO_URI names
+another server (for example a real MongoDB 7, to run the conformance test against it).
+"""
+import eventlet
+
+eventlet.monkey_patch()  # noqa: E402  (must come before anything opens sockets or threads)
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+
+import pymongo
+import pytest
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+STORE_BIN = os.path.join(ROOT, ".venv-store", "bin", "nx-27017")
+ARTIFACTS = os.path.join(ROOT, "test-artifacts")
+
+os.environ.setdefault("XJ_ENV", "test")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            probe.settimeout(0.5)
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing listens on {port} after {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def store_uri():
+    """A running wire-protocol document store for the whole session."""
+    configured = os.environ.get("MONGO_URI")
+    if configured:
+        yield configured
+        return
+    if not os.path.exists(STORE_BIN):
+        pytest.fail("nx-27017 is not installed: run `make install` (it creates .venv-store)")
+    data_dir = tempfile.mkdtemp(prefix="xj-store-")
+    port = free_port()
+    log_path = os.path.join(data_dir, "server.log")
+    process = subprocess.Popen(
+        [STORE_BIN, "--data-dir", data_dir, "--host", "127.0.0.1", "-p", str(port),
+         "--log-file", log_path, "--pid-file", os.path.join(data_dir, "server.pid")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for_port(port)
+        yield f"mongodb://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def mongo_client(store_uri):
+    client = pymongo.MongoClient(store_uri, serverSelectionTimeoutMS=5000, tz_aware=True)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def database(mongo_client):
+    """A database of its own for one test, dropped afterwards."""
+    name = f"xjtest_{uuid.uuid4().hex[:12]}"
+    yield mongo_client[name]
+    mongo_client.drop_database(name)
+
+
+@pytest.fixture
+def service_config(rabbit_config, store_uri):
+    """nameko config for a service container under test: its own vhost, its own database."""
+    return {
+        **rabbit_config,
+        "MONGO_URI": store_uri,
+        "MONGO_DATABASE": f"xjtest_{uuid.uuid4().hex[:12]}",
+    }
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir():
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    return ARTIFACTS

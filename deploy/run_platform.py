@@ -1,0 +1,198 @@
+"""Starts the whole platform locally: document store, stubs, five services, gateway.
+
+Used by ``make run`` and by the end-to-end tests, so both start it the same way. Stdlib only:
+it runs with the project's virtualenv but imports none of the project's packages.
+
+Honours XJ_ENV, XJ_FAKE_NOW, XJ_GATEWAY_PORT (8000), XJ_STUBS_PORT (8900), XJ_STORE_PORT
+(27017), XJ_NATIONAL_DATA, XJ_CA_ROOTS, XJ_CA_CRLS, XJ_DATA_DIR (var/), AMQP_URI. SIGTERM or
+Ctrl-C stops every process it started; if one of them dies, it stops the rest and exits 1.
+"""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VENV_BIN = os.path.join(ROOT, ".venv", "bin")
+STORE_BIN = os.path.join(ROOT, ".venv-store", "bin", "nx-27017")
+
+SERVICES = (
+    ("identity", "identity-svc", "identity.service"),
+    ("employment", "employment-svc", "employment.service"),
+    ("cert", "cert-svc", "certs.service"),
+    ("filing", "filing-svc", "filing.service"),
+    ("publicity", "publicity-svc", "publicity.service"),
+)
+
+READY_TIMEOUT_SECONDS = 120
+STOP_GRACE_SECONDS = 10
+
+
+def log(message):
+    print(f"[xjcloud] {message}", flush=True)
+
+
+def port_open(host, port):
+    with socket.socket() as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex((host, port)) == 0
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.3)
+    raise RuntimeError(f"{what} did not come up within {timeout} s")
+
+
+def ensure_rabbitmq(amqp_uri):
+    host_port = amqp_uri.split("@")[-1].split("/")[0]
+    host, _, port = host_port.partition(":")
+    host, port = host or "127.0.0.1", int(port or 5672)
+    if port_open(host, port):
+        return
+    if host not in ("127.0.0.1", "localhost"):
+        raise RuntimeError(f"RabbitMQ at {host}:{port} is not reachable")
+    log("RabbitMQ is not running: starting it (rabbitmq-server -detached)")
+    subprocess.run(["rabbitmq-server", "-detached"], check=True)
+    wait_for(lambda: port_open(host, port), 90, "RabbitMQ")
+
+
+class Platform:
+    def __init__(self, environ):
+        self.env = dict(environ)
+        self.data_dir = os.path.abspath(self.env.get("XJ_DATA_DIR") or os.path.join(ROOT, "var"))
+        self.log_dir = os.path.join(self.data_dir, "logs")
+        self.gateway_port = int(self.env.get("XJ_GATEWAY_PORT", 8000))
+        self.stubs_port = int(self.env.get("XJ_STUBS_PORT", 8900))
+        self.store_port = int(self.env.get("XJ_STORE_PORT", 27017))
+        self.children = []  # (name, Popen)
+        self.stopping = False
+
+    def _environment(self):
+        env = dict(self.env)
+        stubs = f"http://127.0.0.1:{self.stubs_port}"
+        env.setdefault("XJ_ENV", "dev")
+        env.setdefault("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")
+        env["MONGO_URI"] = f"mongodb://127.0.0.1:{self.store_port}"
+        env.setdefault("WECHAT_API_BASE", stubs)
+        env.setdefault("NATIONAL_API_BASE", f"{stubs}/national/api/v1")
+        env["XJ_DATA_DIR"] = self.data_dir
+        env["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(self.data_dir, "run", "prometheus")
+        env["PYTHONUNBUFFERED"] = "1"
+        return env
+
+    def spawn(self, name, argv, cwd=ROOT):
+        log_path = os.path.join(self.log_dir, f"{name}.log")
+        log_file = open(log_path, "ab")
+        process = subprocess.Popen(argv, cwd=cwd, env=self.environment, stdout=log_file,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        self.children.append((name, process))
+        return process
+
+    def start(self):
+        os.makedirs(self.log_dir, exist_ok=True)
+        prometheus_dir = os.path.join(self.data_dir, "run", "prometheus")
+        os.makedirs(prometheus_dir, exist_ok=True)
+        for stale in os.listdir(prometheus_dir):  # samples of a previous run's workers
+            os.remove(os.path.join(prometheus_dir, stale))
+        self.environment = self._environment()
+        if self.environment["XJ_ENV"] not in ("dev", "test"):
+            raise RuntimeError("run_platform starts the development platform: XJ_ENV must be dev or test")
+        ensure_rabbitmq(self.environment["AMQP_URI"])
+
+        if port_open("127.0.0.1", self.store_port):
+            raise RuntimeError(f"port {self.store_port} is taken: another document store is running "
+                               "(stop it, or set XJ_STORE_PORT)")
+        store_dir = os.path.join(self.data_dir, "store")
+        os.makedirs(store_dir, exist_ok=True)
+        self.spawn("store", [STORE_BIN, "--data-dir", store_dir, "--host", "127.0.0.1",
+                             "-p", str(self.store_port), "--log-file", os.path.join(self.log_dir, "store-server.log"),
+                             "--pid-file", os.path.join(self.data_dir, "run", "store.pid")])
+        wait_for(lambda: port_open("127.0.0.1", self.store_port), 30, "the document store")
+
+        self.spawn("stubs", [os.path.join(VENV_BIN, "python"), "-m", "xjstubs"])
+        wait_for(lambda: port_open("127.0.0.1", self.stubs_port), 30, "the stubs of outside systems")
+
+        for name, folder, module in SERVICES:
+            self.spawn(name, [os.path.join(VENV_BIN, "nameko"), "run", "--config", "config.yml", module],
+                       cwd=os.path.join(ROOT, folder))
+
+        self.spawn("gateway", [os.path.join(VENV_BIN, "gunicorn"), "--config",
+                               os.path.join(ROOT, "gateway", "gunicorn.conf.py"),
+                               "--bind", f"127.0.0.1:{self.gateway_port}", "gateway.app:create_app()"],
+                   cwd=os.path.join(ROOT, "gateway"))
+        self.wait_until_ready()
+
+    def ready(self):
+        self.check_children()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.gateway_port}/readyz", timeout=5) as answer:
+                return answer.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def wait_until_ready(self):
+        wait_for(self.ready, READY_TIMEOUT_SECONDS, "the platform (/readyz)")
+        base = f"http://127.0.0.1:{self.gateway_port}"
+        log("ready")
+        log(f"  API docs (Swagger UI): {base}/docs")
+        log(f"  OpenAPI document:      {base}/openapi.json")
+        log(f"  readiness:             {base}/readyz")
+        log(f"  stubs of WeChat, face verification, national platform: http://127.0.0.1:{self.stubs_port}")
+        log(f"  data: {self.data_dir}  logs: {self.log_dir}")
+        log("Ctrl-C stops everything.")
+
+    def check_children(self):
+        for name, process in self.children:
+            if process.poll() is not None and not self.stopping:
+                raise RuntimeError(f"{name} exited with code {process.returncode}; see "
+                                   f"{os.path.join(self.log_dir, name + '.log')}")
+
+    def stop(self):
+        self.stopping = True
+        for _, process in reversed(self.children):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_GRACE_SECONDS
+        for name, process in reversed(self.children):
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                log(f"{name} did not stop in time: killing it")
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        log("stopped")
+
+
+def main():
+    platform = Platform(os.environ)
+
+    def on_signal(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    exit_code = 0
+    try:
+        platform.start()
+        while True:
+            platform.check_children()
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    except RuntimeError as error:
+        log(f"error: {error}")
+        exit_code = 1
+    finally:
+        platform.stop()
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Debian packages the platform and its tests need. Idempotent: installs only what is missing.
+set -euo pipefail
+needed=()
+command -v docker-compose >/dev/null || needed+=(docker-compose)
+command -v openssl >/dev/null || needed+=(openssl)
+command -v rabbitmq-server >/dev/null || needed+=(rabbitmq-server)
+if ((${#needed[@]})); then
+  if [ "$(id -u)" != 0 ]; then
+    echo "[xjcloud] please install with root rights: apt-get install ${needed[*]}" >&2
+    exit 1
+  fi
+  echo "[xjcloud] installing Debian packages: ${needed[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${needed[@]}" >/dev/null
+fi

@@ -1,0 +1,69 @@
+"""Configuration of the stub server: the environment, with explicit overrides on top.
+
+The stubs stand in for outside systems (WeChat, the national construction-market platform, the CA),
+so they refuse to run anywhere but in development and tests.
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+# xjstubs/config.py -> xjstubs -> stubs -> deploy -> the repository root
+REPO_ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_NATIONAL_DATA = (REPO_ROOT / ".." / "shared" / "fixtures" / "national-platform.json").resolve()
+
+ALLOWED_ENVS = ("dev", "test")
+
+
+class StubConfigError(RuntimeError):
+    """The stub cannot start with this configuration; the message says why and what to change."""
+
+
+def _parse_apps(raw: str | None) -> dict[str, str] | None:
+    """`XJ_STUBS_WECHAT_APPS="wxappid1:secret1,wxappid2:secret2"`; unset means any appid/secret is accepted."""
+    if not raw or not raw.strip():
+        return None
+    apps = {}
+    for pair in raw.split(","):
+        appid, sep, secret = pair.strip().partition(":")
+        if not sep or not appid or not secret:
+            raise StubConfigError(
+                f"XJ_STUBS_WECHAT_APPS: expected appid:secret pairs separated by commas, got {pair.strip()!r}")
+        apps[appid] = secret
+    return apps
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise StubConfigError(f"{name} must be an integer, got {raw!r}") from None
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """The effective configuration: environment variables, then `overrides` (keys as below)."""
+    env = os.environ
+    config = {
+        "env": env.get("XJ_ENV") or "dev",
+        "host": env.get("XJ_STUBS_HOST") or "127.0.0.1",
+        "port": _int_env("XJ_STUBS_PORT", 8900),
+        "national_data": env.get("XJ_NATIONAL_DATA") or str(DEFAULT_NATIONAL_DATA),
+        "ca_crl_dir": env.get("XJ_CA_CRL_DIR") or None,
+        "wechat_apps": _parse_apps(env.get("XJ_STUBS_WECHAT_APPS")),
+        "token_expires_in": 7200,    # seconds, as WeChat's access_token
+        "face_expires_in": 3600,     # seconds, as WeChat's verify_id
+        "clock": time.time,          # epoch seconds; tests may inject their own
+    }
+    unknown = set(overrides or {}) - set(config)
+    if unknown:
+        raise StubConfigError(f"unknown stub configuration keys: {', '.join(sorted(unknown))}")
+    config.update(overrides or {})
+    if config["env"] not in ALLOWED_ENVS:
+        raise StubConfigError(
+            f"xj-stubs refuses to start with XJ_ENV={config['env']!r}: the stubs impersonate WeChat, "
+            f"the national platform and the CA, and run only when XJ_ENV is one of {', '.join(ALLOWED_ENVS)}")
+    return config

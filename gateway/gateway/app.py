@@ -1,0 +1,64 @@
+"""The gateway's Flask app: flask-smorest API, error mapping, RPC pool, docs, metrics."""
+import logging
+import os
+
+import flask_swagger_ui
+from flask import Flask, send_from_directory
+from flask_smorest import Api
+
+from xjkit.clock import clock_from_env
+from xjkit.config import env_int
+from xjkit.masking import install_log_redaction
+
+from gateway.auth import token_key_from_env
+from gateway.errors import register_error_handlers
+from gateway.metrics import Metrics
+from gateway.resources import mp_persons, ops
+from gateway.rpc import RpcPool
+
+SWAGGER_UI_DIR = os.path.join(os.path.dirname(flask_swagger_ui.__file__), "dist")
+MAX_REQUEST_BYTES = 11 * 1024 * 1024  # a 10 MiB upload plus its multipart envelope
+
+
+def settings_from_env(environ=os.environ):
+    return {
+        "API_TITLE": "新疆区外进疆企业信息报送 API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "/docs",
+        "OPENAPI_SWAGGER_UI_URL": "/static/swagger-ui/",
+        "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
+        "JSON_AS_ASCII": False,
+        "AMQP_URI": environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/"),
+        "XJ_RPC_TIMEOUT_SECONDS": env_int("XJ_RPC_TIMEOUT_SECONDS", 10, environ),
+        "XJ_TOKEN_KEY": token_key_from_env(environ),
+        "XJ_TOKEN_TTL_SECONDS": env_int("XJ_TOKEN_TTL_SECONDS", 2 * 3600, environ),
+    }
+
+
+def create_app(overrides=None):
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
+                        format="%(asctime)s %(levelname)s gateway %(name)s: %(message)s")
+    install_log_redaction()
+    app = Flask(__name__)
+    app.config.update(settings_from_env())
+    app.config.update(overrides or {})
+    app.json.ensure_ascii = False
+
+    app.extensions["xj_clock"] = clock_from_env()
+    app.extensions["xj_rpc"] = RpcPool(app.config["AMQP_URI"], timeout=app.config["XJ_RPC_TIMEOUT_SECONDS"])
+    Metrics().init_app(app)
+
+    api = Api(app, spec_kwargs={"info": {"description": "区外进疆企业信息报送服务的 HTTP 接口，契约见 API.md。"}})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    api.register_blueprint(mp_persons.blp)
+    app.register_blueprint(ops.blp)
+
+    @app.get("/static/swagger-ui/<path:filename>")
+    def swagger_ui_files(filename):
+        return send_from_directory(SWAGGER_UI_DIR, filename)
+
+    register_error_handlers(app)
+    return app

@@ -1,0 +1,93 @@
+"""Every error leaves the gateway as the API.md body:
+``{"code": <status>, "error": "<STABLE_CODE>", "message": "<中文>", "errors": {<field path>: [<中文>]}}``.
+"""
+import logging
+
+from flask import jsonify
+from werkzeug.exceptions import HTTPException
+
+from xjkit.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+HTTP_ERRORS = {
+    400: ("MALFORMED_REQUEST", "请求格式错误"),
+    401: ("UNAUTHORIZED", "未登录或登录已失效"),
+    403: ("FORBIDDEN", "无权进行此操作"),
+    404: ("NOT_FOUND", "请求的资源不存在"),
+    405: ("METHOD_NOT_ALLOWED", "不支持此请求方法"),
+    409: ("CONFLICT", "当前状态不允许此操作"),
+    413: ("PAYLOAD_TOO_LARGE", "提交的内容过大"),
+    415: ("UNSUPPORTED_MEDIA_TYPE", "不支持的内容类型"),
+    422: ("VALIDATION_FAILED", "提交的数据有误"),
+    429: ("RATE_LIMITED", "请求过于频繁，请稍后再试"),
+    500: ("INTERNAL_ERROR", "系统内部错误，请稍后重试"),
+    503: ("SERVICE_UNAVAILABLE", "服务暂时不可用，请稍后重试"),
+}
+
+
+def error_body(status, code=None, message=None, errors=None):
+    default_code, default_message = HTTP_ERRORS.get(status, ("ERROR", "请求失败"))
+    body = {"code": status, "error": code or default_code, "message": message or default_message}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def flatten_field_errors(messages, prefix=""):
+    """webargs/marshmallow nest errors by location and field; API.md wants flat field paths."""
+    flat = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if prefix == "" and key in ("json", "query", "form", "files", "headers", "view_args"):
+                flat.update(flatten_field_errors(value, ""))
+                continue
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema":
+                path = prefix or "_schema"
+            flat.update(flatten_field_errors(value, path))
+    elif isinstance(messages, (list, tuple)):
+        if all(isinstance(item, str) for item in messages):
+            flat.setdefault(prefix or "_schema", []).extend(messages)
+        else:
+            for item in messages:
+                flat.update(flatten_field_errors(item, prefix))
+    else:
+        flat.setdefault(prefix or "_schema", []).append(str(messages))
+    return flat
+
+
+def _respond(body, headers=None):
+    response = jsonify(body)
+    response.status_code = body["code"]
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def register_error_handlers(app):
+    @app.errorhandler(DomainError)
+    def domain_error(error):
+        return _respond(error_body(error.status, error.code, error.message, error.errors))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        status = error.code or 500
+        errors = None
+        code = None
+        message = None
+        data = getattr(error, "data", None) or {}
+        if status == 422 and "messages" in data:
+            errors = flatten_field_errors(data["messages"])
+        if status == 400 and data.get("messages"):
+            message = "请求体不是有效的JSON"
+        custom = getattr(error, "xj_code", None)
+        if custom:
+            code = custom
+        headers = dict(getattr(error, "xj_headers", None) or {})
+        return _respond(error_body(status, code, message, errors), headers)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        log.exception("unhandled error")
+        return _respond(error_body(500))

@@ -1,0 +1,54 @@
+"""The enterprise's unified social credit code (统一社会信用代码, USCC) and display name in a certificate subject.
+
+Chinese CAs put the USCC in ``serialNumber`` (2.5.4.5), ``OU`` or ``CN``, sometimes alone
+(``serialNumber=91510100MA6CXXXX5X``), sometimes inside a longer value (``CN=041@91510100…@公司名@1``,
+``serialNumber=SF91510100…``). Every 18-character token passing GB 32100 counts; whole tokens are
+preferred to tokens glued to other letters, and serialNumber to OU to CN.
+"""
+
+import re
+
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+
+USCC_ATTRIBUTES = (NameOID.SERIAL_NUMBER, NameOID.ORGANIZATIONAL_UNIT_NAME, NameOID.COMMON_NAME)
+_RUN = re.compile(r"[0-9A-Za-z]+")
+
+_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def is_valid_uscc(value: str) -> bool:
+    """GB 32100: 18 characters of the code's charset, the last a mod-31 check character."""
+    if len(value) != 18 or any(ch not in _CHARSET for ch in value):
+        return False
+    total = sum(_CHARSET.index(ch) * weight for ch, weight in zip(value, _WEIGHTS))
+    return _CHARSET[(31 - total % 31) % 31] == value[17]
+
+
+def find_uscc(subject: x509.Name) -> str | None:
+    """The first USCC in the subject's serialNumber, OU or CN attributes, or None."""
+    values = [
+        str(attribute.value).upper()
+        for oid in USCC_ATTRIBUTES
+        for attribute in subject.get_attributes_for_oid(oid)
+        if isinstance(attribute.value, str)
+    ]
+    runs = [match.group() for value in values for match in _RUN.finditer(value)]
+    for run in runs:  # a whole token: "91510100MA6CXXXX5X", "041@91510100MA6CXXXX5X@…"
+        if len(run) == 18 and is_valid_uscc(run):
+            return run
+    for run in runs:  # glued to a prefix or suffix: "SF91510100MA6CXXXX5X"
+        for start in range(len(run) - 17):
+            if len(run) > 18 and is_valid_uscc(run[start : start + 18]):
+                return run[start : start + 18]
+    return None
+
+
+def display_name(subject: x509.Name) -> str:
+    """The organisation name (O), else the common name (CN), else the whole subject."""
+    for oid in (NameOID.ORGANIZATION_NAME, NameOID.COMMON_NAME):
+        for attribute in subject.get_attributes_for_oid(oid):
+            if isinstance(attribute.value, str) and attribute.value.strip():
+                return attribute.value.strip()
+    return subject.rfc4514_string()

@@ -1,0 +1,48 @@
+"""identity-svc's refusals, each with a stable code, HTTP status and Chinese message."""
+from xjkit.errors import Conflict, DomainError, NotFound, Unauthorized, UpstreamUnavailable
+
+
+class PersonNotFound(NotFound):
+    code = "PERSON_NOT_FOUND"
+    message = "人员不存在"
+
+
+class WeChatCodeInvalid(Unauthorized):
+    code = "WECHAT_CODE_INVALID"
+    message = "微信登录凭证无效或已使用，请重新登录"
+
+
+class WeChatUnavailable(UpstreamUnavailable):
+    code = "WECHAT_UNAVAILABLE"
+    message = "微信服务暂时不可用，请稍后重试"
+
+
+class AlreadyVerified(Conflict):
+    code = "ALREADY_VERIFIED"
+    message = "已完成实名认证，无需重复认证"
+
+
+class IdCardBound(Conflict):
+    code = "IDCARD_BOUND"
+    message = "该身份证号码已被其他微信用户实名绑定"
+
+
+class FaceNotPassed(DomainError):
+    code = "FACE_NOT_PASSED"
+    status = 422
+    message = "人脸核身未通过，请重新进行人脸识别"
+
+
+class FaceCheckNotFound(NotFound):
+    code = "FACE_CHECK_NOT_FOUND"
+    message = "人脸核身记录不存在"
+
+
+class FaceCheckExpired(Conflict):
+    code = "FACE_CHECK_EXPIRED"
+    message = "人脸核身已过期，请重新发起"
+
+
+class FaceCheckUsed(Conflict):
+    code = "FACE_CHECK_USED"
+    message = "该人脸核身记录已使用，请重新发起"

@@ -1,0 +1,40 @@
+"""A person of the mini-program: bound to one WeChat openid, verified once by name + ID number."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from identity.domain.errors import AlreadyVerified
+
+UNVERIFIED = "unverified"
+VERIFIED = "verified"
+
+
+@dataclass
+class Person:
+    person_id: str
+    openid: str
+    created_at: datetime
+    realname_status: str = UNVERIFIED
+    name: str = None
+    id_card_enc: str = None  # encrypted at rest (xjkit.idvault)
+    id_hash: str = None  # keyed hash: the lookup key, unique across persons
+    id_card_masked: str = None
+    verified_at: datetime = None
+    phone: str = None
+    education: str = None
+    address: str = None
+    version: int = 0  # storage bookkeeping: 0 until first stored
+    stored_outbox: list = field(default_factory=list, repr=False)
+
+    @property
+    def is_verified(self):
+        return self.realname_status == VERIFIED
+
+    def verify(self, name, id_card_enc, id_hash, id_card_masked, at):
+        if self.is_verified:
+            raise AlreadyVerified()
+        self.name = name
+        self.id_card_enc = id_card_enc
+        self.id_hash = id_hash
+        self.id_card_masked = id_card_masked
+        self.verified_at = at
+        self.realname_status = VERIFIED

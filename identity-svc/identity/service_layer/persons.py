@@ -1,0 +1,99 @@
+"""Use cases: WeChat login, real-name verification by face, reading one's own person."""
+import uuid
+
+from xjkit.errors import ValidationFailed
+from xjkit.events import new_event
+from xjkit.masking import mask_id_card
+from xjkit.mongo.repository import DuplicateKey
+from xjkit.validators import check_id_card, normalize_id_card
+
+from identity.domain.errors import (
+    FaceCheckNotFound, FaceNotPassed, IdCardBound, PersonNotFound, AlreadyVerified,
+)
+from identity.domain.face_check import REALNAME, FaceCheck
+from identity.domain.person import Person
+from identity.service_layer.views import person_view
+
+FACE_PASSED = 10000
+MAX_NAME_LENGTH = 30
+
+
+def login_with_wechat(persons, wechat, clock, code):
+    """Bind the WeChat user to a person (created on first login, unverified)."""
+    openid = wechat.openid_for_code(code)
+    person = persons.get_by_openid(openid)
+    if person is None:
+        person = Person(person_id=uuid.uuid4().hex, openid=openid, created_at=clock.now())
+        try:
+            persons.add(person)
+        except DuplicateKey:  # the same user logged in twice at once: use the winner
+            person = persons.get_by_openid(openid)
+    return {"openid": openid, "person": person_view(person)}
+
+
+def get_person(persons, person_id):
+    person = persons.get(person_id)
+    if person is None:
+        raise PersonNotFound()
+    return person_view(person)
+
+
+def _validated_identity(name, id_card_no):
+    errors = {}
+    name = (name or "").strip()
+    if not name or len(name) > MAX_NAME_LENGTH:
+        errors["name"] = [f"姓名不能为空且不超过{MAX_NAME_LENGTH}个字"]
+    id_card_no = normalize_id_card(id_card_no or "")
+    problem = check_id_card(id_card_no)
+    if problem:
+        errors["id_card_no"] = [problem]
+    if errors:
+        raise ValidationFailed(errors)
+    return name, id_card_no
+
+
+def start_realname(persons, checks, face, vault, clock, person_id, name, id_card_no):
+    """getverifyid for the person's name + ID number; the mini-program then runs the face scan."""
+    name, id_card_no = _validated_identity(name, id_card_no)
+    person = persons.get(person_id)
+    if person is None:
+        raise PersonNotFound()
+    if person.is_verified:
+        raise AlreadyVerified()
+    holder = persons.get_by_id_hash(vault.lookup_hash(id_card_no))
+    if holder is not None and holder.person_id != person_id:
+        raise IdCardBound()
+    out_seq_no = uuid.uuid4().hex
+    verify_id, expires_in = face.start(person.openid, out_seq_no, name, id_card_no)
+    checks.add(FaceCheck.start(
+        verify_id=verify_id, person_id=person_id, openid=person.openid, out_seq_no=out_seq_no,
+        purpose=REALNAME, target_id=person_id, cert_name=name, id_card_enc=vault.encrypt(id_card_no),
+        now=clock.now(), expires_in_seconds=expires_in,
+    ))
+    return {"verify_id": verify_id, "expires_in": expires_in}
+
+
+def complete_realname(persons, checks, face, vault, clock, person_id, verify_id):
+    """queryverifyinfo: the person becomes verified only when WeChat says verify_ret == 10000."""
+    check = checks.get(verify_id)
+    if check is None:
+        raise FaceCheckNotFound()
+    check.ensure_usable_by(person_id, REALNAME, person_id, clock.now())
+    id_card_no = vault.decrypt(check.id_card_enc)
+    verify_ret = face.result(check.verify_id, check.out_seq_no, check.openid, check.cert_name, id_card_no)
+    check.consume(verify_ret)
+    checks.save(check)  # consumed even when it failed: a new attempt needs a new face scan
+    if verify_ret != FACE_PASSED:
+        raise FaceNotPassed(errors={"verify_id": [f"人脸核身结果：{verify_ret if verify_ret is not None else '未通过校验'}"]})
+    person = persons.get(person_id)
+    if person is None:
+        raise PersonNotFound()
+    masked = mask_id_card(id_card_no)
+    person.verify(check.cert_name, check.id_card_enc, vault.lookup_hash(id_card_no), masked, clock.now())
+    event = new_event("identity.person_verified",
+                      {"person_id": person_id, "name": person.name, "id_card_masked": masked}, clock)
+    try:
+        persons.save(person, events=[event])
+    except DuplicateKey:  # another WeChat user verified the same ID number first
+        raise IdCardBound()
+    return person_view(person)

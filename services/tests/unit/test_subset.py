@@ -1,0 +1,49 @@
+"""Repositories can only express the vetted subset of MongoDB operations."""
+import pytest
+
+from xjkit.mongo.subset import UnsupportedOperation, vet_filter, vet_update
+
+
+@pytest.mark.parametrize("query", [
+    {"status": "active"},
+    {"n": {"$gte": 1, "$lt": 5}},
+    {"kind": {"$in": ["a", "b"]}},
+    {"name": {"$regex": "华西", "$options": "i"}},
+    {"basic.region": "610100"},
+])
+def test_filters_inside_the_subset_are_accepted(query):
+    assert vet_filter(query) is query
+
+
+@pytest.mark.parametrize("query", [
+    {"$or": [{"a": 1}, {"b": 2}]},
+    {"a": {"$ne": 1}},
+    {"a": {"$exists": True}},
+    {"a": {"$elemMatch": {"b": 1}}},
+    {"a": {"$in": "not-a-list"}},
+    {"a": {"$options": "i"}},
+])
+def test_filters_outside_the_subset_are_refused(query):
+    with pytest.raises(UnsupportedOperation):
+        vet_filter(query)
+
+
+def test_set_and_inc_on_top_level_fields_are_accepted():
+    update = {"$set": {"status": "x"}, "$inc": {"count": 1}}
+    assert vet_update(update) is update
+
+
+@pytest.mark.parametrize("update", [
+    {"$push": {"items": {"a": 1}}},
+    {"$set": {"items.0.status": "x"}},
+    {"$set": {"basic.name": "x"}},
+    {"$unset": {"a": ""}},
+    {"$set": {"version": 3}},
+    {"$set": {"_id": "other"}},
+    {"$set": {"outbox_pending": False}},
+    {"$set": {"decided_at": __import__("datetime").datetime(2026, 1, 1)}},
+    {},
+])
+def test_updates_outside_the_subset_are_refused(update):
+    with pytest.raises(UnsupportedOperation):
+        vet_update(update)

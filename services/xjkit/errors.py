@@ -1,0 +1,84 @@
+"""Domain errors: a stable code, an HTTP status and a Chinese message.
+
+Every service raises these (or subclasses) from its domain and service layer. They cross the
+RPC boundary as the base class ``DomainError`` with the same constructor arguments (see
+``xjkit.nameko.rpc``), so the gateway can turn any of them into the API error body without
+importing the service that raised it.
+"""
+
+
+class DomainError(Exception):
+    """A refusal the caller can act on. ``errors`` maps field paths to Chinese messages."""
+
+    code = "DOMAIN_ERROR"
+    status = 409
+    message = "操作无法完成"
+
+    def __init__(self, code=None, message=None, status=None, errors=None):
+        self.code = code or self.code
+        self.message = message or self.message
+        self.status = int(status or self.status)
+        self.errors = dict(errors or {})
+        # args must rebuild the same error on the other side of the RPC boundary
+        super().__init__(self.code, self.message, self.status, self.errors)
+
+    def __str__(self):
+        return f"{self.code}: {self.message}"
+
+    def to_dict(self):
+        body = {"code": self.status, "error": self.code, "message": self.message}
+        if self.errors:
+            body["errors"] = self.errors
+        return body
+
+    def as_base(self):
+        """The same error as the plain base class (what travels over RPC)."""
+        return DomainError(self.code, self.message, self.status, self.errors)
+
+
+class ValidationFailed(DomainError):
+    code = "VALIDATION_FAILED"
+    status = 422
+    message = "提交的数据有误"
+
+    def __init__(self, errors, message=None, code=None):
+        super().__init__(code=code, message=message, errors=errors)
+
+
+class NotFound(DomainError):
+    code = "NOT_FOUND"
+    status = 404
+    message = "对象不存在"
+
+
+class Conflict(DomainError):
+    code = "CONFLICT"
+    status = 409
+    message = "当前状态不允许此操作"
+
+
+class ConcurrencyConflict(Conflict):
+    """An optimistic-concurrency check failed: someone else changed the document first."""
+
+    code = "CONCURRENT_UPDATE"
+    message = "数据已被其他操作修改，请刷新后重试"
+
+
+class Unauthorized(DomainError):
+    code = "UNAUTHORIZED"
+    status = 401
+    message = "未登录或登录已失效"
+
+
+class Forbidden(DomainError):
+    code = "FORBIDDEN"
+    status = 403
+    message = "无权进行此操作"
+
+
+class UpstreamUnavailable(DomainError):
+    """An outside system (WeChat, the national platform) is down or too slow."""
+
+    code = "UPSTREAM_UNAVAILABLE"
+    status = 503
+    message = "外部系统暂时不可用，请稍后重试"

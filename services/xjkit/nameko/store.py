@@ -1,0 +1,109 @@
+"""``Store``: the service's MongoDB database, its event deduplication and its outbox relay.
+
+One MongoClient per container (pymongo pools and is thread-safe). After a worker that wrote
+events finishes, the relay publishes them at once; a background loop also sweeps every few
+seconds, which is what delivers the events left pending by a crash or a broker outage.
+"""
+import logging
+
+import eventlet
+from nameko.extensions import DependencyProvider
+from nameko.standalone.events import event_dispatcher
+
+from xjkit.dedupe import EventDeduplicator
+from xjkit.events import Event
+from xjkit.mongo.client import connect, ping
+from xjkit.outbox import OutboxRelay
+
+log = logging.getLogger(__name__)
+
+SWEEP_INTERVAL_SECONDS = 2.0
+
+
+class StoreSession:
+    """What a worker sees: the database, a deduplicator for its entrypoint, an outbox flag."""
+
+    def __init__(self, provider, consumer):
+        self.db = provider.database
+        self._provider = provider
+        self._consumer = consumer
+        self.wrote_events = False
+
+    def events_written(self):
+        """Tell the relay this worker wrote events, so they are published when it ends."""
+        self.wrote_events = True
+
+    def deduplicator(self):
+        return EventDeduplicator(self.db, self._consumer)
+
+    def ping(self):
+        return ping(self.db)
+
+
+class Store(DependencyProvider):
+    def __init__(self, outbox_collections=(), prepare=None):
+        """``outbox_collections``: names of collections whose documents carry outboxes;
+        ``prepare(database)``: creates the service's indexes (retried until the store answers)."""
+        self.outbox_collections = tuple(outbox_collections)
+        self.prepare = prepare
+        self.prepared = False
+        self.running = False
+
+    def setup(self):
+        config = self.container.config
+        self.client = connect(config["MONGO_URI"], app_name=self.container.service_name)
+        self.database = self.client[config["MONGO_DATABASE"]]
+        dispatch = event_dispatcher(config)
+        service_name = self.container.service_name
+
+        def publish(event_data):
+            event = Event.from_dict(event_data)
+            dispatch(service_name, event.name, event_data)
+
+        self.relay = OutboxRelay([self.database[name] for name in self.outbox_collections], publish)
+
+    def _prepare_once(self):
+        if self.prepared:
+            return True
+        try:
+            EventDeduplicator(self.database, "").ensure_indexes()
+            for name in self.outbox_collections:
+                self.database[name].create_index("outbox_pending")
+            if self.prepare:
+                self.prepare(self.database)
+            self.prepared = True
+        except Exception as error:  # the store may come up after the service
+            log.warning("store not ready yet: %s", error)
+        return self.prepared
+
+    def start(self):
+        self.running = True
+        self._prepare_once()
+        self.container.spawn_managed_thread(self._sweep_forever, identifier="outbox-relay")
+
+    def stop(self):
+        self.running = False
+
+    def kill(self):
+        self.running = False
+
+    def _sweep_forever(self):
+        while self.running:
+            if self._prepare_once() and self.outbox_collections:
+                try:
+                    self.relay.sweep()
+                except Exception as error:
+                    log.warning("outbox sweep failed, will retry: %s", error)
+            eventlet.sleep(SWEEP_INTERVAL_SECONDS)
+
+    def get_dependency(self, worker_ctx):
+        consumer = f"{self.container.service_name}.{worker_ctx.entrypoint.method_name}"
+        return StoreSession(self, consumer)
+
+    def worker_teardown(self, worker_ctx):
+        session = worker_ctx.service.__dict__.get(self.attr_name)
+        if session is not None and session.wrote_events and self.outbox_collections:
+            try:
+                self.relay.sweep()
+            except Exception as error:  # the background sweep retries
+                log.warning("outbox flush after %s failed: %s", worker_ctx.entrypoint.method_name, error)
