@@ -4,7 +4,11 @@ nameko runs on eventlet, so the test process is monkey-patched first (what `name
 The document store is the real nx-27017 server started for the session, unless MONGO_URI names
 another server (for example a real MongoDB 7, to run the conformance test against it).
 """
-import eventlet
+import warnings
+
+warnings.filterwarnings("ignore", message=r"(?s).*Eventlet is deprecated")
+
+import eventlet  # noqa: E402
 
 eventlet.monkey_patch()  # noqa: E402  (must come before anything opens sockets or threads)
 

@@ -1,18 +1,18 @@
 """WeChat wire format: access tokens, code2session, subscribe messages."""
 import base64
 
+import pytest
 import requests
 
 
-CREDS = {"appid": "wxdevapp000000001", "secret": "dev-secret"}   # as the creds fixture
-
-
-def code2session(code, **overrides, creds):
-    params = {**creds, "js_code": code, "grant_type": "authorization_code"}
-    params.update(overrides)
-    response = requests.get(f"{stub}/sns/jscode2session", params=params)
-    assert response.status_code == 200          # WeChat answers errors with HTTP 200 too
-    return response.json()
+@pytest.fixture
+def code2session(stub, creds):
+    def call(code, **overrides):
+        params = {**creds, "js_code": code, "grant_type": "authorization_code", **overrides}
+        response = requests.get(f"{stub}/sns/jscode2session", params=params)
+        assert response.status_code == 200          # WeChat answers errors with HTTP 200 too
+        return response.json()
+    return call
 
 
 def send(stub, token, body):
@@ -96,39 +96,39 @@ def test_expire_control_makes_every_issued_token_42001(stub, token):
 
 
 # --- code2session ----------------------------------------------------------------------------
-def test_code2session_of_dev_code_returns_that_openid_and_a_16_byte_session_key(stub, code2session):
+def test_code2session_of_dev_code_returns_that_openid_and_a_16_byte_session_key(code2session):
     answer = code2session("dev-alice")
     assert answer["openid"] == "alice"
     assert len(base64.b64decode(answer["session_key"], validate=True)) == 16
     assert "unionid" not in answer and "errcode" not in answer
 
 
-def test_code2session_needs_no_access_token_but_ignores_one_sent(stub, code2session):
+def test_code2session_needs_no_access_token_but_ignores_one_sent(code2session):
     assert code2session("dev-bob", access_token="anything")["openid"] == "bob"
 
 
-def test_code2session_of_any_other_code_is_40029(stub, code2session):
+def test_code2session_of_any_other_code_is_40029(code2session):
     for code in ("0a3Xyz000abc", "dev-", "dev-has space", "alice"):
         assert code2session(code) == {"errcode": 40029, "errmsg": "invalid code"}
 
 
-def test_code2session_code_used_twice_is_40163(stub, code2session):
+def test_code2session_code_used_twice_is_40163(code2session):
     assert code2session("dev-alice")["openid"] == "alice"
     assert code2session("dev-alice") == {"errcode": 40163, "errmsg": "code been used"}
 
 
-def test_code2session_ratelimited_code_is_45011_every_time(stub, code2session):
+def test_code2session_ratelimited_code_is_45011_every_time(code2session):
     for _ in range(2):
         assert code2session("dev-ratelimited") == {
             "errcode": 45011, "errmsg": "api minute-quota reach limit"}
 
 
-def test_code2session_without_code_is_41008_and_wrong_grant_type_40002(stub, code2session):
+def test_code2session_without_code_is_41008_and_wrong_grant_type_40002(code2session):
     assert code2session("")["errcode"] == 41008
     assert code2session("dev-alice", grant_type="client_credential")["errcode"] == 40002
 
 
-def test_code2session_without_appid_is_41002(stub, code2session):
+def test_code2session_without_appid_is_41002(code2session):
     assert code2session("dev-alice", appid="")["errcode"] == 41002
 
 

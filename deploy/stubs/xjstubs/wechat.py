@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import logging
 import re
 import secrets
@@ -81,10 +80,7 @@ def _control_error(message: str):
 
 def _json_object():
     """The request body as a JSON object, whatever its Content-Type (wechatpy sends none), or None."""
-    try:
-        body = json.loads(request.get_data() or b"")
-    except (ValueError, UnicodeDecodeError):
-        return None
+    body = request.get_json(force=True, silent=True)
     return body if isinstance(body, dict) else None
 
 

@@ -10,7 +10,7 @@ DEFAULT_MESSAGES = {
     CA_CERT_UNTRUSTED: "证书不是由受信任的CA机构签发的",
     CA_CERT_EXPIRED: "证书不在有效期内",
     CA_CERT_REVOKED: "证书已被CA机构吊销",
-    CA_SIGNATURE_INVALID: "签名验证失败，请重新插入CA锁后再试",
+    CA_SIGNATURE_INVALID: "签名验证失败",
     CA_NO_USCC: "证书中未找到有效的统一社会信用代码",
 }
 

@@ -2,28 +2,24 @@
 
 Chinese CAs put the USCC in ``serialNumber`` (2.5.4.5), ``OU`` or ``CN``, sometimes alone
 (``serialNumber=91510100MA6CXXXX5X``), sometimes inside a longer value (``CN=041@91510100…@公司名@1``,
-``serialNumber=SF91510100…``). Every 18-character token passing GB 32100 counts; whole tokens are
-preferred to tokens glued to other letters, and serialNumber to OU to CN.
+``serialNumber=SF91510100…``). Every 18-character token passing ``xjkit.validators.check_uscc``
+(GB 32100 with its GB 11714 body check) counts; whole tokens are preferred to tokens glued to other
+letters, and serialNumber to OU to CN.
 """
 
 import re
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID
+from xjkit.validators import check_uscc
 
 USCC_ATTRIBUTES = (NameOID.SERIAL_NUMBER, NameOID.ORGANIZATIONAL_UNIT_NAME, NameOID.COMMON_NAME)
 _RUN = re.compile(r"[0-9A-Za-z]+")
 
-_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
 
 def is_valid_uscc(value: str) -> bool:
-    """GB 32100: 18 characters of the code's charset, the last a mod-31 check character."""
-    if len(value) != 18 or any(ch not in _CHARSET for ch in value):
-        return False
-    total = sum(_CHARSET.index(ch) * weight for ch, weight in zip(value, _WEIGHTS))
-    return _CHARSET[(31 - total % 31) % 31] == value[17]
+    """GB 32100 (check character) and its GB 11714 organisation-code check, as everywhere in xjcloud."""
+    return check_uscc(value) is None
 
 
 def find_uscc(subject: x509.Name) -> str | None:
@@ -39,9 +35,10 @@ def find_uscc(subject: x509.Name) -> str | None:
         if len(run) == 18 and is_valid_uscc(run):
             return run
     for run in runs:  # glued to a prefix or suffix: "SF91510100MA6CXXXX5X"
-        for start in range(len(run) - 17):
-            if len(run) > 18 and is_valid_uscc(run[start : start + 18]):
-                return run[start : start + 18]
+        if len(run) > 18:
+            for start in range(len(run) - 17):
+                if is_valid_uscc(run[start : start + 18]):
+                    return run[start : start + 18]
     return None
 
 

@@ -1,0 +1,131 @@
+"""``xj-dev-ca``: the development CA on the command line (``python -m xjdevca`` too)."""
+
+import argparse
+import base64
+import binascii
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from . import ca
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (ca.DevCaError, OSError, ValueError) as exc:
+        print(f"xj-dev-ca: {exc}", file=sys.stderr)
+        return 1
+
+
+def _init(args) -> int:
+    existed = ca.DevCA(Path(args.dir)).exists()
+    dev = ca.init_ca(args.dir, force=args.force)
+    if existed and not args.force:
+        print(f"dev CA already in {dev.directory} (kept; --force makes new roots)")
+    else:
+        print(f"created dev CA in {dev.directory}")
+    _print_env(dev)
+    return 0
+
+
+def _issue(args) -> int:
+    if (args.uscc is None) == (not args.no_uscc):
+        raise ca.DevCaError("give --uscc CODE, or --no-uscc")
+    issued = ca.issue(
+        args.dir,
+        name=args.name,
+        uscc=None if args.no_uscc else args.uscc,
+        algorithm=args.alg,
+        days=args.days,
+        not_before=datetime.fromisoformat(args.not_before) if args.not_before else None,
+        expired=args.expired,
+        out=args.out,
+        allow_invalid_uscc=args.allow_invalid_uscc,
+    )
+    print(f"certificate: {issued.cert_path}\nkey:         {issued.key_path}\nserial:      {issued.serial:x}")
+    return 0
+
+
+def _revoke(args) -> int:
+    crl = ca.revoke(args.dir, args.cert)
+    print(f"revoked; CRL rewritten: {crl}")
+    return 0
+
+
+def _sign(args) -> int:
+    signature = ca.sign_nonce(Path(args.key).read_bytes(), _base64(args.nonce), args.alg)
+    print(base64.b64encode(signature).decode())
+    return 0
+
+
+def _base64(text: str) -> bytes:
+    compact = "".join(text.split())
+    compact += "=" * (-len(compact) % 4)
+    for altchars in (None, b"-_"):  # standard or URL-safe
+        try:
+            return base64.b64decode(compact, altchars=altchars, validate=True)
+        except (binascii.Error, ValueError):
+            continue
+    raise ca.DevCaError("--nonce is not base64")
+
+
+def _sample(args) -> int:
+    issued = ca.sample(args.dir, args.data)
+    dev = ca.DevCA(Path(args.dir))
+    for item in issued:
+        print(f"{item.uscc}  {item.algorithm:5}  {item.name}\n    {item.cert_path}\n    {item.key_path}")
+    print(f"{len(issued)} certificates; list in {dev.directory / 'sample' / 'index.json'}")
+    _print_env(dev)
+    return 0
+
+
+def _print_env(dev: ca.DevCA) -> None:
+    crls = ",".join(str(path) for path in dev.crl_paths)
+    print(f"export XJ_CA_ROOTS={dev.roots_pem}\nexport XJ_CA_CRLS={crls}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="xj-dev-ca",
+        description="Development CA for xjcloud enterprise (CA锁) logins: RSA and SM2 roots, "
+        "enterprise certificates, CRLs, and the USB-key signature over a login nonce. Not for production.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    init = commands.add_parser("init", help="create the RSA and SM2 dev roots, empty CRLs and roots.pem")
+    init.add_argument("--dir", required=True, help="CA directory")
+    init.add_argument("--force", action="store_true", help="replace existing roots (old certificates stop working)")
+    init.set_defaults(run=_init)
+
+    issue = commands.add_parser("issue", help="issue an enterprise login certificate and its key")
+    issue.add_argument("--dir", required=True, help="CA directory")
+    issue.add_argument("--uscc", help="unified social credit code (put in the subject serialNumber)")
+    issue.add_argument("--no-uscc", action="store_true", help="leave the USCC out (to test CA_NO_USCC)")
+    issue.add_argument("--allow-invalid-uscc", action="store_true", help="accept a code failing GB 32100 (tests)")
+    issue.add_argument("--name", required=True, help="enterprise name (O and CN)")
+    issue.add_argument("--alg", choices=ca.ALGORITHMS, default="rsa", help="key algorithm (default rsa)")
+    issue.add_argument("--days", type=int, default=365, help="validity in days (default 365)")
+    issue.add_argument("--not-before", help="start of validity, ISO 8601 (no offset means +08:00)")
+    issue.add_argument("--expired", action="store_true", help="a certificate that expired yesterday")
+    issue.add_argument("--out", help="output prefix: writes PREFIX.cert.pem and PREFIX.key.pem "
+                       "(default DIR/issued/<uscc>-<alg>)")
+    issue.set_defaults(run=_issue)
+
+    revoke = commands.add_parser("revoke", help="put a certificate on its root's CRL (crl-rsa.pem / crl-sm2.pem)")
+    revoke.add_argument("--dir", required=True, help="CA directory")
+    revoke.add_argument("--cert", required=True, help="certificate PEM to revoke")
+    revoke.set_defaults(run=_revoke)
+
+    sign = commands.add_parser("sign", help="print the base64 signature over a login nonce, as the USB key does")
+    sign.add_argument("--key", required=True, help="private key PEM (RSA, EC or SM2; PKCS#8 or SEC1)")
+    sign.add_argument("--nonce", required=True, help="the challenge nonce, base64")
+    sign.add_argument("--alg", choices=("auto", *ca.ALGORITHMS), default="auto", help="expected key algorithm")
+    sign.set_defaults(run=_sign)
+
+    sample = commands.add_parser("sample", help="certificates for every enterprise of a national-platform dataset")
+    sample.add_argument("--dir", required=True, help="CA directory (created if missing)")
+    sample.add_argument("--data", required=True, help="dataset JSON (e.g. /work/shared/fixtures/national-platform.json)")
+    sample.set_defaults(run=_sample)
+    return parser

@@ -1,0 +1,94 @@
+"""identity-svc in a real nameko container, against RabbitMQ, nx-27017 and the WeChat stub."""
+import pytest
+import requests
+from nameko.events import event_handler
+from nameko.standalone.rpc import ServiceRpcProxy
+from nameko.testing.services import entrypoint_waiter
+
+from xjkit.errors import DomainError
+from xjkit.testdata import make_id_card
+from xjstubs.server import serve_in_thread
+
+from identity.service import IdentityService
+
+pytestmark = pytest.mark.integration
+
+ID_CARD = make_id_card(region="510104", birth="19850612", seq="201")
+
+
+@pytest.fixture(scope="module")
+def stubs():
+    server, base_url = serve_in_thread(port=0)
+    yield base_url
+    server.shutdown()
+
+
+@pytest.fixture
+def identity(container_factory, service_config, stubs):
+    config = {**service_config, "WECHAT_APPID": "wx-test", "WECHAT_SECRET": "s", "WECHAT_API_BASE": stubs}
+    container = container_factory(IdentityService, config)
+    container.start()
+    with ServiceRpcProxy("identity", config, timeout=10) as proxy:
+        yield proxy
+
+
+class PersonVerifiedListener:
+    name = "listener"
+    received = []
+
+    @event_handler("identity", "person_verified")
+    def on_verified(self, event):
+        PersonVerifiedListener.received.append(event)
+
+
+def test_ping_reports_store_and_broker_ok(identity):
+    assert identity.ping() == {"service": "identity", "store": "ok", "broker": "ok", "status": "ok"}
+
+
+def test_login_realname_and_complete_through_wechat_stub(identity, container_factory, service_config, stubs):
+    listener = container_factory(PersonVerifiedListener, service_config)
+    listener.start()
+    login = identity.login_with_wechat(code="dev-alice")
+    person_id = login["person"]["person_id"]
+    assert login["openid"] == "alice" and login["person"]["realname_status"] == "unverified"
+
+    started = identity.start_realname(person_id=person_id, name="李四", id_card_no=ID_CARD)
+    assert started["expires_in"] == 3600
+    with entrypoint_waiter(listener, "on_verified", timeout=10):
+        verified = identity.complete_realname(person_id=person_id, verify_id=started["verify_id"])
+    assert verified["realname_status"] == "verified"
+    assert verified["id_card_masked"] == ID_CARD[:6] + "********" + ID_CARD[-4:]
+    event = PersonVerifiedListener.received[-1]
+    assert event["type"] == "identity.person_verified" and event["payload"]["person_id"] == person_id
+    assert {"event_id", "occurred_at", "version"} <= set(event)
+    assert identity.get_person(person_id=person_id)["realname_status"] == "verified"
+
+
+def test_a_preset_failing_face_result_is_refused_and_stores_nothing(identity, stubs):
+    requests.post(f"{stubs}/stub/face/preset", json={"cert_no": ID_CARD, "verify_ret": 90002}, timeout=5)
+    try:
+        person_id = identity.login_with_wechat(code="dev-bob")["person"]["person_id"]
+        started = identity.start_realname(person_id=person_id, name="王五", id_card_no=ID_CARD)
+        with pytest.raises(DomainError) as refused:
+            identity.complete_realname(person_id=person_id, verify_id=started["verify_id"])
+        assert refused.value.code == "FACE_NOT_PASSED" and refused.value.status == 422
+        assert identity.get_person(person_id=person_id)["realname_status"] == "unverified"
+    finally:
+        requests.delete(f"{stubs}/stub/face/preset/{ID_CARD}", timeout=5)
+
+
+def test_an_invalid_wechat_code_is_a_401_domain_error(identity):
+    with pytest.raises(DomainError) as refused:
+        identity.login_with_wechat(code="not-a-dev-code")
+    assert (refused.value.code, refused.value.status) == ("WECHAT_CODE_INVALID", 401)
+
+
+def test_one_id_number_belongs_to_one_wechat_user(identity):
+    other_id = make_id_card(region="110101", birth="19920304", seq="555")
+    carol = identity.login_with_wechat(code="dev-carol")["person"]["person_id"]
+    dave = identity.login_with_wechat(code="dev-dave")["person"]["person_id"]
+    identity.complete_realname(person_id=carol, verify_id=identity.start_realname(
+        person_id=carol, name="赵六", id_card_no=other_id)["verify_id"])
+    with pytest.raises(DomainError) as refused:
+        identity.start_realname(person_id=dave, name="赵六", id_card_no=other_id)
+    assert (refused.value.code, refused.value.status) == ("IDCARD_BOUND", 409)
