@@ -13,7 +13,7 @@ from xjkit.masking import install_log_redaction
 from gateway.auth import token_key_from_env
 from gateway.errors import register_error_handlers
 from gateway.metrics import Metrics
-from gateway.resources import mp_persons, ops
+from gateway.resources import ent_auth, mp_persons, ops
 from gateway.rpc import RpcPool
 
 SWAGGER_UI_DIR = os.path.join(os.path.dirname(flask_swagger_ui.__file__), "dist")
@@ -54,6 +54,7 @@ def create_app(overrides=None):
     api = Api(app, spec_kwargs={"info": {"description": "区外进疆企业信息报送服务的 HTTP 接口，契约见 API.md。"}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     api.register_blueprint(mp_persons.blp)
+    api.register_blueprint(ent_auth.blp)
     app.register_blueprint(ops.blp)
 
     @app.get("/static/swagger-ui/<path:filename>")

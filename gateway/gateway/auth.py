@@ -9,6 +9,7 @@ import os
 import jwt
 from flask import current_app, g, request
 
+from xjkit.clock import SystemClock
 from xjkit.config import xj_env
 from xjkit.errors import Forbidden, Unauthorized
 
@@ -44,7 +45,9 @@ class WrongRole(Forbidden):
     message = "当前登录身份无权访问此接口"
 
 
-def issue_token(role, subject, now, ttl_seconds, extra=None):
+def issue_token(role, subject, ttl_seconds, extra=None, now=None):
+    """Tokens live in real time, never on the business clock (XJ_FAKE_NOW must not mint or expire them)."""
+    now = now or SystemClock().now()
     expires_at = now + datetime.timedelta(seconds=ttl_seconds)
     claims = {"iss": ISSUER, "role": role, "sub": subject, "iat": int(now.timestamp()),
               "exp": int(expires_at.timestamp()), **(extra or {})}

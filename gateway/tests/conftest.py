@@ -47,7 +47,7 @@ def client(app):
 def person_token(app):
     from gateway.auth import PERSON, issue_token
     with app.app_context():
-        token, _ = issue_token(PERSON, "person-1", app.extensions["xj_clock"].now(), 3600)
+        token, _ = issue_token(PERSON, "person-1", 3600)
     return token
 
 
@@ -55,5 +55,5 @@ def person_token(app):
 def enterprise_token(app):
     from gateway.auth import ENTERPRISE, issue_token
     with app.app_context():
-        token, _ = issue_token(ENTERPRISE, "9151010029141777XB", app.extensions["xj_clock"].now(), 3600)
+        token, _ = issue_token(ENTERPRISE, "9151010029141777XB", 3600)
     return token

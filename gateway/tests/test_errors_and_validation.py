@@ -78,7 +78,7 @@ def test_an_expired_token_is_401(app, client):
     from gateway.auth import PERSON, issue_token
     with app.app_context():
         past = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=3)
-        token, _ = issue_token(PERSON, "person-1", past, 3600)
+        token, _ = issue_token(PERSON, "person-1", 3600, now=past)
     assert client.get("/api/v1/mp/me", headers=bearer(token)).status_code == 401
 
 

@@ -1,40 +1,65 @@
-"""identity-svc: the nameko adapter. Each RPC builds its ports and calls one use case."""
+"""identity-svc: the nameko adapter. Each entrypoint builds its ports and calls one use case."""
+import logging
+
 from nameko.dependency_providers import Config
+from nameko.events import event_handler
 
 from xjkit.clock import clock_from_env
+from xjkit.errors import DomainError
+from xjkit.events import Event
 from xjkit.idvault import vault_from_env
 from xjkit.nameko.ping import ping_report
 from xjkit.nameko.rpc import rpc
 from xjkit.nameko.store import Store
 
+from identity.adapters.inbox_repositories import (
+    MongoChallengeRepository, MongoEnterpriseAccountRepository, MongoMessageRepository,
+)
 from identity.adapters.repositories import (
     MongoFaceCheckRepository, MongoPersonRepository, prepare_database,
 )
-from identity.adapters.wechat import WeChatCodeLogin, WeChatFaceVerifier, XjWeChatClient
-from identity.service_layer import persons as use_cases
+from identity.adapters.providers import CaVerifier, WeChat
+from identity.adapters.wechat import WeChatCodeLogin, WeChatFaceVerifier, WeChatSubscribeMessenger
+from identity.service_layer import enterprises, face_tickets, inbox, profile
+from identity.service_layer import persons as person_cases
+from identity.service_layer.notices import notice_from_event
+
+log = logging.getLogger(__name__)
 
 # process-wide: read once, validated at import so a misconfigured prod refuses to start
 CLOCK = clock_from_env()
 VAULT = vault_from_env()
 
 
+class CaLoginUnavailable(DomainError):
+    code = "CA_LOGIN_UNAVAILABLE"
+    status = 503
+    message = "CA证书登录暂不可用，请联系管理员"
+
+
+def parse_templates(value):
+    """``kind=template_id,kind=template_id`` → {kind: template_id}."""
+    pairs = (item.split("=", 1) for item in (value or "").split(",") if "=" in item)
+    return {kind.strip(): template.strip() for kind, template in pairs if kind.strip() and template.strip()}
+
+
 class IdentityService:
     name = "identity"
 
-    store = Store(outbox_collections=("persons",), prepare=prepare_database)
+    store = Store(outbox_collections=("persons", "enterprise_accounts"), prepare=prepare_database)
     config = Config()
+    wechat = WeChat()
+    ca_verifier = CaVerifier()
 
-    def _wechat(self):
-        # wechatpy keeps the access token in the client's memory storage: share one per process
-        client = getattr(IdentityService, "_wechat_client", None)
-        if client is None:
-            client = XjWeChatClient(
-                self.config["WECHAT_APPID"], self.config["WECHAT_SECRET"],
-                api_base=self.config["WECHAT_API_BASE"],
-                timeout=float(self.config.get("WECHAT_TIMEOUT_SECONDS", 5)),
-            )
-            IdentityService._wechat_client = client
-        return client
+    # --- ports, built per call ------------------------------------------------------------------
+
+    def _verifier(self):
+        if self.ca_verifier is None:
+            raise CaLoginUnavailable()
+        return self.ca_verifier
+
+    def _templates(self):
+        return parse_templates(self.config.get("WECHAT_TEMPLATES"))
 
     def _persons(self):
         return MongoPersonRepository(self.store.db)
@@ -42,30 +67,126 @@ class IdentityService:
     def _checks(self):
         return MongoFaceCheckRepository(self.store.db)
 
+    def _messages(self):
+        return MongoMessageRepository(self.store.db)
+
+    # --- health ------------------------------------------------------------------------------
+
     @rpc
     def ping(self):
         return ping_report(self.name, self.store)
 
+    # --- persons -----------------------------------------------------------------------------
+
     @rpc
     def login_with_wechat(self, code):
-        return use_cases.login_with_wechat(self._persons(), WeChatCodeLogin(self._wechat()), CLOCK, code)
+        return person_cases.login_with_wechat(self._persons(), WeChatCodeLogin(self.wechat), CLOCK, code)
 
     @rpc
     def get_person(self, person_id):
-        return use_cases.get_person(self._persons(), person_id)
+        return person_cases.get_person(self._persons(), person_id)
 
     @rpc
     def start_realname(self, person_id, name, id_card_no):
-        return use_cases.start_realname(
-            self._persons(), self._checks(), WeChatFaceVerifier(self._wechat()), VAULT, CLOCK,
+        return person_cases.start_realname(
+            self._persons(), self._checks(), WeChatFaceVerifier(self.wechat), VAULT, CLOCK,
             person_id, name, id_card_no,
         )
 
     @rpc
     def complete_realname(self, person_id, verify_id):
-        result = use_cases.complete_realname(
-            self._persons(), self._checks(), WeChatFaceVerifier(self._wechat()), VAULT, CLOCK,
+        result = person_cases.complete_realname(
+            self._persons(), self._checks(), WeChatFaceVerifier(self.wechat), VAULT, CLOCK,
             person_id, verify_id,
         )
         self.store.events_written()
         return result
+
+    @rpc
+    def update_profile(self, person_id, phone=None, education=None, address=None):
+        return profile.update_profile(self._persons(), person_id, phone, education, address)
+
+    @rpc
+    def grant_subscriptions(self, person_id, template_ids):
+        return profile.grant_subscriptions(self._persons(), person_id, template_ids,
+                                           sorted(set(self._templates().values())))
+
+    # --- face tickets ------------------------------------------------------------------------
+
+    @rpc
+    def start_face_ticket(self, person_id, purpose, target_id):
+        return face_tickets.start_face_ticket(
+            self._persons(), self._checks(), WeChatFaceVerifier(self.wechat), VAULT, CLOCK,
+            person_id, purpose, target_id,
+        )
+
+    @rpc
+    def consume_face_ticket(self, person_id, verify_id, purpose, target_id):
+        return face_tickets.consume_face_ticket(
+            self._checks(), WeChatFaceVerifier(self.wechat), VAULT, CLOCK,
+            person_id, verify_id, purpose, target_id,
+        )
+
+    # --- inbox -------------------------------------------------------------------------------
+
+    @rpc
+    def list_messages(self, person_id, page=1, per_page=20):
+        return inbox.list_messages(self._messages(), person_id, page, per_page)
+
+    @rpc
+    def mark_message_read(self, person_id, message_id):
+        return inbox.mark_read(self._messages(), CLOCK, person_id, message_id)
+
+    def _deliver(self, event_data):
+        notice = notice_from_event(Event.from_dict(event_data))
+        if notice is None:
+            return
+        inbox.deliver(self._persons(), self._messages(), WeChatSubscribeMessenger(self.wechat),
+                      self._templates(), CLOCK, notice)
+
+    @event_handler("employment", "offered")
+    def on_employment_offered(self, event_data):
+        self._deliver(event_data)
+
+    @event_handler("employment", "cancelled")
+    def on_employment_cancelled(self, event_data):
+        self._deliver(event_data)
+
+    @event_handler("employment", "withdrawn")
+    def on_employment_withdrawn(self, event_data):
+        self._deliver(event_data)
+
+    @event_handler("employment", "terminated")
+    def on_employment_terminated(self, event_data):
+        self._deliver(event_data)
+
+    @event_handler("employment", "expired")
+    def on_employment_expired(self, event_data):
+        self._deliver(event_data)
+
+    @event_handler("cert", "title_confirmed")
+    def on_title_confirmed(self, event_data):
+        self._deliver(event_data)
+
+    @event_handler("cert", "title_revoked")
+    def on_title_revoked(self, event_data):
+        self._deliver(event_data)
+
+    # --- enterprises (CA login) ----------------------------------------------------------------
+
+    @rpc
+    def create_login_challenge(self):
+        return enterprises.create_challenge(MongoChallengeRepository(self.store.db), CLOCK)
+
+    @rpc
+    def login_with_certificate(self, challenge_id, certificate, signature):
+        result = enterprises.login_with_certificate(
+            MongoChallengeRepository(self.store.db), MongoEnterpriseAccountRepository(self.store.db),
+            self._verifier(), CLOCK, challenge_id, certificate, signature,
+        )
+        self.store.events_written()
+        return result
+
+    @rpc
+    def get_enterprise(self, uscc):
+        return enterprises.get_enterprise(MongoEnterpriseAccountRepository(self.store.db), uscc)

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -222,8 +222,8 @@ def revoke(directory, cert_path, *, now: datetime | None = None) -> Path:
     ca = _existing(directory)
     cert = x509.load_pem_x509_certificate(Path(cert_path).read_bytes())
     family = "sm2" if cert.signature_algorithm_oid.dotted_string == sm2.SM2_WITH_SM3_OID else "rsa"
-    if cert.issuer != ca.root_cert(family).subject:
-        raise DevCaError(f"{cert_path} was not issued by this CA's {family} root")
+    if not _issued_by(cert, ca.root_cert(family)):
+        raise DevCaError(f"{cert_path} was not issued by the {family} root in {ca.directory}")
     now = _utc(now)
     crl_path = ca.crl_path(family)
     revoked, number = [], 0
@@ -396,6 +396,19 @@ def _write_crl(ca: DevCA, family: str, revoked: list, now: datetime, number: int
             )
         crl = builder.sign(key, hashes.SHA256())
     ca.crl_path(family).write_bytes(crl.public_bytes(serialization.Encoding.PEM))
+
+
+def _issued_by(cert: x509.Certificate, root: x509.Certificate) -> bool:
+    if cert.issuer != root.subject:
+        return False
+    if cert.signature_algorithm_oid.dotted_string == sm2.SM2_WITH_SM3_OID:
+        point = sm2.certificate_point(root)
+        return point is not None and sm2.verify(point, cert.signature, cert.tbs_certificate_bytes)
+    try:
+        cert.verify_directly_issued_by(root)
+        return True
+    except (InvalidSignature, ValueError, TypeError, UnsupportedAlgorithm):
+        return False
 
 
 def _aki(issuer: x509.Certificate) -> x509.AuthorityKeyIdentifier:

@@ -77,6 +77,41 @@ class Sm2PrivateKey:
         return pem("PRIVATE KEY", pkcs8)
 
 
+def verify(point: bytes, signature: bytes, data: bytes, user_ids=(DEFAULT_ID, b"")) -> bool:
+    """Whether a DER SM2 signature over ``data`` verifies for the point x||y with one of ``user_ids``
+    (default ID first, then OpenSSL 3.0's empty ID)."""
+    try:
+        r, s = DerSequence().decode(signature, nr_elements=2, only_ints_expected=True)
+    except (ValueError, IndexError, TypeError):
+        return False
+    if not (1 <= r < _N and 1 <= s < _N) or len(point) != 64:
+        return False
+    verifier = gm_sm2.CryptSM2(private_key=None, public_key="")
+    verifier.public_key = point.hex()  # not through the constructor: it lstrip()s "0" and "4"
+    for user_id in user_ids:
+        try:
+            if verifier.verify("%064x%064x" % (r, s), bytes.fromhex(_sm3(z_value(point, user_id) + data))):
+                return True
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def certificate_point(cert: x509.Certificate) -> bytes | None:
+    """x||y of an SM2 certificate's key, or None if it has another kind of key."""
+    fields = list(DerSequence().decode(cert.tbs_certificate_bytes))
+    if isinstance(fields[0], bytes) and fields[0][:1] == b"\xa0":
+        fields = fields[1:]
+    spki = DerSequence().decode(fields[5])
+    algorithm = DerSequence().decode(spki[0])
+    if len(algorithm) < 2 or not isinstance(algorithm[1], bytes) or algorithm[1][:1] != b"\x06":
+        return None
+    if DerObjectId().decode(algorithm[1]).value != SM2_CURVE_OID:
+        return None
+    bits = DerBitString().decode(spki[1]).value
+    return bits[1:] if len(bits) == 65 and bits[0] == 4 else None
+
+
 def z_value(point: bytes, user_id: bytes = DEFAULT_ID) -> bytes:
     """Z = SM3(ENTL || ID || a || b || xG || yG || xA || yA)."""
     return bytes.fromhex(_sm3((len(user_id) * 8).to_bytes(2, "big") + user_id + _CURVE_BYTES + point))

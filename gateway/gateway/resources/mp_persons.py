@@ -4,9 +4,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from gateway.auth import PERSON, issue_token, person_required
+from gateway.schemas.base import PageQuery
 from gateway.schemas.persons import (
-    FaceSessionResponse, PersonLoginResponse, PersonSchema, RealnameCompleteRequest,
-    RealnameStartRequest, WeChatLoginRequest,
+    FaceSessionResponse, FaceTicketRequest, MessagePage, MessageSchema, PersonLoginResponse,
+    PersonSchema, ProfileRequest, RealnameCompleteRequest, RealnameStartRequest,
+    SubscriptionGrantRequest, SubscriptionGrantResponse, WeChatLoginRequest,
 )
 
 blp = Blueprint("mp-persons", __name__, url_prefix="/api/v1/mp",
@@ -26,10 +28,7 @@ class WeChatLogin(MethodView):
         """微信登录（code2session）"""
         login = services().call("identity", "login_with_wechat", code=body["code"])
         person = login["person"]
-        token, expires_at = issue_token(
-            PERSON, person["person_id"], current_app.extensions["xj_clock"].now(),
-            current_app.config["XJ_TOKEN_TTL_SECONDS"],
-        )
+        token, expires_at = issue_token(PERSON, person["person_id"], current_app.config["XJ_TOKEN_TTL_SECONDS"])
         return {"token": token, "expires_at": expires_at, "person": person}
 
 
@@ -42,6 +41,13 @@ class Me(MethodView):
     def get(self):
         """当前人员信息"""
         return services().call("identity", "get_person", person_id=g.subject)
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(ProfileRequest)
+    @blp.response(200, PersonSchema)
+    def put(self, body):
+        """修改个人资料（手机号、学历、地址）"""
+        return services().call("identity", "update_profile", person_id=g.subject, **body)
 
 
 @blp.route("/realname")
@@ -68,3 +74,52 @@ class RealnameComplete(MethodView):
         """完成实名认证（queryverifyinfo，verify_ret 为 10000 才通过）"""
         return services().call("identity", "complete_realname", person_id=g.subject,
                                verify_id=body["verify_id"])
+
+
+@blp.route("/face")
+class FaceTicket(MethodView):
+    decorators = [person_required]
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(FaceTicketRequest)
+    @blp.response(200, FaceSessionResponse)
+    def post(self, body):
+        """为一次操作发起人脸核身（如接受聘用），该操作使用一次即失效"""
+        return services().call("identity", "start_face_ticket", person_id=g.subject,
+                               purpose=body["purpose"], target_id=body["target_id"])
+
+
+@blp.route("/messages")
+class Messages(MethodView):
+    decorators = [person_required]
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, MessagePage)
+    def get(self, query):
+        """消息列表（聘用邀请等通知，最新在前）"""
+        return services().call("identity", "list_messages", person_id=g.subject, **query)
+
+
+@blp.route("/messages/<string:message_id>/read")
+class MessageRead(MethodView):
+    decorators = [person_required]
+
+    @blp.doc(security=BEARER)
+    @blp.response(200, MessageSchema)
+    def post(self, message_id):
+        """标记消息已读"""
+        return services().call("identity", "mark_message_read", person_id=g.subject, message_id=message_id)
+
+
+@blp.route("/subscriptions")
+class Subscriptions(MethodView):
+    decorators = [person_required]
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(SubscriptionGrantRequest)
+    @blp.response(200, SubscriptionGrantResponse)
+    def post(self, body):
+        """登记 wx.requestSubscribeMessage 中用户同意的订阅消息模板（每次同意可推送一条）"""
+        return services().call("identity", "grant_subscriptions", person_id=g.subject,
+                               template_ids=body["template_ids"])

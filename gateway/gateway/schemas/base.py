@@ -112,3 +112,27 @@ def length(minimum=None, maximum=None):
 def one_of(choices, labels=None):
     shown = "、".join(labels or choices)
     return validate.OneOf(choices, error=f"取值应为：{shown}")
+
+
+def value_range(minimum=None, maximum=None):
+    if minimum is not None and maximum is not None:
+        text = f"取值应在{minimum}到{maximum}之间"
+    elif minimum is not None:
+        text = f"取值不能小于{minimum}"
+    else:
+        text = f"取值不能大于{maximum}"
+    return validate.Range(min=minimum, max=maximum, error=text)
+
+
+class PageQuery(RequestSchema):
+    """?page=1&per_page=20 (at most 100), as API.md's list convention says."""
+
+    page = Int(load_default=1, validate=value_range(1, 100000))
+    per_page = Int(load_default=20, validate=value_range(1, 100))
+
+
+def page_of(item_schema):
+    """A response schema {"items": [...], "total", "page", "per_page"} for ``item_schema``."""
+    return type(f"{item_schema.__name__}Page", (ResponseSchema,), {
+        "items": List(Nested(item_schema)), "total": Int(), "page": Int(), "per_page": Int(),
+    })

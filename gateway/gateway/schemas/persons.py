@@ -1,7 +1,11 @@
 """Schemas of the mini-program's person endpoints (API.md "Person login")."""
 from gateway.schemas.base import (
-    IdCardNo, Nested, RequestSchema, ResponseSchema, Str, DateTime, Int, length, one_of,
+    Bool, DateTime, IdCardNo, Int, List, Mobile, Nested, RequestSchema, ResponseSchema, Str, length,
+    one_of, page_of,
 )
+
+EDUCATION_LEVELS = ("初中及以下", "高中", "中专", "大专", "本科", "硕士研究生", "博士研究生")
+FACE_PURPOSES = ("employment.accept",)
 
 
 class WeChatLoginRequest(RequestSchema):
@@ -35,3 +39,35 @@ class FaceSessionResponse(ResponseSchema):
 
 class RealnameCompleteRequest(RequestSchema):
     verify_id = Str(required=True, validate=length(1, 256))
+
+
+class ProfileRequest(RequestSchema):
+    phone = Mobile()
+    education = Str(validate=one_of(EDUCATION_LEVELS))
+    address = Str(validate=length(1, 200))
+
+
+class FaceTicketRequest(RequestSchema):
+    purpose = Str(required=True, validate=one_of(FACE_PURPOSES))
+    target_id = Str(required=True, validate=length(1, 64))
+
+
+class MessageSchema(ResponseSchema):
+    id = Str()
+    kind = Str()
+    title = Str()
+    body = Str()
+    target_id = Str(allow_none=True)
+    created_at = DateTime()
+    read = Bool()
+
+
+MessagePage = page_of(MessageSchema)
+
+
+class SubscriptionGrantRequest(RequestSchema):
+    template_ids = List(Str(validate=length(1, 128)), required=True, validate=length(1, 10))
+
+
+class SubscriptionGrantResponse(ResponseSchema):
+    subscribe_grants = Nested(ResponseSchema)

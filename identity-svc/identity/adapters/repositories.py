@@ -84,5 +84,9 @@ class MongoFaceCheckRepository(VersionedRepository, ports.FaceCheckRepository):
 
 
 def prepare_database(database):
-    for repository in (MongoPersonRepository, MongoFaceCheckRepository):
+    from identity.adapters.inbox_repositories import (
+        MongoChallengeRepository, MongoEnterpriseAccountRepository, MongoMessageRepository,
+    )
+    for repository in (MongoPersonRepository, MongoFaceCheckRepository, MongoMessageRepository,
+                       MongoEnterpriseAccountRepository, MongoChallengeRepository):
         repository(database).ensure_indexes()

@@ -103,3 +103,24 @@ class WeChatFaceVerifier(ports.FaceVerifier):
             log.warning("queryverifyinfo refused: errcode=%s", answer.get("errcode"))
             return None
         return answer.get("verify_ret")
+
+
+class WeChatSubscribeMessenger(ports.SubscribeMessenger):
+    """subscribeMessage.send through wechatpy; a refusal is logged, never raised (the inbox has it)."""
+
+    def __init__(self, client, miniprogram_state="formal"):
+        self.client = client
+        self.miniprogram_state = miniprogram_state
+
+    def send(self, openid, template_id, data, page):
+        try:
+            self.client.post("message/subscribe/send", data={
+                "touser": openid, "template_id": template_id, "page": page, "data": data,
+                "miniprogram_state": self.miniprogram_state, "lang": "zh_CN",
+            })
+            return True
+        except WeChatClientException as error:
+            log.warning("subscribe message refused: errcode=%s", error.errcode)
+        except requests.RequestException as error:
+            log.warning("subscribe message unreachable: %s", type(error).__name__)
+        return False

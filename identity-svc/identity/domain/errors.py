@@ -46,3 +46,31 @@ class FaceCheckExpired(Conflict):
 class FaceCheckUsed(Conflict):
     code = "FACE_CHECK_USED"
     message = "该人脸核身记录已使用，请重新发起"
+
+
+class FacePurposeUnknown(DomainError):
+    code = "FACE_PURPOSE_UNKNOWN"
+    status = 422
+    message = "不支持的人脸核身用途"
+
+
+class PersonNotVerified(Conflict):
+    code = "PERSON_NOT_VERIFIED"
+    message = "请先完成实名认证"
+
+
+class MessageNotFound(NotFound):
+    code = "MESSAGE_NOT_FOUND"
+    message = "消息不存在"
+
+
+class ChallengeInvalid(Unauthorized):
+    code = "CA_CHALLENGE_INVALID"
+    message = "登录挑战码无效、已使用或已过期，请重新获取"
+
+
+class CaLoginRefused(Unauthorized):
+    """A certificate login refused for one of API.md's CA_* reasons (code set per instance)."""
+
+    code = "CA_LOGIN_REFUSED"
+    message = "CA证书登录失败"

@@ -22,6 +22,8 @@ class Person:
     phone: str = None
     education: str = None
     address: str = None
+    # one-time WeChat subscribe-message grants the person gave, by template id
+    subscribe_grants: dict = field(default_factory=dict)
     version: int = 0  # storage bookkeeping: 0 until first stored
     stored_outbox: list = field(default_factory=list, repr=False)
 
@@ -38,3 +40,23 @@ class Person:
         self.id_card_masked = id_card_masked
         self.verified_at = at
         self.realname_status = VERIFIED
+
+    def update_profile(self, phone, education, address):
+        if phone is not None:
+            self.phone = phone
+        if education is not None:
+            self.education = education
+        if address is not None:
+            self.address = address
+
+    def grant_subscriptions(self, template_ids):
+        for template_id in template_ids:
+            self.subscribe_grants[template_id] = self.subscribe_grants.get(template_id, 0) + 1
+
+    def use_subscription(self, template_id):
+        """Spend one grant for this template; False when the person has none left."""
+        left = self.subscribe_grants.get(template_id, 0)
+        if left <= 0:
+            return False
+        self.subscribe_grants[template_id] = left - 1
+        return True

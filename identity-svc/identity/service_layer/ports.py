@@ -54,3 +54,59 @@ class FaceVerifier(ABC):
     def result(self, verify_id, out_seq_no, openid, cert_name, cert_no):
         """queryverifyinfo: returns verify_ret (int), or None when WeChat refused to answer
         (errcode != 0: the check does not belong to this identity)."""
+
+
+class MessageRepository(ABC):
+    @abstractmethod
+    def add_once(self, message):
+        """Store the message; False when one with the same id exists (a redelivered event)."""
+
+    @abstractmethod
+    def get(self, message_id):
+        """The InboxMessage, or None."""
+
+    @abstractmethod
+    def save(self, message):
+        """Store changes with a version check."""
+
+    @abstractmethod
+    def page_for(self, person_id, page, per_page):
+        """(messages newest first, total)."""
+
+
+class SubscribeMessenger(ABC):
+    @abstractmethod
+    def send(self, openid, template_id, data, page):
+        """Send one WeChat subscribe message; True when WeChat accepted it."""
+
+
+class ChallengeRepository(ABC):
+    @abstractmethod
+    def add(self, challenge):
+        """Store a new login challenge."""
+
+    @abstractmethod
+    def consume(self, challenge_id):
+        """Atomically mark an open challenge used and return it; None when unknown or already used."""
+
+
+class EnterpriseAccountRepository(ABC):
+    @abstractmethod
+    def get(self, uscc):
+        """The EnterpriseAccount, or None."""
+
+    @abstractmethod
+    def add(self, account, events=()):
+        """Store a new account; DuplicateKey when another login created it first."""
+
+    @abstractmethod
+    def save(self, account, events=()):
+        """Store changes with a version check."""
+
+
+class CertificateVerifier(ABC):
+    @abstractmethod
+    def verify(self, certificate_pem, signature_b64, nonce, now):
+        """Check chain, validity, revocation, USCC and the signature over ``nonce``. Returns a dict
+        with uscc, subject_name, issuer, serial_hex, fingerprint_sha256, algorithm, not_after;
+        raises CaLoginRefused with the API.md CA_* code."""

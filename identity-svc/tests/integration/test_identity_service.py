@@ -25,7 +25,8 @@ def stubs():
 
 @pytest.fixture
 def identity(container_factory, service_config, stubs):
-    config = {**service_config, "WECHAT_APPID": "wx-test", "WECHAT_SECRET": "s", "WECHAT_API_BASE": stubs}
+    config = {**service_config, "WECHAT_APPID": "wx-test", "WECHAT_SECRET": "s", "WECHAT_API_BASE": stubs,
+              "WECHAT_TEMPLATES": "employment_offer=dev-tmpl-offer"}
     container = container_factory(IdentityService, config)
     container.start()
     with ServiceRpcProxy("identity", config, timeout=10) as proxy:
@@ -92,3 +93,47 @@ def test_one_id_number_belongs_to_one_wechat_user(identity):
     with pytest.raises(DomainError) as refused:
         identity.start_realname(person_id=dave, name="赵六", id_card_no=other_id)
     assert (refused.value.code, refused.value.status) == ("IDCARD_BOUND", 409)
+
+
+def test_an_offer_event_lands_in_the_inbox_and_sends_a_granted_subscribe_message(
+        identity, container_factory, service_config, stubs):
+    from nameko.standalone.events import event_dispatcher
+    from xjkit.clock import SystemClock
+    from xjkit.events import new_event
+
+    person_id = identity.login_with_wechat(code="dev-erin")["person"]["person_id"]
+    identity.grant_subscriptions(person_id=person_id, template_ids=["dev-tmpl-offer"])
+    event = new_event("employment.offered", {
+        "employment_id": "emp-77", "person_id": person_id, "enterprise_uscc": "9151010029141777XB",
+        "enterprise_name": "四川黄河建设集团有限公司", "contract_start": "2026-12-01", "contract_end": "2027-11-30",
+    }, SystemClock()).to_dict()
+    dispatch = event_dispatcher(service_config)
+    dispatch("employment", "offered", event)
+    dispatch("employment", "offered", event)  # at-least-once: a redelivery
+
+    import eventlet
+    for _ in range(50):
+        page = identity.list_messages(person_id=person_id)
+        if page["total"]:
+            break
+        eventlet.sleep(0.1)
+    eventlet.sleep(0.5)
+    page = identity.list_messages(person_id=person_id)
+    assert page["total"] == 1
+    assert page["items"][0]["target_id"] == "emp-77"
+    messages = requests.get(f"{stubs}/stub/wechat/messages", params={"touser": "erin"}, timeout=5).json()["items"]
+    assert len(messages) == 1 and messages[0]["template_id"] == "dev-tmpl-offer"
+
+
+def test_a_face_ticket_is_consumed_once_through_rpc(identity):
+    id_card = make_id_card(region="120101", birth="19910909", seq="808")
+    person_id = identity.login_with_wechat(code="dev-frank")["person"]["person_id"]
+    identity.complete_realname(person_id=person_id, verify_id=identity.start_realname(
+        person_id=person_id, name="孙八", id_card_no=id_card)["verify_id"])
+    ticket = identity.start_face_ticket(person_id=person_id, purpose="employment.accept", target_id="emp-1")
+    assert identity.consume_face_ticket(person_id=person_id, verify_id=ticket["verify_id"],
+                                        purpose="employment.accept", target_id="emp-1")["passed"] is True
+    with pytest.raises(DomainError) as refused:
+        identity.consume_face_ticket(person_id=person_id, verify_id=ticket["verify_id"],
+                                     purpose="employment.accept", target_id="emp-1")
+    assert refused.value.code == "FACE_CHECK_USED"

@@ -97,3 +97,81 @@ class FakeFace(ports.FaceVerifier):
         if self.started.get(verify_id) != (openid, out_seq_no, cert_name, cert_no):
             return None  # WeChat refuses: not the identity the check was started for
         return self.results.get(cert_no, 10000)
+
+
+class FakeMessages(_VersionedStore, ports.MessageRepository):
+    def __init__(self):
+        super().__init__("message_id")
+
+    def add_once(self, message):
+        if message.message_id in self.items:
+            return False
+        self._put(message, (), 0)
+        return True
+
+    def get(self, message_id):
+        return self._get(message_id)
+
+    def save(self, message):
+        self._put(message, (), message.version)
+
+    def page_for(self, person_id, page, per_page):
+        mine = sorted((m for m in self.items.values() if m.person_id == person_id),
+                      key=lambda m: m.created_at, reverse=True)
+        start = (page - 1) * per_page
+        return [copy.deepcopy(m) for m in mine[start:start + per_page]], len(mine)
+
+
+class FakeMessenger(ports.SubscribeMessenger):
+    def __init__(self):
+        self.sent = []
+
+    def send(self, openid, template_id, data, page):
+        self.sent.append((openid, template_id, data, page))
+        return True
+
+
+class FakeChallenges(_VersionedStore, ports.ChallengeRepository):
+    def __init__(self):
+        super().__init__("challenge_id")
+
+    def add(self, challenge):
+        self._put(challenge, (), 0)
+
+    def consume(self, challenge_id):
+        challenge = self.items.get(challenge_id)
+        if challenge is None or challenge.status != "open":
+            return None
+        challenge.status = "used"
+        return copy.deepcopy(challenge)
+
+
+class FakeAccounts(_VersionedStore, ports.EnterpriseAccountRepository):
+    def __init__(self):
+        super().__init__("uscc")
+
+    def get(self, uscc):
+        return self._get(uscc)
+
+    def add(self, account, events=()):
+        if account.uscc in self.items:
+            raise DuplicateKey()
+        self._put(account, events, 0)
+
+    def save(self, account, events=()):
+        self._put(account, events, account.version)
+
+
+class FakeVerifier(ports.CertificateVerifier):
+    """Accepts a certificate text "CERT:<uscc>:<name>:<serial>" whose signature is "sig:<nonce b64>"."""
+
+    def verify(self, certificate_pem, signature_b64, nonce, now):
+        import base64
+        from identity.domain.errors import CaLoginRefused
+        if not certificate_pem.startswith("CERT:"):
+            raise CaLoginRefused(code="CA_CERT_UNTRUSTED", message="证书不是由受信任的CA机构签发的")
+        _, uscc, name, serial = certificate_pem.split(":")
+        if signature_b64 != "sig:" + base64.b64encode(nonce).decode():
+            raise CaLoginRefused(code="CA_SIGNATURE_INVALID", message="签名验证失败")
+        return {"uscc": uscc, "subject_name": name, "issuer": "CN=Dev Root", "serial_hex": serial,
+                "fingerprint_sha256": serial * 4, "algorithm": "rsa", "not_after": now}

@@ -18,7 +18,7 @@ def test_ping_reports_the_store_state_from_the_store_dependency():
 
 def test_login_passes_the_code_to_the_use_case_and_returns_its_answer():
     service = worker_factory(IdentityService)
-    with mock.patch("identity.service.use_cases.login_with_wechat",
+    with mock.patch("identity.service.person_cases.login_with_wechat",
                     return_value={"openid": "o", "person": {"person_id": "p"}}) as use_case:
         assert service.login_with_wechat("dev-o") == {"openid": "o", "person": {"person_id": "p"}}
     assert use_case.call_args.args[-1] == "dev-o"
@@ -26,7 +26,7 @@ def test_login_passes_the_code_to_the_use_case_and_returns_its_answer():
 
 def test_a_domain_error_from_the_use_case_propagates_unchanged():
     service = worker_factory(IdentityService)
-    with mock.patch("identity.service.use_cases.login_with_wechat", side_effect=WeChatCodeInvalid()):
+    with mock.patch("identity.service.person_cases.login_with_wechat", side_effect=WeChatCodeInvalid()):
         with pytest.raises(DomainError) as refused:
             service.login_with_wechat("bad")
     assert refused.value.code == "WECHAT_CODE_INVALID"
@@ -34,6 +34,25 @@ def test_a_domain_error_from_the_use_case_propagates_unchanged():
 
 def test_completing_realname_tells_the_relay_that_events_were_written():
     service = worker_factory(IdentityService)
-    with mock.patch("identity.service.use_cases.complete_realname", return_value={"person_id": "p"}):
+    with mock.patch("identity.service.person_cases.complete_realname", return_value={"person_id": "p"}):
         service.complete_realname("p", "v")
     service.store.events_written.assert_called_once_with()
+
+
+def test_an_offer_event_is_delivered_to_the_inbox_use_case():
+    service = worker_factory(IdentityService)
+    service.config = {"WECHAT_TEMPLATES": "employment_offer=t1"}
+    event = {"type": "employment.offered", "event_id": "e1", "occurred_at": "2026-11-25T10:00:00+08:00",
+             "version": 1, "payload": {"person_id": "p1", "employment_id": "emp1", "enterprise_name": "甲"}}
+    with mock.patch("identity.service.inbox.deliver") as deliver:
+        service.on_employment_offered(event)
+    notice = deliver.call_args.args[-1]
+    assert (notice["event_id"], notice["person_id"], notice["kind"]) == ("e1", "p1", "employment_offer")
+    assert deliver.call_args.args[-3] == {"employment_offer": "t1"}
+
+
+def test_enterprise_login_without_configured_roots_is_503():
+    service = worker_factory(IdentityService, ca_verifier=None)
+    with pytest.raises(DomainError) as refused:
+        service.login_with_certificate("c", "pem", "sig")
+    assert (refused.value.status, refused.value.code) == (503, "CA_LOGIN_UNAVAILABLE")

@@ -184,3 +184,20 @@ def test_dedupe_is_per_consumer(database):
     EventDeduplicator(database, "cert.handler").handle_once(event, lambda e: None)
     ran, _ = EventDeduplicator(database, "filing.handler").handle_once(event, lambda e: None)
     assert ran is True
+
+
+def test_update_fields_with_a_state_condition_lets_only_one_of_many_concurrent_callers_win(offers):
+    offers.insert({"_id": "c1", "status": "open"})
+    winners = []
+
+    def consume():
+        if offers.update_fields("c1", set_fields={"status": "used"}, where={"status": "open"}) is not None:
+            winners.append(1)
+
+    threads = [threading.Thread(target=consume) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(winners) == 1
+    assert offers.get("c1")["status"] == "used"

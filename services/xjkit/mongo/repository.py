@@ -146,10 +146,10 @@ class VersionedRepository:
             raise ConcurrencyConflict()
         return stored
 
-    def update_fields(self, document_id, set_fields=None, inc_fields=None, expected_version=None):
-        """``$set``/``$inc`` on top-level fields; with ``expected_version`` it is also a version check.
-
-        Returns the document after the update, or None when nothing matched.
+    def update_fields(self, document_id, set_fields=None, inc_fields=None, expected_version=None, where=None):
+        """``$set``/``$inc`` on top-level fields, in one conditional write: with ``expected_version``
+        it is a version check, with ``where`` (a vetted filter) a state check such as
+        ``{"status": "open"}``. Returns the document after the update, or None when nothing matched.
         """
         update = {}
         if set_fields:
@@ -157,7 +157,7 @@ class VersionedRepository:
         if inc_fields:
             update["$inc"] = dict(inc_fields)
         vet_update(update)
-        query = {"_id": document_id}
+        query = {**vet_filter(dict(where or {})), "_id": document_id}
         if expected_version is not None:
             query["version"] = expected_version
             update.setdefault("$inc", {})["version"] = 1

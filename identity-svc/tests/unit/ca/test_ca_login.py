@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
 from identity.adapters.ca import (
     CA_CERT_EXPIRED,
@@ -126,6 +126,14 @@ def test_sm2_signature_with_an_out_of_range_r_or_s_is_refused(certs, login):
     for r, s in ((0, 1), (1, 0), (n, 1), (1, n)):
         raw = r.to_bytes(32, "big") + s.to_bytes(32, "big")
         refused(CA_SIGNATURE_INVALID, login, certs["sm2"], signature=base64.b64encode(raw).decode())
+
+
+def test_sm2_signature_with_s_plus_n_is_refused(certs, login):
+    n = int("FFFFFFFEFFFFFFFFFFFFFFFFFFFFFFFF7203DF6B21C6052B53BBF40939D54123", 16)
+    nonce = os.urandom(32)
+    r, s = decode_dss_signature(xjdevca.sign_nonce(certs["sm2"].key_path.read_bytes(), nonce))
+    malleated = encode_dss_signature(r, s + n)  # the same DER shape as an SM2 signature
+    refused(CA_SIGNATURE_INVALID, login, certs["sm2"], nonce=nonce, signature=base64.b64encode(malleated).decode())
 
 
 def test_encryption_only_certificate_cannot_log_in(dev_ca, make_cert, login, helpers):

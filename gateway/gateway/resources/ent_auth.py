@@ -1,0 +1,45 @@
+"""Enterprise portal: CA-certificate login (challenge → signature) and the enterprise's account."""
+from flask import current_app, g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from gateway.auth import ENTERPRISE, enterprise_required, issue_token
+from gateway.schemas.enterprises import CaLoginRequest, CaLoginResponse, ChallengeResponse, EnterpriseMe
+
+blp = Blueprint("ent-auth", __name__, url_prefix="/api/v1/ent", description="企业端：CA证书登录")
+BEARER = [{"bearerAuth": []}]
+
+
+def services():
+    return current_app.extensions["xj_rpc"]
+
+
+@blp.route("/auth/challenge")
+class Challenge(MethodView):
+    @blp.response(200, ChallengeResponse)
+    def post(self):
+        """获取登录挑战码（随机数，一次有效，5分钟内使用）"""
+        return services().call("identity", "create_login_challenge")
+
+
+@blp.route("/auth/login")
+class CaLogin(MethodView):
+    @blp.arguments(CaLoginRequest)
+    @blp.response(200, CaLoginResponse)
+    def post(self, body):
+        """CA证书登录：提交证书和对挑战码的签名（RSA、ECDSA 或 SM2）"""
+        account = services().call("identity", "login_with_certificate", **body)
+        token, expires_at = issue_token(ENTERPRISE, account["uscc"], current_app.config["XJ_TOKEN_TTL_SECONDS"])
+        return {"token": token, "expires_at": expires_at,
+                "enterprise": {"uscc": account["uscc"], "name": account["name"]}}
+
+
+@blp.route("/me")
+class EnterpriseAccount(MethodView):
+    decorators = [enterprise_required]
+
+    @blp.doc(security=BEARER)
+    @blp.response(200, EnterpriseMe)
+    def get(self):
+        """当前企业（登记信息与统计随进疆报送功能提供）"""
+        return services().call("identity", "get_enterprise", uscc=g.subject)

@@ -1,0 +1,77 @@
+"""Enterprise login with a CA certificate (CA锁): challenge, then a signature over its nonce."""
+import base64
+import datetime
+import secrets
+import uuid
+
+from xjkit.errors import ConcurrencyConflict, NotFound
+from xjkit.events import new_event
+from xjkit.mongo.repository import DuplicateKey
+
+from identity.domain.enterprise import EnterpriseAccount, LoginChallenge
+from identity.domain.errors import ChallengeInvalid
+
+CHALLENGE_LIFETIME = datetime.timedelta(minutes=5)
+NONCE_BYTES = 32
+
+
+def create_challenge(challenges, clock):
+    now = clock.now()
+    challenge = LoginChallenge(
+        challenge_id=uuid.uuid4().hex,
+        nonce_b64=base64.b64encode(secrets.token_bytes(NONCE_BYTES)).decode("ascii"),
+        created_at=now, expires_at=now + CHALLENGE_LIFETIME,
+    )
+    challenges.add(challenge)
+    return {"challenge_id": challenge.challenge_id, "nonce": challenge.nonce_b64, "expires_at": challenge.expires_at}
+
+
+def login_with_certificate(challenges, accounts, verifier, clock, challenge_id, certificate_pem, signature_b64):
+    """The challenge is spent first, whatever follows: a refused attempt cannot be retried on it."""
+    challenge = challenges.consume(challenge_id)
+    now = clock.now()
+    if challenge is None or now >= challenge.expires_at:
+        raise ChallengeInvalid()
+    certificate = verifier.verify(certificate_pem, signature_b64, base64.b64decode(challenge.nonce_b64), now)
+    account = _account_after_login(accounts, certificate, clock)
+    return {"uscc": account.uscc, "name": account.name, "certificate": {
+        "issuer": certificate["issuer"], "serial_hex": certificate["serial_hex"],
+        "not_after": certificate["not_after"], "algorithm": certificate["algorithm"]}}
+
+
+def _account_after_login(accounts, certificate, clock):
+    """Create the account on the first login, else record the certificate (a renewal keeps the
+    account). Retries a few times when a concurrent login of the same enterprise wrote first."""
+    for _ in range(5):
+        now = clock.now()
+        account = accounts.get(certificate["uscc"])
+        if account is None:
+            account = EnterpriseAccount(uscc=certificate["uscc"], name=certificate["subject_name"], created_at=now)
+            account.record_login(certificate, now)
+            event = new_event("identity.enterprise_account_created",
+                              {"uscc": account.uscc, "name": account.name}, clock)
+            try:
+                accounts.add(account, events=[event])
+                return account
+            except DuplicateKey:
+                continue  # created by a concurrent first login: record on the stored one
+        account.record_login(certificate, now)
+        try:
+            accounts.save(account)
+            return account
+        except ConcurrencyConflict:
+            continue
+    raise ConcurrencyConflict()
+
+
+def get_enterprise(accounts, uscc):
+    account = accounts.get(uscc)
+    if account is None:
+        raise NotFound()
+    return {
+        "uscc": account.uscc, "name": account.name, "last_login_at": account.last_login_at,
+        "certificates": [
+            {key: certificate.get(key) for key in ("issuer", "serial_hex", "algorithm", "not_after", "last_login_at")}
+            for certificate in account.certificates
+        ],
+    }

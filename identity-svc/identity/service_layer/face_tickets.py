@@ -1,0 +1,61 @@
+"""Face tickets: a fresh face check for one action on one target, consumed once by that action.
+
+The mini-program asks for a ticket (POST /mp/face), runs wx.requestFacialVerify with its
+verify_id, then calls the action (e.g. accept an offer) with the verify_id. The service doing the
+action asks identity-svc to consume the ticket for exactly that person, purpose and target.
+"""
+import uuid
+
+from xjkit.errors import ConcurrencyConflict
+
+from identity.domain.errors import (
+    FaceCheckNotFound, FaceCheckUsed, FaceNotPassed, FacePurposeUnknown, PersonNotFound,
+    PersonNotVerified,
+)
+from identity.domain.face_check import FaceCheck
+from identity.domain.face_purposes import ACTION_PURPOSES
+
+FACE_PASSED = 10000
+
+
+def _verified_person(persons, person_id):
+    person = persons.get(person_id)
+    if person is None:
+        raise PersonNotFound()
+    if not person.is_verified:
+        raise PersonNotVerified()
+    return person
+
+
+def start_face_ticket(persons, checks, face, vault, clock, person_id, purpose, target_id):
+    if purpose not in ACTION_PURPOSES:
+        raise FacePurposeUnknown(errors={"purpose": ["取值应为：" + "、".join(sorted(ACTION_PURPOSES))]})
+    person = _verified_person(persons, person_id)
+    id_card_no = vault.decrypt(person.id_card_enc)
+    out_seq_no = uuid.uuid4().hex
+    verify_id, expires_in = face.start(person.openid, out_seq_no, person.name, id_card_no)
+    checks.add(FaceCheck.start(
+        verify_id=verify_id, person_id=person_id, openid=person.openid, out_seq_no=out_seq_no,
+        purpose=purpose, target_id=target_id, cert_name=person.name, id_card_enc=person.id_card_enc,
+        now=clock.now(), expires_in_seconds=expires_in,
+    ))
+    return {"verify_id": verify_id, "expires_in": expires_in}
+
+
+def consume_face_ticket(checks, face, vault, clock, person_id, verify_id, purpose, target_id):
+    """Pass only when the ticket is this person's, for this purpose and target, unused, unexpired,
+    and WeChat says verify_ret == 10000. Returns ``{"verify_id", "passed": True}``."""
+    check = checks.get(verify_id)
+    if check is None:
+        raise FaceCheckNotFound()
+    check.ensure_usable_by(person_id, purpose, target_id, clock.now())
+    verify_ret = face.result(check.verify_id, check.out_seq_no, check.openid, check.cert_name,
+                             vault.decrypt(check.id_card_enc))
+    check.consume(verify_ret)
+    try:
+        checks.save(check)
+    except ConcurrencyConflict:  # the same ticket consumed by a concurrent action
+        raise FaceCheckUsed()
+    if verify_ret != FACE_PASSED:
+        raise FaceNotPassed(errors={"verify_id": [f"人脸核身结果：{verify_ret if verify_ret is not None else '未通过校验'}"]})
+    return {"verify_id": verify_id, "passed": True}

@@ -1,0 +1,31 @@
+"""Use cases on the person's own profile and their WeChat subscribe-message grants."""
+from xjkit.errors import ValidationFailed
+
+from identity.domain.errors import PersonNotFound
+from identity.domain.profile import validated_profile
+from identity.service_layer.views import person_view
+
+MAX_TEMPLATES_PER_GRANT = 10
+
+
+def update_profile(persons, person_id, phone=None, education=None, address=None):
+    phone, education, address = validated_profile(phone, education, address)
+    person = persons.get(person_id)
+    if person is None:
+        raise PersonNotFound()
+    person.update_profile(phone, education, address)
+    persons.save(person)
+    return person_view(person)
+
+
+def grant_subscriptions(persons, person_id, template_ids, known_template_ids):
+    """Record what wx.requestSubscribeMessage returned as accepted (one message per grant)."""
+    unknown = [t for t in template_ids if t not in known_template_ids]
+    if unknown or not template_ids or len(template_ids) > MAX_TEMPLATES_PER_GRANT:
+        raise ValidationFailed({"template_ids": ["模板ID无效"]})
+    person = persons.get(person_id)
+    if person is None:
+        raise PersonNotFound()
+    person.grant_subscriptions(template_ids)
+    persons.save(person)
+    return {"subscribe_grants": {t: person.subscribe_grants.get(t, 0) for t in known_template_ids}}
