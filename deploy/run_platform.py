@@ -28,6 +28,8 @@ SERVICES = (
     ("publicity", "publicity-svc", "publicity.service"),
 )
 
+DEFAULT_NATIONAL_DATA = os.path.join(os.path.dirname(ROOT), "shared", "fixtures", "national-platform.json")
+
 READY_TIMEOUT_SECONDS = 120
 STOP_GRACE_SECONDS = 10
 
@@ -84,9 +86,26 @@ class Platform:
         env.setdefault("WECHAT_API_BASE", stubs)
         env.setdefault("NATIONAL_API_BASE", f"{stubs}/national/api/v1")
         env["XJ_DATA_DIR"] = self.data_dir
+        env.setdefault("XJ_NATIONAL_DATA", DEFAULT_NATIONAL_DATA)
         env["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(self.data_dir, "run", "prometheus")
         env["PYTHONUNBUFFERED"] = "1"
         return env
+
+    def prepare_dev_ca(self):
+        """Without XJ_CA_ROOTS, enterprises log in with certificates of the dev CA, made once per
+        data directory: one per enterprise of the national dataset (see deploy/devca/README.md)."""
+        if self.environment.get("XJ_CA_ROOTS"):
+            return
+        directory = os.path.join(self.data_dir, "devca")
+        if not os.path.exists(os.path.join(directory, "sample", "index.json")):
+            log(f"creating the development CA and sample enterprise certificates in {directory}")
+            subprocess.run([os.path.join(VENV_BIN, "xj-dev-ca"), "sample", "--dir", directory,
+                            "--data", self.environment["XJ_NATIONAL_DATA"]],
+                           check=True, stdout=subprocess.DEVNULL, env=self.environment)
+        self.environment["XJ_CA_ROOTS"] = os.path.join(directory, "roots.pem")
+        self.environment["XJ_CA_CRLS"] = ",".join(
+            os.path.join(directory, name) for name in ("crl-rsa.pem", "crl-sm2.pem"))
+        self.environment.setdefault("XJ_CA_CRL_DIR", directory)
 
     def spawn(self, name, argv, cwd=ROOT):
         log_path = os.path.join(self.log_dir, f"{name}.log")
@@ -106,6 +125,7 @@ class Platform:
         if self.environment["XJ_ENV"] not in ("dev", "test"):
             raise RuntimeError("run_platform starts the development platform: XJ_ENV must be dev or test")
         ensure_rabbitmq(self.environment["AMQP_URI"])
+        self.prepare_dev_ca()
 
         if port_open("127.0.0.1", self.store_port):
             raise RuntimeError(f"port {self.store_port} is taken: another document store is running "
@@ -147,6 +167,7 @@ class Platform:
         log(f"  readiness:             {base}/readyz")
         log(f"  stubs of WeChat, face verification, national platform: http://127.0.0.1:{self.stubs_port}")
         log(f"  data: {self.data_dir}  logs: {self.log_dir}")
+        log(f"  CA roots: {self.environment['XJ_CA_ROOTS']}")
         log("Ctrl-C stops everything.")
 
     def check_children(self):

@@ -91,8 +91,7 @@ def test_openssl_verifies_the_tools_sm2_root_and_certificate_with_the_default_id
     for cert in (root, issued.cert_path):
         checked = openssl("verify", "-CAfile", root, "-vfyopt", DISTID, cert)
         assert checked.returncode == 0, checked.stderr
-    # OpenSSL 3.0 defaults to an empty SM2 ID, so without -vfyopt it refuses: documented, not a bug
-    assert b"OK" in openssl("verify", "-CAfile", root, "-vfyopt", DISTID, issued.cert_path).stdout
+    # (OpenSSL 3.0 defaults to an empty SM2 ID: without -vfyopt it refuses them; see the README)
 
 
 def test_openssl_parses_the_tools_sm2_crl(openssl, fresh_ca):

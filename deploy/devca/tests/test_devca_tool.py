@@ -261,8 +261,8 @@ def test_command_line_init_issue_sign_revoke(tmp_path, capsys):
                      "--out", str(tmp_path / "ent")]) == 0
     capsys.readouterr()
     nonce = os.urandom(24)
-    assert cli.main(["sign", "--key", str(tmp_path / "ent.key.pem"),
-                     "--nonce", base64.urlsafe_b64encode(nonce).decode().rstrip("=")]) == 0
+    nonce_text = base64.urlsafe_b64encode(nonce).decode().rstrip("=")  # may start with "-": hence --nonce=
+    assert cli.main(["sign", "--key", str(tmp_path / "ent.key.pem"), f"--nonce={nonce_text}"]) == 0
     signature = base64.b64decode(capsys.readouterr().out.strip())
     from Cryptodome.Util.asn1 import DerSequence
 

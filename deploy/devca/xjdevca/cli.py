@@ -120,7 +120,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sign = commands.add_parser("sign", help="print the base64 signature over a login nonce, as the USB key does")
     sign.add_argument("--key", required=True, help="private key PEM (RSA, EC or SM2; PKCS#8 or SEC1)")
-    sign.add_argument("--nonce", required=True, help="the challenge nonce, base64")
+    sign.add_argument("--nonce", required=True, help="the challenge nonce, base64 (write --nonce=VALUE when it starts with '-')")
     sign.add_argument("--alg", choices=("auto", *ca.ALGORITHMS), default="auto", help="expected key algorithm")
     sign.set_defaults(run=_sign)
 

@@ -4,7 +4,9 @@ Every certificate in the bundle is a trust anchor, roots and intermediates alike
 directly by any of them is trusted. A leaf issued by an intermediate that is not in the bundle is
 trusted when the login presents that intermediate after the leaf and a bundle certificate issued it.
 Issuance is decided by the issuer's signature (names only pick the candidates), so a look-alike CA
-with the same name is not trusted. A CRL is used only once its own signature verifies against the
+with the same name is not trusted. A bundle certificate marked as an end entity (basicConstraints
+cA false, or keyUsage without keyCertSign) issues nothing. Anchors are not checked for their own
+validity or revocation (RFC 5280 trust anchors); a presented intermediate is. A CRL is used only once its own signature verifies against the
 CA that issued the certificate being checked; one that does not is ignored with a warning.
 """
 
