@@ -101,6 +101,25 @@ def service_config(rabbit_config, store_uri):
     }
 
 
+def load_service_config(service_folder, **overrides):
+    """A service's own config.yml, resolved as `nameko run` resolves it (``${ENV:default}``)."""
+    import yaml
+    from nameko.cli.main import setup_yaml_parser
+
+    setup_yaml_parser()
+    with open(os.path.join(ROOT, service_folder, "config.yml"), encoding="utf-8") as handle:
+        config = yaml.safe_load(handle)
+    config.pop("LOGGING", None)  # tests keep pytest's logging
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture
+def service_config_of(service_config):
+    """``service_config_of("identity-svc")``: that service's config.yml with the test's broker and store."""
+    return lambda folder, **overrides: load_service_config(folder, **{**service_config, **overrides})
+
+
 @pytest.fixture(scope="session")
 def artifacts_dir():
     os.makedirs(ARTIFACTS, exist_ok=True)

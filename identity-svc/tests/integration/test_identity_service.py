@@ -24,9 +24,8 @@ def stubs():
 
 
 @pytest.fixture
-def identity(container_factory, service_config, stubs):
-    config = {**service_config, "WECHAT_APPID": "wx-test", "WECHAT_SECRET": "s", "WECHAT_API_BASE": stubs,
-              "WECHAT_TEMPLATES": "employment_offer=dev-tmpl-offer"}
+def identity(container_factory, service_config_of, stubs):
+    config = service_config_of("identity-svc", WECHAT_API_BASE=stubs)
     container = container_factory(IdentityService, config)
     container.start()
     with ServiceRpcProxy("identity", config, timeout=10) as proxy:

@@ -11,13 +11,16 @@ from publicity.service import PublicityService
 pytestmark = pytest.mark.integration
 
 
-@pytest.mark.parametrize("service_class", [
-    IdentityService, EmploymentService, CertService, FilingService, PublicityService,
+@pytest.mark.parametrize("folder, service_class", [
+    ("identity-svc", IdentityService), ("employment-svc", EmploymentService), ("cert-svc", CertService),
+    ("filing-svc", FilingService), ("publicity-svc", PublicityService),
 ])
-def test_service_answers_ping_with_store_and_broker_ok(container_factory, service_config, service_class):
-    container = container_factory(service_class, service_config)
+def test_service_starts_from_its_config_file_and_answers_ping(container_factory, service_config_of, folder,
+                                                              service_class):
+    config = service_config_of(folder)
+    container = container_factory(service_class, config)
     container.start()
-    with ServiceRpcProxy(service_class.name, service_config, timeout=10) as proxy:
+    with ServiceRpcProxy(service_class.name, config, timeout=10) as proxy:
         assert proxy.ping() == {"service": service_class.name, "store": "ok", "broker": "ok", "status": "ok"}
 
 
