@@ -199,11 +199,15 @@ def main():
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_signal)
+    parent = os.getppid()
     exit_code = 0
     try:
         platform.start()
         while True:
             platform.check_children()
+            if os.getppid() != parent:  # whoever started us (make, a test) is gone: stop, leave no orphans
+                log("the parent process exited: stopping")
+                break
             time.sleep(1)
     except KeyboardInterrupt:
         pass

@@ -11,12 +11,13 @@ import requests
 from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 
-from identity.domain.errors import WeChatCodeInvalid, WeChatUnavailable
+from identity.domain.errors import WeChatCodeInvalid, WeChatRateLimited, WeChatUnavailable
 from identity.service_layer import ports
 
 log = logging.getLogger(__name__)
 
 INVALID_CODE_ERRCODES = {40029, 40163, 40226}  # invalid, already used, high-risk user
+RATE_LIMIT_ERRCODES = {45011, 45009}  # per-minute and daily quota reached
 FACE_CERT_TYPE = "IDENTITY_CARD"
 
 
@@ -46,6 +47,8 @@ class WeChatCodeLogin(ports.WeChatLogin):
         except WeChatClientException as error:
             if error.errcode in INVALID_CODE_ERRCODES:
                 raise WeChatCodeInvalid()
+            if error.errcode in RATE_LIMIT_ERRCODES:
+                raise WeChatRateLimited()
             log.warning("code2session failed: errcode=%s", error.errcode)
             raise WeChatUnavailable()
         except requests.RequestException as error:

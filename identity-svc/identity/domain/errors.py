@@ -17,6 +17,11 @@ class WeChatUnavailable(UpstreamUnavailable):
     message = "微信服务暂时不可用，请稍后重试"
 
 
+class WeChatRateLimited(UpstreamUnavailable):
+    code = "WECHAT_RATE_LIMITED"
+    message = "微信登录服务繁忙，请稍后重试"
+
+
 class AlreadyVerified(Conflict):
     code = "ALREADY_VERIFIED"
     message = "已完成实名认证，无需重复认证"

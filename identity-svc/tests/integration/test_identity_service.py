@@ -83,6 +83,19 @@ def test_an_invalid_wechat_code_is_a_401_domain_error(identity):
     assert (refused.value.code, refused.value.status) == ("WECHAT_CODE_INVALID", 401)
 
 
+def test_a_rate_limited_code2session_is_a_503_asking_to_retry_later(identity):
+    with pytest.raises(DomainError) as refused:
+        identity.login_with_wechat(code="dev-ratelimited")
+    assert (refused.value.code, refused.value.status) == ("WECHAT_RATE_LIMITED", 503)
+
+
+def test_a_reused_wechat_code_is_refused(identity):
+    identity.login_with_wechat(code="dev-once")
+    with pytest.raises(DomainError) as refused:
+        identity.login_with_wechat(code="dev-once")
+    assert refused.value.code == "WECHAT_CODE_INVALID"
+
+
 def test_one_id_number_belongs_to_one_wechat_user(identity):
     other_id = make_id_card(region="110101", birth="19920304", seq="555")
     carol = identity.login_with_wechat(code="dev-carol")["person"]["person_id"]
