@@ -45,6 +45,8 @@ def test_an_enterprise_logs_in_with_each_algorithm_and_reads_its_account(platfor
     assert len(base64.b64decode(challenge["nonce"])) >= 16
     me = Api(platform.url, body["token"]).get("/api/v1/ent/me")
     assert me.status_code == 200 and me.json()["uscc"] == entry["uscc"]
+    assert me.json()["last_login_at"].endswith("+08:00")
+    assert body["expires_at"].endswith("+08:00")
 
 
 def test_a_replayed_challenge_is_refused(platform):

@@ -3,8 +3,11 @@
 Every request schema derives from ``RequestSchema`` so nobody can set fields such as
 ``status`` or ``uscc`` themselves.
 """
+import datetime
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from xjkit.clock import SHANGHAI
 from xjkit.validators import (
     check_id_card, check_mobile, check_uscc, normalize_id_card, normalize_uscc,
 )
@@ -51,7 +54,14 @@ class Date(fields.Date):
 
 
 class DateTime(fields.DateTime):
+    """Instants leave the API in Asia/Shanghai with the offset (+08:00), to the second."""
+
     default_error_messages = _messages(invalid="时间格式应为ISO 8601", format="时间格式应为ISO 8601")
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+            value = value.astimezone(SHANGHAI).replace(microsecond=0)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class Nested(fields.Nested):
