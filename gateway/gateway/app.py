@@ -6,7 +6,6 @@ import flask_swagger_ui
 from flask import Flask, send_from_directory
 from flask_smorest import Api
 
-from xjkit.clock import clock_from_env
 from xjkit.config import env_int
 from xjkit.masking import install_log_redaction
 
@@ -47,7 +46,6 @@ def create_app(overrides=None):
     app.config.update(overrides or {})
     app.json.ensure_ascii = False
 
-    app.extensions["xj_clock"] = clock_from_env()
     app.extensions["xj_rpc"] = RpcPool(app.config["AMQP_URI"], timeout=app.config["XJ_RPC_TIMEOUT_SECONDS"])
     Metrics().init_app(app)
 
