@@ -1,17 +1,147 @@
-"""employment-svc: the nameko adapter (employment relations (聘用), labour contracts).
+"""employment-svc: the nameko adapter. Each entrypoint builds its ports and calls one use case."""
+from nameko.events import event_handler
+from nameko.timer import timer
 
-Only the health RPC exists so far; the features arrive with their issues.
-"""
+from xjkit.clock import clock_from_env
+from xjkit.events import Event
 from xjkit.nameko.ping import ping_report
 from xjkit.nameko.rpc import rpc
+from xjkit.nameko.rpc_proxy import TimedRpcProxy
 from xjkit.nameko.store import Store
 
+from employment.adapters.file_store import MongoFileRepository, prepare_files
+from employment.adapters.identity_client import IdentityFaceTickets, IdentityPersonDirectory
+from employment.adapters.repository import MongoEmploymentRepository, prepare_database
+from employment.domain.files import FileNotFound
+from employment.file_rpc import FileRpcMixin
+from employment.service_layer import files as file_use_cases
+from employment.service_layer import employments as use_cases
+from employment.service_layer.ports import ContractFiles
 
-class EmploymentService:
+CLOCK = clock_from_env()
+EXPIRY_INTERVAL_SECONDS = 300
+
+
+def prepare(database):
+    prepare_database(database)
+    prepare_files(database)
+
+
+class StoredContractFiles(ContractFiles):
+    """Labour contracts are uploads kept by this service (POST /ent/files)."""
+
+    def __init__(self, database):
+        self.files = MongoFileRepository(database)
+
+    def owned_by(self, uscc, file_id):
+        try:
+            file_use_cases.file_meta(self.files, uscc, file_id)
+            return True
+        except FileNotFound:
+            return False
+
+
+class EmploymentService(FileRpcMixin):
     name = "employment"
 
-    store = Store()
+    store = Store(outbox_collections=("employments",), prepare=prepare)
+    identity = TimedRpcProxy("identity")
+
+    def _employments(self):
+        return MongoEmploymentRepository(self.store.db)
 
     @rpc
     def ping(self):
         return ping_report(self.name, self.store)
+
+    # --- enterprise side ---------------------------------------------------------------------
+
+    @rpc(sensitive_arguments=("id_card_no",))
+    def lookup_person(self, enterprise_uscc, id_card_no):
+        return use_cases.lookup_person(IdentityPersonDirectory(self.identity), self._employments(),
+                                       enterprise_uscc, id_card_no)
+
+    @rpc(sensitive_arguments=("id_card_no",))
+    def make_offer(self, enterprise_uscc, enterprise_name, id_card_no, contract_start, contract_end,
+                   contract_file_id, idempotency_key=None, request_fingerprint=None):
+        def offer():
+            return use_cases.make_offer(
+                self._employments(), IdentityPersonDirectory(self.identity), StoredContractFiles(self.store.db),
+                CLOCK, enterprise_uscc, enterprise_name, id_card_no, contract_start, contract_end, contract_file_id,
+            )
+
+        result = self.store.run_once(f"{enterprise_uscc}:make_offer", idempotency_key, request_fingerprint, offer)
+        self.store.events_written()
+        return result
+
+    @rpc
+    def list_for_enterprise(self, enterprise_uscc, status=None, page=1, per_page=20):
+        return use_cases.list_for_enterprise(self._employments(), enterprise_uscc, status, page, per_page)
+
+    @rpc
+    def get_for_enterprise(self, enterprise_uscc, employment_id):
+        return use_cases.get_for_enterprise(self._employments(), enterprise_uscc, employment_id)
+
+    @rpc
+    def cancel_offer(self, enterprise_uscc, employment_id):
+        result = use_cases.cancel_offer(self._employments(), CLOCK, enterprise_uscc, employment_id)
+        self.store.events_written()
+        return result
+
+    @rpc
+    def terminate_by_enterprise(self, enterprise_uscc, employment_id):
+        result = use_cases.terminate_by_enterprise(self._employments(), CLOCK, enterprise_uscc, employment_id)
+        self.store.events_written()
+        return result
+
+    # --- person side ---------------------------------------------------------------------------
+
+    @rpc
+    def list_for_person(self, person_id):
+        return use_cases.list_for_person(self._employments(), person_id)
+
+    @rpc
+    def current_employment(self, person_id):
+        return use_cases.current_employment(self._employments(), person_id)
+
+    @rpc
+    def accept_offer(self, person_id, employment_id, verify_id):
+        result = use_cases.accept_offer(self._employments(), IdentityFaceTickets(self.identity), CLOCK,
+                                        person_id, employment_id, verify_id)
+        self.store.events_written()
+        return result
+
+    @rpc
+    def reject_offer(self, person_id, employment_id, reason=None):
+        result = use_cases.reject_offer(self._employments(), CLOCK, person_id, employment_id, reason)
+        self.store.events_written()
+        return result
+
+    @rpc
+    def terminate_by_person(self, person_id, employment_id):
+        result = use_cases.terminate_by_person(self._employments(), CLOCK, person_id, employment_id)
+        self.store.events_written()
+        return result
+
+    # --- reactions and housekeeping --------------------------------------------------------------
+
+    @event_handler("employment", "accepted")
+    def on_accepted_withdraw_other_offers(self, event_data):
+        event = Event.from_dict(event_data)
+        # idempotent by itself: a second run finds no pending offers left
+        if use_cases.withdraw_other_offers(self._employments(), CLOCK, event.payload["person_id"],
+                                           event.payload["employment_id"]):
+            self.store.events_written()
+
+    @timer(interval=EXPIRY_INTERVAL_SECONDS)
+    def expire_contracts(self):
+        if use_cases.expire_due(self._employments(), CLOCK):
+            self.store.events_written()
+
+    @rpc
+    def run_expiry(self):
+        """For operations (and tests): expire what is due now, without waiting for the timer."""
+        expired = use_cases.expire_due(self._employments(), CLOCK)
+        if expired:
+            self.store.events_written()
+        return {"expired": expired}

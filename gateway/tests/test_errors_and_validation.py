@@ -112,7 +112,8 @@ def test_the_person_is_read_for_the_token_subject_only(client, services, person_
         "phone_masked": None}
     response = client.get("/api/v1/mp/me", headers=bearer(person_token))
     assert response.status_code == 200
-    assert services.calls == [("identity", "get_person", {"person_id": "person-1"})]
+    assert services.calls == [("identity", "get_person", {"person_id": "person-1"}),
+                              ("employment", "current_employment", {"person_id": "person-1"})]
     assert response.get_json()["employment"] is None
 
 

@@ -86,7 +86,11 @@ class IdentityService:
     def get_person(self, person_id):
         return person_cases.get_person(self._persons(), person_id)
 
-    @rpc
+    @rpc(sensitive_arguments=("id_card_no",))
+    def lookup_person_by_id_card(self, id_card_no):
+        return person_cases.lookup_by_id_card(self._persons(), VAULT, id_card_no)
+
+    @rpc(sensitive_arguments=("id_card_no",))
     def start_realname(self, person_id, name, id_card_no):
         return person_cases.start_realname(
             self._persons(), self._checks(), WeChatFaceVerifier(self.wechat), VAULT, CLOCK,

@@ -29,7 +29,9 @@ class CaLogin(MethodView):
     def post(self, body):
         """CA证书登录：提交证书和对挑战码的签名（RSA、ECDSA 或 SM2）"""
         account = services().call("identity", "login_with_certificate", **body)
-        token, expires_at = issue_token(ENTERPRISE, account["uscc"], current_app.config["XJ_TOKEN_TTL_SECONDS"])
+        # the name travels in the token: offers and filings show it without asking identity again
+        token, expires_at = issue_token(ENTERPRISE, account["uscc"], current_app.config["XJ_TOKEN_TTL_SECONDS"],
+                                        extra={"name": account["name"]})
         return {"token": token, "expires_at": expires_at,
                 "enterprise": {"uscc": account["uscc"], "name": account["name"]}}
 

@@ -39,8 +39,10 @@ class Me(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, PersonSchema)
     def get(self):
-        """当前人员信息"""
-        return services().call("identity", "get_person", person_id=g.subject)
+        """当前人员信息，含当前在职的聘用（无则为 null）"""
+        person = services().call("identity", "get_person", person_id=g.subject)
+        person["employment"] = services().call("employment", "current_employment", person_id=g.subject)
+        return person
 
     @blp.doc(security=BEARER)
     @blp.arguments(ProfileRequest)

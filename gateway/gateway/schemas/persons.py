@@ -3,6 +3,7 @@ from gateway.schemas.base import (
     Bool, DateTime, IdCardNo, Int, List, Mobile, Nested, RequestSchema, ResponseSchema, Str, length,
     one_of, page_of,
 )
+from gateway.schemas.employments import EmploymentSchema
 
 EDUCATION_LEVELS = ("初中及以下", "高中", "中专", "大专", "本科", "硕士研究生", "博士研究生")
 FACE_PURPOSES = ("employment.accept",)
@@ -18,7 +19,7 @@ class PersonSchema(ResponseSchema):
     id_card_masked = Str(allow_none=True, metadata={"example": "510104********1234"})
     realname_status = Str(metadata={"enum": ["unverified", "verified"]})
     phone_masked = Str(allow_none=True, metadata={"example": "138****8000"})
-    employment = Nested(ResponseSchema, allow_none=True, dump_default=None)
+    employment = Nested(EmploymentSchema, allow_none=True, dump_default=None)
 
 
 class PersonLoginResponse(ResponseSchema):

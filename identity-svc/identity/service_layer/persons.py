@@ -97,3 +97,20 @@ def complete_realname(persons, checks, face, vault, clock, person_id, verify_id)
     except DuplicateKey:  # another WeChat user verified the same ID number first
         raise IdCardBound()
     return person_view(person)
+
+
+def lookup_by_id_card(persons, vault, id_card_no):
+    """For enterprises and other services: the verified person holding this ID number.
+
+    Only verified persons are found: an ID number is stored when its holder passed face
+    verification, never before.
+    """
+    id_card_no = normalize_id_card(id_card_no or "")
+    problem = check_id_card(id_card_no)
+    if problem:
+        raise ValidationFailed({"id_card_no": [problem]})
+    person = persons.get_by_id_hash(vault.lookup_hash(id_card_no))
+    if person is None:
+        raise PersonNotFound(message="未找到该身份证号码对应的实名人员，请提醒其先在小程序完成实名认证")
+    return {"person_id": person.person_id, "name": person.name, "id_card_masked": person.id_card_masked,
+            "realname_status": person.realname_status}

@@ -171,3 +171,18 @@ def test_invalid_name_or_id_number_is_refused_before_calling_wechat(world, name,
 def test_an_unknown_person_cannot_start(world):
     with pytest.raises(PersonNotFound):
         world.start("nobody")
+
+
+def test_lookup_by_id_number_finds_only_verified_persons(world):
+    person = world.login("alice")
+    with pytest.raises(PersonNotFound):
+        use_cases.lookup_by_id_card(world.persons, world.vault, ID_CARD)
+    world.complete(person["person_id"], world.start(person["person_id"])["verify_id"])
+    found = use_cases.lookup_by_id_card(world.persons, world.vault, ID_CARD.lower())
+    assert found == {"person_id": person["person_id"], "name": "张三",
+                     "id_card_masked": ID_CARD[:6] + "********" + ID_CARD[-4:], "realname_status": "verified"}
+
+
+def test_lookup_with_an_invalid_id_number_is_refused(world):
+    with pytest.raises(ValidationFailed):
+        use_cases.lookup_by_id_card(world.persons, world.vault, WRONG_CHECK_DIGIT)

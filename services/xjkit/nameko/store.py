@@ -10,6 +10,7 @@ import eventlet
 from nameko.extensions import DependencyProvider
 from nameko.standalone.events import event_dispatcher
 
+from xjkit import idempotency
 from xjkit.dedupe import EventDeduplicator
 from xjkit.events import Event
 from xjkit.mongo.client import connect, ping
@@ -39,6 +40,10 @@ class StoreSession:
     def ping(self):
         return ping(self.db)
 
+    def run_once(self, scope, idempotency_key, fingerprint, work):
+        """``work()`` at most once per Idempotency-Key (see xjkit.idempotency)."""
+        return idempotency.run_once(self.db, scope, idempotency_key, fingerprint, work)
+
 
 class Store(DependencyProvider):
     def __init__(self, outbox_collections=(), prepare=None):
@@ -67,6 +72,7 @@ class Store(DependencyProvider):
             return True
         try:
             EventDeduplicator(self.database, "").ensure_indexes()
+            idempotency.ensure_indexes(self.database)
             for name in self.outbox_collections:
                 self.database[name].create_index("outbox_pending")
             if self.prepare:

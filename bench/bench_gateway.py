@@ -1,0 +1,273 @@
+"""Gateway benchmark: the whole platform against a bare Flask app, under the same gunicorn, in one run.
+
+Starts the platform as the end-to-end tests do (``tests.conftest.RunningPlatform``, its own
+RabbitMQ vhost, ports and data directory) and a bare Flask app (``bench/bare_app.py``) under
+gunicorn with the gateway's own ``gateway/gunicorn.conf.py`` (gthread, 2 workers x 8 threads,
+access log on). Then, for each case, N client threads (one keep-alive ``http.client``
+connection each) send requests back to back for a fixed time:
+
+  bare      GET /healthz of the bare Flask app                      (the baseline)
+  healthz   GET /healthz of the gateway                             (no RPC)
+  me        GET /api/v1/mp/me with a person token                   (one RPC to identity-svc + a store read)
+
+Each case is also run with one client thread ("unloaded" latency). The RPC round trip cost is
+``me`` minus ``healthz``. CPU time per request of every process involved (client, gunicorn,
+identity-svc, nx-27017, RabbitMQ) shows where the time goes; peak RSS (VmHWM) of the gunicorn
+workers is read from /proc.
+
+    .venv/bin/python bench/bench_gateway.py [--concurrency 16] [--seconds 10]
+"""
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from benchlib import (  # noqa: E402
+    ROOT, children, cpu_seconds, find_children, free_port, peak_rss_kib, processes, ratio,
+    refuse_monkey_patching, summarize, table, wait_for_port,
+)
+
+sys.path.insert(0, ROOT)
+import requests  # noqa: E402
+
+from tests.conftest import RunningPlatform, create_vhost, delete_vhost  # noqa: E402
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+GUNICORN = os.path.join(ROOT, ".venv", "bin", "gunicorn")
+GUNICORN_CONF = os.path.join(ROOT, "gateway", "gunicorn.conf.py")
+
+
+class BareFlask:
+    """bench/bare_app.py under gunicorn, with the gateway's gunicorn.conf.py."""
+
+    def __init__(self, log_dir):
+        self.port = free_port()
+        self.log_path = os.path.join(log_dir, "bare-gunicorn.log")
+        self.process = None
+
+    def start(self):
+        env = {key: value for key, value in os.environ.items() if key != "PROMETHEUS_MULTIPROC_DIR"}
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [GUNICORN, "--config", GUNICORN_CONF, "--bind", f"127.0.0.1:{self.port}",
+                 "--chdir", BENCH_DIR, "bare_app:create_app()"],
+                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        wait_for_port(self.port)
+        return self
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def load(port, path, headers, concurrency, seconds):
+    """``concurrency`` threads send GET ``path`` back to back for ``seconds``; returns the samples."""
+    go = threading.Event()
+    window = {}
+    samples = [None] * concurrency
+
+    def client(slot):
+        latencies, errors = [], 0
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        go.wait()
+        while time.perf_counter() < window["deadline"]:
+            begin = time.perf_counter_ns()
+            try:
+                connection.request("GET", path, headers=headers)
+                answer = connection.getresponse()
+                answer.read()
+                if answer.status == 200:
+                    latencies.append(time.perf_counter_ns() - begin)
+                else:
+                    errors += 1
+            except (OSError, http.client.HTTPException):
+                errors += 1
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.close()
+        samples[slot] = (latencies, errors)
+
+    threads = [threading.Thread(target=client, args=(slot,), daemon=True) for slot in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    window["deadline"] = time.perf_counter() + seconds
+    started = time.perf_counter()
+    go.set()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    latencies = [value for sample in samples for value in sample[0]]
+    result = summarize(latencies, elapsed)
+    result["errors"] = sum(sample[1] for sample in samples)
+    return result
+
+
+def cpu_of(groups):
+    """CPU seconds so far of each group of processes, and of this (client) process."""
+    readings = {name: sum(cpu_seconds(pid) for pid in pids) for name, pids in groups.items()}
+    readings["client (this process)"] = time.process_time()
+    return readings
+
+
+def run_case(port, path, headers, groups, concurrency, seconds, warmup, unloaded_seconds):
+    load(port, path, headers, concurrency, warmup)  # every gunicorn thread opens its RPC proxy
+    before = cpu_of(groups)
+    result = load(port, path, headers, concurrency, seconds)
+    after = cpu_of(groups)
+    requests_done = max(1, result["ops"])
+    result["cpu_ms_per_request"] = {name: round((after[name] - before[name]) * 1000 / requests_done, 3)
+                                    for name in after}
+    result["cpu_cores_used"] = round(sum(after[name] - before[name] for name in after) / result["seconds"], 2)
+    result["unloaded"] = load(port, path, headers, 1, unloaded_seconds)
+    return result
+
+
+def platform_groups(platform):
+    """The processes of the platform that a GET /api/v1/mp/me touches, found from the launcher."""
+    table_ = processes()
+    launcher = platform.process.pid
+    gateway = find_children(launcher, "gateway.app:create_app", table_)
+    groups = {
+        "gunicorn (master + workers)": gateway + [pid for master in gateway for pid in children(master, table_)],
+        "identity-svc": find_children(launcher, "identity.service", table_),
+        "nx-27017": find_children(launcher, "nx-27017", table_),
+        "rabbitmq (shared broker)": [pid for pid, (_, command) in table_.items()
+                                     if "beam.smp" in command and "rabbit" in command],
+    }
+    named = {pid for pids in groups.values() for pid in pids}
+    groups["other platform processes"] = [pid for pid in children(launcher, table_) if pid not in named]
+    return groups, gateway
+
+
+def gunicorn_memory(masters):
+    table_ = processes()
+    workers = [pid for master in masters for pid in children(master, table_)]
+    return {"workers": len(workers),
+            "workers_peak_rss_mib": round(sum(peak_rss_kib(pid) for pid in workers) / 1024, 1),
+            "master_peak_rss_mib": round(sum(peak_rss_kib(pid) for pid in masters) / 1024, 1)}
+
+
+def person_token(base_url):
+    answer = requests.post(f"{base_url}/api/v1/mp/auth/login", json={"code": "dev-bench"}, timeout=30)
+    answer.raise_for_status()
+    token = answer.json()["token"]
+    me = requests.get(f"{base_url}/api/v1/mp/me", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    me.raise_for_status()
+    return token
+
+
+def run(concurrency=16, seconds=10.0, warmup=2.0, unloaded_seconds=3.0):
+    refuse_monkey_patching()
+    work_dir = tempfile.mkdtemp(prefix="xj-bench-gateway-")
+    vhost = create_vhost()
+    platform = RunningPlatform(os.path.join(work_dir, "platform"), vhost)
+    bare = BareFlask(work_dir)
+    settings = {"concurrency": concurrency, "seconds": seconds, "warmup_seconds": warmup,
+                "unloaded_seconds": unloaded_seconds}
+    try:
+        bare.start()
+        platform.start()
+        token = person_token(platform.url)
+        groups, gateway_masters = platform_groups(platform)
+        bare_groups = {"gunicorn (master + workers)": [bare.process.pid] + children(bare.process.pid)}
+        case = dict(concurrency=concurrency, seconds=seconds, warmup=warmup, unloaded_seconds=unloaded_seconds)
+        results = {
+            "settings": settings,
+            "bare": run_case(bare.port, "/healthz", {}, bare_groups, **case),
+            "healthz": run_case(platform.gateway_port, "/healthz", {}, groups, **case),
+            "me": run_case(platform.gateway_port, "/api/v1/mp/me", {"Authorization": f"Bearer {token}"},
+                           groups, **case),
+            "memory": {"bare": gunicorn_memory([bare.process.pid]), "gateway": gunicorn_memory(gateway_masters)},
+        }
+    except Exception:
+        print(f"bench_gateway failed; logs kept in {work_dir}", file=sys.stderr)
+        work_dir = None
+        raise
+    finally:
+        bare.stop()
+        platform.stop()
+        delete_vhost(vhost)
+        if work_dir:
+            shutil.rmtree(work_dir, ignore_errors=True)
+
+    bare_result = results["bare"]
+    for name in ("bare", "healthz", "me"):
+        result = results[name]
+        result["time_ratio_vs_bare"] = ratio(bare_result["ops_per_s"], result["ops_per_s"])
+        result["p50_ratio_vs_bare"] = ratio(result["p50_ms"], bare_result["p50_ms"])
+    healthz, me = results["healthz"], results["me"]
+    results["rpc_round_trip"] = {
+        "p50_ms_added": round(me["p50_ms"] - healthz["p50_ms"], 3),
+        "unloaded_p50_ms_added": round(me["unloaded"]["p50_ms"] - healthz["unloaded"]["p50_ms"], 3),
+        "time_ratio_me_vs_healthz": ratio(healthz["ops_per_s"], me["ops_per_s"]),
+        "cpu_ms_per_request_added": {name: round(me["cpu_ms_per_request"][name] - healthz["cpu_ms_per_request"][name], 3)
+                                     for name in me["cpu_ms_per_request"]},
+    }
+    memory = results["memory"]
+    memory["gateway_vs_bare_workers"] = ratio(memory["gateway"]["workers_peak_rss_mib"],
+                                              memory["bare"]["workers_peak_rss_mib"])
+    return results
+
+
+def report(results):
+    settings = results["settings"]
+    rows = []
+    for name, label in (("bare", "(a) bare Flask /healthz"), ("healthz", "(b) gateway /healthz"),
+                        ("me", "(c) gateway /api/v1/mp/me")):
+        result = results[name]
+        rows.append((label, result["ops_per_s"], result["p50_ms"], result["p99_ms"], result["time_ratio_vs_bare"],
+                     result["p50_ratio_vs_bare"], result["unloaded"]["p50_ms"], result["errors"],
+                     result["cpu_cores_used"]))
+    rpc = results["rpc_round_trip"]
+    lines = [f"gateway: {settings['concurrency']} client threads for {settings['seconds']} s per case "
+             f"(+{settings['warmup_seconds']} s warm-up), unloaded = 1 thread for {settings['unloaded_seconds']} s",
+             table(("case", "req/s", "p50 ms", "p99 ms", "x bare (time)", "x bare (p50)", "unloaded p50 ms",
+                    "errors", "cores busy"), rows),
+             f"(d) RPC round trip (c - b): +{rpc['p50_ms_added']} ms p50 under load, "
+             f"+{rpc['unloaded_p50_ms_added']} ms p50 unloaded, {rpc['time_ratio_me_vs_healthz']}x the time per request",
+             "", "CPU ms per request, by process:"]
+    names = list(results["me"]["cpu_ms_per_request"])
+    cpu_rows = [(name, results["bare"]["cpu_ms_per_request"].get(name), results["healthz"]["cpu_ms_per_request"][name],
+                 results["me"]["cpu_ms_per_request"][name], rpc["cpu_ms_per_request_added"][name]) for name in names]
+    lines.append(table(("process", "(a) bare", "(b) healthz", "(c) me", "c - b"), cpu_rows))
+    memory = results["memory"]
+    lines.append("")
+    lines.append(f"peak RSS (VmHWM) of the gunicorn workers: gateway {memory['gateway']['workers_peak_rss_mib']} MiB "
+                 f"over {memory['gateway']['workers']} workers (master {memory['gateway']['master_peak_rss_mib']} MiB), "
+                 f"bare Flask {memory['bare']['workers_peak_rss_mib']} MiB "
+                 f"(master {memory['bare']['master_peak_rss_mib']} MiB): {memory['gateway_vs_bare_workers']}x")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--concurrency", type=int, default=16, help="client threads (default 16)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per case (default 10)")
+    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds before each case (default 2)")
+    parser.add_argument("--unloaded-seconds", type=float, default=3.0,
+                        help="seconds of the one-thread run of each case (default 3)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON too")
+    args = parser.parse_args(argv)
+    results = run(args.concurrency, args.seconds, args.warmup, args.unloaded_seconds)
+    print(report(results))
+    if args.json:
+        print(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

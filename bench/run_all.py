@@ -1,0 +1,77 @@
+"""Runs the benchmarks, prints their tables and writes bench/results/<timestamp>.json.
+
+    make bench                                        # everything, default settings
+    .venv/bin/python bench/run_all.py --only store    # one benchmark (repeat --only for more)
+
+Every process a benchmark starts (nx-27017, the platform, gunicorn) is stopped before it returns,
+also when it fails. This process is a client and is never eventlet-monkey-patched.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import sys
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import bench_gateway  # noqa: E402
+import bench_store  # noqa: E402
+from benchlib import refuse_monkey_patching  # noqa: E402
+
+RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+BENCHMARKS = ("store", "gateway")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Run xjcloud's benchmarks.")
+    parser.add_argument("--only", action="append", choices=BENCHMARKS,
+                        help="run only this benchmark (repeatable); default: all")
+    parser.add_argument("--ops", type=int, default=5000, help="store: operations per side and case (default 5000)")
+    parser.add_argument("--concurrency", type=int, default=16, help="gateway: client threads (default 16)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="gateway: measured seconds per case (default 10)")
+    parser.add_argument("--warmup", type=float, default=2.0, help="gateway: warm-up seconds per case (default 2)")
+    parser.add_argument("--unloaded-seconds", type=float, default=3.0,
+                        help="gateway: seconds of the one-thread run per case (default 3)")
+    parser.add_argument("--no-save", action="store_true", help="do not write bench/results/<timestamp>.json")
+    args = parser.parse_args(argv)
+    refuse_monkey_patching()
+
+    started = datetime.datetime.now(datetime.timezone.utc)
+    results = {
+        "started_at": started.isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform(), "load_average_at_start": os.getloadavg()},
+    }
+    runners = {
+        "store": lambda: bench_store.run(args.ops),
+        "gateway": lambda: bench_gateway.run(args.concurrency, args.seconds, args.warmup, args.unloaded_seconds),
+    }
+    reports = {"store": bench_store.report, "gateway": bench_gateway.report}
+    failed = False
+    for name in args.only or BENCHMARKS:
+        print(f"== {name} ==", flush=True)
+        begin = time.monotonic()
+        try:
+            results[name] = runners[name]()
+        except Exception:
+            traceback.print_exc()
+            results[name] = {"error": traceback.format_exc(limit=3)}
+            failed = True
+            continue
+        print(reports[name](results[name]))
+        print(f"({name}: {time.monotonic() - begin:.0f} s)\n", flush=True)
+
+    if not args.no_save:
+        os.makedirs(RESULTS_DIR, exist_ok=True)
+        path = os.path.join(RESULTS_DIR, started.strftime("%Y%m%dT%H%M%SZ") + ".json")
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(results, handle, indent=2, ensure_ascii=False)
+        print(f"results written to {os.path.relpath(path)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

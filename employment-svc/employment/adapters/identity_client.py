@@ -1,0 +1,21 @@
+"""identity-svc through nameko RPC (employment may call identity; the graph stays acyclic)."""
+from employment.service_layer import ports
+
+FACE_PURPOSE = "employment.accept"
+
+
+class IdentityPersonDirectory(ports.PersonDirectory):
+    def __init__(self, identity_rpc):
+        self.identity = identity_rpc
+
+    def lookup_by_id_card(self, id_card_no):
+        return self.identity.lookup_person_by_id_card(id_card_no=id_card_no)
+
+
+class IdentityFaceTickets(ports.FaceTickets):
+    def __init__(self, identity_rpc):
+        self.identity = identity_rpc
+
+    def consume(self, person_id, verify_id, purpose, target_id):
+        return self.identity.consume_face_ticket(person_id=person_id, verify_id=verify_id,
+                                                 purpose=purpose, target_id=target_id)

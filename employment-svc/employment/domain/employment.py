@@ -1,0 +1,96 @@
+"""The hiring relation (聘用) and its states.
+
+    pending ─accept→ active ─terminate→ terminated
+       │                 └──expire───→ expired     (the contract end passed)
+       ├─reject→ rejected (by the person)
+       └─cancel→ cancelled (by the enterprise, or withdrawn when the person accepted another offer)
+
+The store enforces the two uniqueness rules through keys that exist only in one state (see
+adapters/repository.py): one active employment per person, one pending offer per enterprise and
+person.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from employment.domain.errors import EmploymentStateConflict
+
+PENDING = "pending"
+ACTIVE = "active"
+REJECTED = "rejected"
+CANCELLED = "cancelled"
+TERMINATED = "terminated"
+EXPIRED = "expired"
+STATUSES = (PENDING, ACTIVE, REJECTED, CANCELLED, TERMINATED, EXPIRED)
+FINAL = frozenset({REJECTED, CANCELLED, TERMINATED, EXPIRED})
+
+STATUS_LABELS = {PENDING: "待确认", ACTIVE: "在职", REJECTED: "已拒绝", CANCELLED: "已撤销",
+                 TERMINATED: "已解除", EXPIRED: "已到期"}
+
+# why a relation ended or was cancelled
+CANCELLED_BY_ENTERPRISE = "cancelled_by_enterprise"
+ACCEPTED_ELSEWHERE = "accepted_elsewhere"
+TERMINATED_BY_ENTERPRISE = "terminated_by_enterprise"
+TERMINATED_BY_PERSON = "terminated_by_person"
+CONTRACT_ENDED = "contract_ended"
+
+
+@dataclass
+class Employment:
+    employment_id: str
+    person_id: str
+    person_name: str
+    id_card_masked: str
+    enterprise_uscc: str
+    enterprise_name: str
+    contract_start: str  # ISO date: compares in order as text, and the store keeps it as it is
+    contract_end: str
+    contract_file_id: str
+    created_at: datetime
+    status: str = PENDING
+    decided_at: datetime = None
+    ended_at: datetime = None
+    end_reason: str = None
+    reject_reason: str = None
+    version: int = 0
+    stored_outbox: list = field(default_factory=list, repr=False)
+
+    def require_pending(self):
+        self._require(PENDING)
+
+    def _require(self, *allowed):
+        if self.status not in allowed:
+            wanted = "、".join(STATUS_LABELS[s] for s in allowed)
+            raise EmploymentStateConflict(
+                message=f"聘用记录当前为“{STATUS_LABELS[self.status]}”，只有“{wanted}”状态可以进行此操作")
+
+    def accept(self, at):
+        self._require(PENDING)
+        self.status = ACTIVE
+        self.decided_at = at
+
+    def reject(self, at, reason=None):
+        self._require(PENDING)
+        self.status = REJECTED
+        self.decided_at = at
+        self.reject_reason = reason
+
+    def cancel(self, at, reason=CANCELLED_BY_ENTERPRISE):
+        self._require(PENDING)
+        self.status = CANCELLED
+        self.decided_at = at
+        self.end_reason = reason
+
+    def terminate(self, at, reason):
+        self._require(ACTIVE)
+        self.status = TERMINATED
+        self.ended_at = at
+        self.end_reason = reason
+
+    def expire(self, at):
+        self._require(ACTIVE)
+        self.status = EXPIRED
+        self.ended_at = at
+        self.end_reason = CONTRACT_ENDED
+
+    def contract_ended_before(self, today_iso):
+        return self.contract_end < today_iso

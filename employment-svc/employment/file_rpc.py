@@ -1,0 +1,62 @@
+"""The file RPCs of employment-svc, as a mixin of ``EmploymentService`` (which provides ``store``).
+
+Bytes cross RPC as base64 text: nameko's JSON serializer cannot carry bytes.
+"""
+import base64
+import binascii
+
+from xjkit.clock import clock_from_env
+from xjkit.nameko.rpc import rpc
+
+from employment.adapters.file_store import MongoFileRepository
+from employment.domain.files import MAX_FILE_BYTES, FileDataInvalid, FileTooLarge
+from employment.service_layer import files as file_cases
+
+FILE_CLOCK = clock_from_env()
+
+# base64 of MAX_FILE_BYTES; anything longer decodes to more than the limit
+MAX_B64_CHARS = 4 * -(-MAX_FILE_BYTES // 3)
+
+
+def decode_b64(text):
+    """Canonical base64 (standard alphabet, padded) to bytes; anything else is FileDataInvalid."""
+    if not isinstance(text, str):
+        raise FileDataInvalid()
+    if len(text) > MAX_B64_CHARS:
+        raise FileTooLarge()  # refused before decoding: no need to hold a second copy
+    try:
+        data = base64.b64decode(text.encode("ascii"), validate=True)
+    except (UnicodeEncodeError, binascii.Error):
+        raise FileDataInvalid() from None
+    # validate=True still accepts non-zero padding bits ("QR==" for "QQ=="): compare the canonical form
+    if base64.b64encode(data).decode("ascii") != text:
+        raise FileDataInvalid()
+    return data
+
+
+def encode_b64(data):
+    return base64.b64encode(data).decode("ascii")
+
+
+class FileRpcMixin:
+    """``store_file`` / ``read_file`` / ``file_meta``: an enterprise's uploads (PDF, JPEG, PNG ≤ 10 MiB)."""
+
+    def _files(self):
+        return MongoFileRepository(self.store.db)
+
+    @rpc
+    def store_file(self, owner_uscc, filename, data_b64):
+        """→ {file_id, sha256, size, content_type, filename, owner_uscc, created_at}."""
+        data = decode_b64(data_b64)
+        return file_cases.store_file(self._files(), FILE_CLOCK, owner_uscc, filename, data)
+
+    @rpc
+    def read_file(self, owner_uscc, file_id):
+        """→ {"meta": {...}, "data_b64": "..."}; FILE_NOT_FOUND unless the enterprise owns it."""
+        meta, data = file_cases.read_file(self._files(), owner_uscc, file_id)
+        return {"meta": meta, "data_b64": encode_b64(data)}
+
+    @rpc
+    def file_meta(self, owner_uscc, file_id):
+        """The metadata of the enterprise's own file; FILE_NOT_FOUND otherwise."""
+        return file_cases.file_meta(self._files(), owner_uscc, file_id)

@@ -1,0 +1,56 @@
+"""What the employment use cases need; adapters implement these, unit tests fake them."""
+from abc import ABC, abstractmethod
+
+
+class EmploymentRepository(ABC):
+    @abstractmethod
+    def get(self, employment_id):
+        """The Employment, or None."""
+
+    @abstractmethod
+    def add(self, employment, events=()):
+        """Store a new offer; DuplicateKey when the enterprise already has a pending offer to the person."""
+
+    @abstractmethod
+    def save(self, employment, events=()):
+        """Store changes with a version check; DuplicateKey when the person already has an active employment."""
+
+    @abstractmethod
+    def active_of(self, person_id):
+        """The person's active Employment, or None."""
+
+    @abstractmethod
+    def pending_of(self, person_id):
+        """The person's pending offers."""
+
+    @abstractmethod
+    def page_for_enterprise(self, uscc, status, page, per_page):
+        """(employments newest first, total); ``status`` None means every status."""
+
+    @abstractmethod
+    def all_for_person(self, person_id):
+        """Every employment of the person, newest first."""
+
+    @abstractmethod
+    def active_ending_before(self, day_iso, limit):
+        """Active employments whose contract ended before ``day_iso``."""
+
+
+class PersonDirectory(ABC):
+    """identity-svc, as seen from here."""
+
+    @abstractmethod
+    def lookup_by_id_card(self, id_card_no):
+        """{person_id, name, id_card_masked, realname_status}, or raise PersonNotFound."""
+
+
+class FaceTickets(ABC):
+    @abstractmethod
+    def consume(self, person_id, verify_id, purpose, target_id):
+        """Consume the person's face ticket for this action, or raise identity's refusal."""
+
+
+class ContractFiles(ABC):
+    @abstractmethod
+    def owned_by(self, uscc, file_id):
+        """True when the enterprise uploaded this file."""

@@ -1,0 +1,109 @@
+"""In-memory fakes of employment-svc's ports, for unit tests of the service layer only.
+
+The fake repository enforces the same two store keys as the Mongo one (active_person and
+pending_key), so the rules the store guards are exercised here too.
+"""
+import copy
+
+from xjkit.errors import ConcurrencyConflict, DomainError
+from xjkit.mongo.repository import DuplicateKey
+
+from employment.adapters.repository import to_document
+from employment.domain import employment as states
+from employment.domain.errors import PersonNotFound
+from employment.service_layer import ports
+
+
+class FakeEmployments(ports.EmploymentRepository):
+    def __init__(self):
+        self.items = {}
+        self.events = []
+
+    def _check_keys(self, employment):
+        mine = to_document(employment)
+        for other in self.items.values():
+            if other.employment_id == employment.employment_id:
+                continue
+            theirs = to_document(other)
+            for key in ("active_person", "pending_key"):
+                if key in mine and mine.get(key) == theirs.get(key):
+                    raise DuplicateKey(key)
+
+    def get(self, employment_id):
+        found = self.items.get(employment_id)
+        return copy.deepcopy(found) if found else None
+
+    def add(self, employment, events=()):
+        self._check_keys(employment)
+        employment.version = 1
+        self.items[employment.employment_id] = copy.deepcopy(employment)
+        self.events.extend(events)
+
+    def save(self, employment, events=()):
+        if self.items[employment.employment_id].version != employment.version:
+            raise ConcurrencyConflict()
+        self._check_keys(employment)
+        employment.version += 1
+        self.items[employment.employment_id] = copy.deepcopy(employment)
+        self.events.extend(events)
+
+    def active_of(self, person_id):
+        return next((copy.deepcopy(e) for e in self.items.values()
+                     if e.person_id == person_id and e.status == states.ACTIVE), None)
+
+    def pending_of(self, person_id):
+        return [copy.deepcopy(e) for e in self.items.values() if e.person_id == person_id and e.status == states.PENDING]
+
+    def page_for_enterprise(self, uscc, status, page, per_page):
+        mine = sorted((e for e in self.items.values() if e.enterprise_uscc == uscc and (not status or e.status == status)),
+                      key=lambda e: e.created_at, reverse=True)
+        return [copy.deepcopy(e) for e in mine[(page - 1) * per_page:page * per_page]], len(mine)
+
+    def all_for_person(self, person_id):
+        return sorted((copy.deepcopy(e) for e in self.items.values() if e.person_id == person_id),
+                      key=lambda e: e.created_at, reverse=True)
+
+    def active_ending_before(self, day_iso, limit):
+        return [copy.deepcopy(e) for e in self.items.values()
+                if e.status == states.ACTIVE and e.contract_end < day_iso][:limit]
+
+
+class FakeDirectory(ports.PersonDirectory):
+    def __init__(self):
+        self.persons = {}
+
+    def add(self, id_card_no, person_id, name, verified=True):
+        self.persons[id_card_no] = {"person_id": person_id, "name": name,
+                                    "id_card_masked": id_card_no[:6] + "********" + id_card_no[-4:],
+                                    "realname_status": "verified" if verified else "unverified"}
+
+    def lookup_by_id_card(self, id_card_no):
+        if id_card_no not in self.persons:
+            raise PersonNotFound()
+        return dict(self.persons[id_card_no])
+
+
+class FakeFaceTickets(ports.FaceTickets):
+    """Tickets are (person_id, target_id) pairs issued by the test; each passes once."""
+
+    def __init__(self):
+        self.issued = {}
+
+    def issue(self, person_id, target_id):
+        verify_id = f"ticket-{len(self.issued) + 1}"
+        self.issued[verify_id] = (person_id, target_id)
+        return verify_id
+
+    def consume(self, person_id, verify_id, purpose, target_id):
+        if self.issued.get(verify_id) != (person_id, target_id) or purpose != "employment.accept":
+            raise DomainError("FACE_CHECK_NOT_FOUND", "人脸核身记录不存在", 404)
+        del self.issued[verify_id]
+        return {"verify_id": verify_id, "passed": True}
+
+
+class FakeFiles(ports.ContractFiles):
+    def __init__(self):
+        self.owners = {}
+
+    def owned_by(self, uscc, file_id):
+        return self.owners.get(file_id) == uscc

@@ -1,0 +1,48 @@
+"""``TimedRpcProxy``: nameko's RpcProxy with a timeout on every call.
+
+nameko 2.14 waits for an RPC reply forever; a service calling another one must not hang when
+the callee is down or slow. A timeout or an unknown (not running) service becomes a 503 domain
+error, which reaches the gateway like any other refusal.
+"""
+import eventlet
+from nameko.exceptions import UnknownService
+from nameko.rpc import RpcProxy
+
+from xjkit.errors import DomainError
+
+DEFAULT_TIMEOUT_SECONDS = 10
+
+
+class DependencyUnavailable(DomainError):
+    code = "SERVICE_UNAVAILABLE"
+    status = 503
+    message = "服务暂时不可用，请稍后重试"
+
+
+class _TimedCalls:
+    def __init__(self, proxy, service_name, timeout):
+        self._proxy = proxy
+        self._service_name = service_name
+        self._timeout = timeout
+
+    def __getattr__(self, method_name):
+        method = getattr(self._proxy, method_name)
+
+        def call(*args, **kwargs):
+            try:
+                reply = method.call_async(*args, **kwargs)
+                with eventlet.Timeout(self._timeout):
+                    return reply.result()
+            except (eventlet.Timeout, UnknownService):
+                raise DependencyUnavailable(errors={"service": [self._service_name]})
+
+        return call
+
+
+class TimedRpcProxy(RpcProxy):
+    def __init__(self, target_service, timeout=DEFAULT_TIMEOUT_SECONDS, **options):
+        super().__init__(target_service, **options)
+        self.timeout = timeout
+
+    def get_dependency(self, worker_ctx):
+        return _TimedCalls(super().get_dependency(worker_ctx), self.target_service, self.timeout)
