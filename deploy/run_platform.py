@@ -21,11 +21,11 @@ VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 STORE_BIN = os.path.join(ROOT, ".venv-store", "bin", "nx-27017")
 
 SERVICES = (
-    ("identity", "identity-svc", "identity.service"),
-    ("employment", "employment-svc", "employment.service"),
-    ("cert", "cert-svc", "certs.service"),
-    ("filing", "filing-svc", "filing.service"),
-    ("publicity", "publicity-svc", "publicity.service"),
+    ("identity", "identity-svc", "identity.service:IdentityService"),
+    ("employment", "employment-svc", "employment.service:EmploymentService"),
+    ("cert", "cert-svc", "certs.service:CertService"),
+    ("filing", "filing-svc", "filing.service:FilingService"),
+    ("publicity", "publicity-svc", "publicity.service:PublicityService"),
 )
 
 DEFAULT_NATIONAL_DATA = os.path.join(os.path.dirname(ROOT), "shared", "fixtures", "national-platform.json")

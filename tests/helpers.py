@@ -38,3 +38,29 @@ def verify_person(api, name, id_card_no):
     completed = api.post("/api/v1/mp/realname/complete", {"verify_id": started.json()["verify_id"]})
     completed.raise_for_status()
     return completed.json()
+
+
+def login_enterprise(platform, algorithm="rsa", index=0):
+    """Log in as a sample enterprise of the dev CA (make run creates them in <data>/devca)."""
+    import base64
+    import json
+    import os
+
+    from xjdevca import sign_nonce
+
+    with open(os.path.join(platform.data_dir, "devca", "sample", "index.json"), encoding="utf-8") as handle:
+        entry = [e for e in json.load(handle) if e["algorithm"] == algorithm][index]
+    challenge = requests.post(f"{platform.url}/api/v1/ent/auth/challenge", timeout=30).json()
+    with open(entry["key"], "rb") as handle:
+        signature = sign_nonce(handle.read(), base64.b64decode(challenge["nonce"]))
+    with open(entry["cert"], encoding="ascii") as handle:
+        response = requests.post(f"{platform.url}/api/v1/ent/auth/login", timeout=30, json={
+            "challenge_id": challenge["challenge_id"], "certificate": handle.read(),
+            "signature": base64.b64encode(signature).decode()})
+    response.raise_for_status()
+    return Api(platform.url, response.json()["token"]), entry
+
+
+def upload(api, content, filename="劳动合同.pdf"):
+    return requests.post(api.base_url + "/api/v1/ent/files", files={"file": (filename, content)},
+                         headers=api._headers(), timeout=30)

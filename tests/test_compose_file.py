@@ -24,11 +24,11 @@ HEALTHCHECK_SCRIPT = os.path.join(ROOT, "deploy", "docker", "healthcheck.py")
 
 # compose service name -> (folder, module given to `nameko run`)
 SERVICES = {
-    "identity": ("identity-svc", "identity.service"),
-    "employment": ("employment-svc", "employment.service"),
-    "cert": ("cert-svc", "certs.service"),
-    "filing": ("filing-svc", "filing.service"),
-    "publicity": ("publicity-svc", "publicity.service"),
+    "identity": ("identity-svc", "identity.service:IdentityService"),
+    "employment": ("employment-svc", "employment.service:EmploymentService"),
+    "cert": ("cert-svc", "certs.service:CertService"),
+    "filing": ("filing-svc", "filing.service:FilingService"),
+    "publicity": ("publicity-svc", "publicity.service:PublicityService"),
 }
 APP_SERVICES = (*SERVICES, "gateway")
 REQUIRED_SECRETS = ("XJ_ID_KEY", "XJ_TOKEN_KEY", "WECHAT_APPID", "WECHAT_SECRET")

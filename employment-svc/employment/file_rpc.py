@@ -41,22 +41,22 @@ def encode_b64(data):
 class FileRpcMixin:
     """``store_file`` / ``read_file`` / ``file_meta``: an enterprise's uploads (PDF, JPEG, PNG ≤ 10 MiB)."""
 
-    def _files(self):
+    def _file_store(self):
         return MongoFileRepository(self.store.db)
 
     @rpc
     def store_file(self, owner_uscc, filename, data_b64):
         """→ {file_id, sha256, size, content_type, filename, owner_uscc, created_at}."""
         data = decode_b64(data_b64)
-        return file_cases.store_file(self._files(), FILE_CLOCK, owner_uscc, filename, data)
+        return file_cases.store_file(self._file_store(), FILE_CLOCK, owner_uscc, filename, data)
 
     @rpc
     def read_file(self, owner_uscc, file_id):
         """→ {"meta": {...}, "data_b64": "..."}; FILE_NOT_FOUND unless the enterprise owns it."""
-        meta, data = file_cases.read_file(self._files(), owner_uscc, file_id)
+        meta, data = file_cases.read_file(self._file_store(), owner_uscc, file_id)
         return {"meta": meta, "data_b64": encode_b64(data)}
 
     @rpc
     def file_meta(self, owner_uscc, file_id):
         """The metadata of the enterprise's own file; FILE_NOT_FOUND otherwise."""
-        return file_cases.file_meta(self._files(), owner_uscc, file_id)
+        return file_cases.file_meta(self._file_store(), owner_uscc, file_id)

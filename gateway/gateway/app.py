@@ -12,7 +12,7 @@ from xjkit.masking import install_log_redaction
 from gateway.auth import token_key_from_env
 from gateway.errors import register_error_handlers
 from gateway.metrics import Metrics
-from gateway.resources import ent_auth, ent_employments, mp_employments, mp_persons, ops
+from gateway.resources import ent_auth, ent_employments, ent_files, mp_employments, mp_persons, ops
 from gateway.rpc import RpcPool
 
 SWAGGER_UI_DIR = os.path.join(os.path.dirname(flask_swagger_ui.__file__), "dist")
@@ -53,6 +53,7 @@ def create_app(overrides=None):
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     api.register_blueprint(mp_persons.blp)
     api.register_blueprint(ent_auth.blp)
+    api.register_blueprint(ent_files.blp)
     api.register_blueprint(ent_employments.blp)
     api.register_blueprint(mp_employments.blp)
     app.register_blueprint(ops.blp)

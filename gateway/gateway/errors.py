@@ -81,6 +81,8 @@ def register_error_handlers(app):
             errors = flatten_field_errors(data["messages"])
         if status == 400 and data.get("messages"):
             message = "请求体不是有效的JSON"
+        if status == 413:  # only an upload can exceed MAX_CONTENT_LENGTH: the body of FILE_TOO_LARGE (API.md)
+            code, message, errors = "FILE_TOO_LARGE", "文件大小不能超过10MB", {"file": ["文件大小不能超过10MB"]}
         custom = getattr(error, "xj_code", None)
         if custom:
             code = custom

@@ -12,7 +12,7 @@ from employment.domain.errors import (
 )
 from employment.service_layer import employments as use_cases
 
-from .fakes import FakeDirectory, FakeEmployments, FakeFaceTickets, FakeFiles
+from employment_fakes import FakeDirectory, FakeEmployments, FakeFaceTickets, FakeFiles
 
 ALICE_ID = make_id_card(region="510104", birth="19900101", seq="123")
 ENT_A, ENT_B, ENT_C = make_uscc(region="510100"), make_uscc(region="610100"), make_uscc(region="620100")

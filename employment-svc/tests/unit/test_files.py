@@ -19,7 +19,8 @@ from employment.domain.files import (
 from employment.file_rpc import FileRpcMixin, decode_b64
 from employment.service_layer import files as use_cases
 
-from .file_fakes import FakeFiles
+
+from employment_file_fakes import FakeFiles
 
 ENT_A, ENT_B = make_uscc(region="510100"), make_uscc(region="610100")
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n"
@@ -223,7 +224,7 @@ class FilesOnlyService(FileRpcMixin):
 @pytest.fixture
 def rpc_service(files):
     service = worker_factory(FilesOnlyService)
-    service._files = lambda: files
+    service._file_store = lambda: files
     return service
 
 

@@ -18,7 +18,7 @@ from identity.service_layer import enterprises, face_tickets, inbox, profile
 from identity.service_layer import persons as person_cases
 from identity.service_layer.notices import notice_from_event
 
-from .fakes import (
+from identity_fakes import (
     FakeAccounts, FakeChallenges, FakeFace, FakeFaceChecks, FakeMessages, FakeMessenger, FakePersons,
     FakeVerifier, FakeWeChat,
 )

@@ -14,7 +14,7 @@ from identity.domain.errors import (
 )
 from identity.service_layer import persons as use_cases
 
-from .fakes import FakeFace, FakeFaceChecks, FakePersons, FakeWeChat
+from identity_fakes import FakeFace, FakeFaceChecks, FakePersons, FakeWeChat
 
 ID_CARD = make_id_card(region="510104", birth="19900101", seq="123")
 WRONG_CHECK_DIGIT = ID_CARD[:-1] + ("1" if ID_CARD[-1] != "1" else "2")
