@@ -6,8 +6,8 @@ these fails on a server, repositories must not rely on that operation there.
 
 Outside the subset (seen wrong on nx-27017, so refused by ``xjkit.mongo.subset``):
 ``partialFilterExpression``, ``$push`` of sub-documents, ``$set`` on ``array.0.field``,
-projection into arrays, ``Decimal128``, and ``$set`` of a boolean or a date (nx-27017 stores
-0/1 and a naive string). The ``known_nx_deviation`` tests at the end pin those: they are expected
+projection into arrays, ``Decimal128``, ``$set`` of a boolean or a date (nx-27017 stores
+0/1 and a naive string), and replacing or filtering on bytes (see test_store_conformance_binary.py). The ``known_nx_deviation`` tests at the end pin those: they are expected
 to fail on nx-27017 (strictly: if nx-27017 is fixed, they say so) and must pass on MongoDB.
 
 Comparisons check types too (``is True``, ``type(...) is``), because ``0 == False`` in Python

@@ -22,6 +22,8 @@ def test_filters_inside_the_subset_are_accepted(query):
     {"a": {"$elemMatch": {"b": 1}}},
     {"a": {"$in": "not-a-list"}},
     {"a": {"$options": "i"}},
+    {"data": b"\x00\x01"},
+    {"data": {"$in": [b"x"]}},
 ])
 def test_filters_outside_the_subset_are_refused(query):
     with pytest.raises(UnsupportedOperation):
@@ -47,3 +49,10 @@ def test_set_and_inc_on_top_level_fields_are_accepted():
 def test_updates_outside_the_subset_are_refused(update):
     with pytest.raises(UnsupportedOperation):
         vet_update(update)
+
+
+def test_a_replacement_carrying_bytes_is_refused():
+    from xjkit.mongo.subset import vet_replacement
+    with pytest.raises(UnsupportedOperation):
+        vet_replacement({"_id": 1, "chunks": [{"data": b"x"}]})
+    assert vet_replacement({"_id": 1, "name": "合同.pdf"}) == {"_id": 1, "name": "合同.pdf"}

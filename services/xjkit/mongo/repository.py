@@ -14,7 +14,7 @@ import pymongo
 from pymongo.errors import DuplicateKeyError
 
 from xjkit.errors import ConcurrencyConflict, Conflict
-from xjkit.mongo.subset import vet_filter, vet_update
+from xjkit.mongo.subset import vet_filter, vet_replacement, vet_update
 
 OUTBOX_FIELD = "outbox"
 OUTBOX_PENDING_FIELD = "outbox_pending"
@@ -138,6 +138,7 @@ class VersionedRepository:
         stored["version"] = expected_version + 1
         stored[OUTBOX_FIELD] = list(document.get(OUTBOX_FIELD) or []) + [e.to_dict() for e in events]
         stored[OUTBOX_PENDING_FIELD] = bool(stored[OUTBOX_FIELD])
+        vet_replacement(stored)
         try:
             result = self.collection.replace_one({"_id": document["_id"], "version": expected_version}, stored)
         except DuplicateKeyError as error:

@@ -16,10 +16,31 @@ class UnsupportedOperation(ValueError):
     """A repository used an operation outside the vetted subset."""
 
 
+def contains_bytes(value):
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return True
+    if isinstance(value, dict):
+        return any(contains_bytes(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(contains_bytes(v) for v in value)
+    return False
+
+
+def vet_replacement(document):
+    """A whole-document replace may not carry bytes: nx-27017 refuses it (or, as
+    find_one_and_replace, silently writes nothing). Binary data is written once, by insert."""
+    if contains_bytes(document):
+        raise UnsupportedOperation("a replace may not carry bytes: insert binary documents once")
+    return document
+
+
 def vet_filter(query):
-    """Equality, range, ``$in`` and ``$regex`` on top-level or dotted paths; nothing else."""
+    """Equality, range, ``$in`` and ``$regex`` on top-level or dotted paths; nothing else, and no
+    bytes values (nx-27017's find never matches them)."""
     if not isinstance(query, dict):
         raise UnsupportedOperation("a filter must be a dict")
+    if contains_bytes(query):
+        raise UnsupportedOperation("filters on bytes values are outside the vetted subset")
     for path, condition in query.items():
         if path.startswith("$"):
             raise UnsupportedOperation(f"top-level operator {path} is outside the vetted subset")
