@@ -1,0 +1,82 @@
+"""The employment repository and expiry against the real store: the store keys and date queries."""
+import datetime
+import threading
+
+import pytest
+
+from xjkit.clock import SHANGHAI, FixedClock
+from xjkit.mongo.repository import DuplicateKey
+
+from employment.adapters.repository import MongoEmploymentRepository
+from employment.domain.employment import Employment
+from employment.service_layer import employments as use_cases
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def employments(database):
+    repository = MongoEmploymentRepository(database)
+    repository.ensure_indexes()
+    return repository
+
+
+def employment(employment_id, person_id="p1", uscc="U1", status="pending", end="2027-11-30"):
+    return Employment(employment_id=employment_id, person_id=person_id, person_name="张三",
+                      id_card_masked="510104********1230", enterprise_uscc=uscc, enterprise_name="甲",
+                      contract_start="2025-12-01", contract_end=end, contract_file_id="f", created_at=NOW,
+                      status=status)
+
+
+def test_the_store_refuses_a_second_active_employment_of_a_person(employments):
+    employments.add(employment("e1", uscc="U1", status="active"))
+    with pytest.raises(DuplicateKey):
+        employments.add(employment("e2", uscc="U2", status="active"))
+    second = employment("e3", uscc="U3")
+    employments.add(second)
+    second.accept(NOW)
+    with pytest.raises(DuplicateKey):
+        employments.save(second)
+    assert employments.get("e3").status == "pending"
+
+
+def test_the_store_refuses_a_second_pending_offer_of_one_enterprise_to_one_person(employments):
+    employments.add(employment("e1", uscc="U1"))
+    with pytest.raises(DuplicateKey):
+        employments.add(employment("e2", uscc="U1"))
+    employments.add(employment("e3", uscc="U2"))
+
+
+def test_a_finished_offer_frees_the_pending_key(employments):
+    first = employment("e1", uscc="U1")
+    employments.add(first)
+    first.reject(NOW)
+    employments.save(first)
+    employments.add(employment("e2", uscc="U1"))
+
+
+def test_expiry_finds_only_active_contracts_that_ended_before_today(employments):
+    employments.add(employment("ended", person_id="p1", status="active", end="2026-11-24"))
+    employments.add(employment("ends-today", person_id="p2", status="active", end="2026-11-25"))
+    employments.add(employment("pending-ended", person_id="p3", status="pending", end="2026-11-01"))
+    assert use_cases.expire_due(employments, FixedClock(NOW)) == 1
+    assert employments.get("ended").status == "expired"
+    assert employments.get("ends-today").status == "active"
+    assert employments.active_of("p1") is None
+
+
+def test_two_expiry_runs_at_once_expire_each_contract_once(employments):
+    for n in range(20):
+        employments.add(employment(f"e{n}", person_id=f"p{n}", status="active", end="2026-10-31"))
+    counts = []
+    threads = [threading.Thread(target=lambda: counts.append(use_cases.expire_due(employments, FixedClock(NOW))))
+               for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(counts) == 20
+    outboxes = [employments.collection.find_one({"_id": f"e{n}"})["outbox"] for n in range(20)]
+    assert all([e["type"] for e in outbox] == ["employment.expired"] for outbox in outboxes)
