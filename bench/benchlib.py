@@ -106,12 +106,6 @@ def children(pid, table=None):
     return [child for child, (parent, _) in table.items() if parent == pid]
 
 
-def find_children(pid, text, table=None):
-    """Children of ``pid`` whose command line contains ``text``."""
-    table = table or processes()
-    return [child for child in children(pid, table) if text in table[child][1]]
-
-
 # output -----------------------------------------------------------------------------------------
 
 def table(headers, rows):

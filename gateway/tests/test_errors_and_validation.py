@@ -164,3 +164,12 @@ def test_instants_are_shown_in_shanghai_time_with_offset(client, services, enter
         "last_login_at": datetime.datetime(2026, 11, 25, 6, 33, 38, 927000, tzinfo=datetime.timezone.utc)}
     response = client.get("/api/v1/ent/me", headers=bearer(enterprise_token))
     assert response.get_json()["last_login_at"] == "2026-11-25T14:33:38+08:00"
+
+
+def test_readyz_of_one_service_uses_the_pooled_rpc(client, services):
+    services.answers[("cert", "ping")] = {"status": "ok"}
+    assert client.get("/readyz/cert").status_code == 200
+    assert services.calls == [("cert", "ping", {})]
+    services.answers[("filing", "ping")] = ServiceUnavailable()
+    assert client.get("/readyz/filing").get_json() == {"service": "filing", "status": "down"}
+    assert client.get("/readyz/nothing").status_code == 404

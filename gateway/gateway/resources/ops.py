@@ -4,6 +4,8 @@ from concurrent.futures import ThreadPoolExecutor
 from flask import Blueprint, Response, current_app, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from gateway.rpc import ServiceUnavailable
+
 SERVICES = ("identity", "employment", "cert", "filing", "publicity")
 PING_TIMEOUT_SECONDS = 3
 
@@ -25,6 +27,21 @@ def readyz():
     ready = all(state == "ok" for state in report.values())
     response = jsonify({"status": "ok" if ready else "unavailable", "services": report})
     response.status_code = 200 if ready else 503
+    return response
+
+
+@blp.get("/readyz/<string:service>")
+def readyz_one(service):
+    """One service's readiness through the pooled RPC path (a no-op round trip: ping)."""
+    if service not in SERVICES:
+        return jsonify({"code": 404, "error": "NOT_FOUND", "message": "没有该服务"}), 404
+    try:
+        answer = current_app.extensions["xj_rpc"].call(service, "ping")
+    except ServiceUnavailable:
+        answer = None
+    state = (answer or {}).get("status", "down")
+    response = jsonify({"service": service, "status": state})
+    response.status_code = 200 if state == "ok" else 503
     return response
 
 
