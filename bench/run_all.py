@@ -17,12 +17,13 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import bench_employment  # noqa: E402
 import bench_gateway  # noqa: E402
 import bench_store  # noqa: E402
 from benchlib import refuse_monkey_patching  # noqa: E402
 
 RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
-BENCHMARKS = ("store", "gateway")
+BENCHMARKS = ("store", "gateway", "employment")
 
 
 def main(argv=None):
@@ -35,6 +36,8 @@ def main(argv=None):
     parser.add_argument("--warmup", type=float, default=2.0, help="gateway: warm-up seconds per case (default 2)")
     parser.add_argument("--unloaded-seconds", type=float, default=3.0,
                         help="gateway: seconds of the one-thread run per case (default 3)")
+    parser.add_argument("--persons", type=int, default=300, help="employment: hires to make (default 300)")
+    parser.add_argument("--hire-concurrency", type=int, default=8, help="employment: client threads (default 8)")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results/<timestamp>.json")
     args = parser.parse_args(argv)
     refuse_monkey_patching()
@@ -48,8 +51,9 @@ def main(argv=None):
     runners = {
         "store": lambda: bench_store.run(args.ops),
         "gateway": lambda: bench_gateway.run(args.concurrency, args.seconds, args.warmup, args.unloaded_seconds),
+        "employment": lambda: bench_employment.run(args.hire_concurrency, args.persons, args.seconds),
     }
-    reports = {"store": bench_store.report, "gateway": bench_gateway.report}
+    reports = {"store": bench_store.report, "gateway": bench_gateway.report, "employment": bench_employment.report}
     failed = False
     for name in args.only or BENCHMARKS:
         print(f"== {name} ==", flush=True)
