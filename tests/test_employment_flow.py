@@ -127,3 +127,25 @@ def test_contract_dates_and_unknown_fields_are_refused_with_field_paths(platform
         "id_card_no": id_card, "contract_start": "2026-02-30", "contract_end": "2027-12-01",
         "contract_file_id": file_id})
     assert bad_date.status_code == 422 and "contract_start" in bad_date.json()["errors"]
+
+
+def test_a_retried_upload_and_accept_with_the_same_key_do_nothing_twice(platform):
+    id_card = make_id_card(region="230102", birth="19840404", seq="454")
+    person, _ = login_person(platform.url, "e2e-retry-accept")
+    verify_person(person, "陈十三", id_card)
+    enterprise, _ = login_enterprise(platform, index=5)
+    key = {"Idempotency-Key": uuid.uuid4().hex}
+    first_upload = enterprise.post("/api/v1/ent/files", files={"file": ("合同.pdf", PDF)}, headers=key)
+    again_upload = enterprise.post("/api/v1/ent/files", files={"file": ("合同.pdf", PDF)}, headers=key)
+    assert first_upload.status_code == again_upload.status_code == 201
+    assert first_upload.json()["file_id"] == again_upload.json()["file_id"]
+
+    offer_id = offer(enterprise, id_card, first_upload.json()["file_id"]).json()["id"]
+    ticket = person.post("/api/v1/mp/face", {"purpose": "employment.accept", "target_id": offer_id}).json()
+    accept_key = {"Idempotency-Key": uuid.uuid4().hex}
+    first = person.post(f"/api/v1/mp/employments/{offer_id}/accept", {"verify_id": ticket["verify_id"]},
+                        headers=accept_key)
+    again = person.post(f"/api/v1/mp/employments/{offer_id}/accept", {"verify_id": ticket["verify_id"]},
+                        headers=accept_key)
+    assert first.status_code == again.status_code == 200
+    assert first.json() == again.json()

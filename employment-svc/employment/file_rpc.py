@@ -45,10 +45,13 @@ class FileRpcMixin:
         return MongoFileRepository(self.store.db)
 
     @rpc
-    def store_file(self, owner_uscc, filename, data_b64):
-        """→ {file_id, sha256, size, content_type, filename, owner_uscc, created_at}."""
+    def store_file(self, owner_uscc, filename, data_b64, idempotency_key=None, request_fingerprint=None):
+        """→ {file_id, sha256, size, content_type, filename, owner_uscc, created_at}; a retry with the
+        same Idempotency-Key returns the first file instead of storing a second one."""
         data = decode_b64(data_b64)
-        return file_cases.store_file(self._file_store(), FILE_CLOCK, owner_uscc, filename, data)
+        return self.store.run_once(
+            f"{owner_uscc}:store_file", idempotency_key, request_fingerprint,
+            lambda: file_cases.store_file(self._file_store(), FILE_CLOCK, owner_uscc, filename, data))
 
     @rpc
     def read_file(self, owner_uscc, file_id):

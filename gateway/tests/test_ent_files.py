@@ -31,7 +31,7 @@ def upload(client, token, data, filename="劳动合同.pdf", content_type="appli
                        data={field: (io.BytesIO(data), filename, content_type)})
 
 
-def stored_answer(owner_uscc, filename, data_b64):
+def stored_answer(owner_uscc, filename, data_b64, idempotency_key, request_fingerprint):
     data = base64.b64decode(data_b64)
     return {"file_id": "a" * 32, "sha256": "d" * 64, "size": len(data), "content_type": "image/png",
             "filename": filename, "owner_uscc": owner_uscc, "created_at": None}
@@ -110,8 +110,11 @@ def test_a_png_is_accepted_and_passed_to_employment_as_base64_whatever_the_clien
     services.answers[("employment", "store_file")] = stored_answer
     response = upload(client, enterprise_token, PNG, filename="身份证照片.png", content_type="application/x-msdownload")
     assert response.status_code == 201
-    assert services.calls == [("employment", "store_file", {
-        "owner_uscc": USCC, "filename": "身份证照片.png", "data_b64": base64.b64encode(PNG).decode("ascii")})]
+    [(service, method, kwargs)] = services.calls
+    assert (service, method) == ("employment", "store_file")
+    assert {k: kwargs[k] for k in ("owner_uscc", "filename", "data_b64")} == {
+        "owner_uscc": USCC, "filename": "身份证照片.png", "data_b64": base64.b64encode(PNG).decode("ascii")}
+    assert kwargs["idempotency_key"] is None
     body = response.get_json()
     assert {"file_id", "sha256", "size", "content_type"} <= set(body) and "owner_uscc" not in body
     assert body["size"] == len(PNG)
@@ -196,3 +199,20 @@ def test_openapi_documents_a_multipart_upload_with_a_binary_file(client):
     assert {"201", "413", "415", "422"} <= set(post["responses"])
     download = spec["paths"]["/api/v1/ent/files/{file_id}"]["get"]
     assert set(download["responses"]["200"]["content"]) == {"application/pdf", "image/jpeg", "image/png"}
+
+
+def test_an_upload_passes_the_idempotency_key_and_a_fingerprint_of_the_file(client, services, enterprise_token):
+    services.answers[("employment", "store_file")] = stored_answer
+    headers = {**bearer(enterprise_token), "Idempotency-Key": "upload-1"}
+    client.post("/api/v1/ent/files", data={"file": (io.BytesIO(PNG), "a.png")}, headers=headers)
+    client.post("/api/v1/ent/files", data={"file": (io.BytesIO(PNG + b"x"), "a.png")}, headers=headers)
+    first, second = (call[2] for call in services.calls)
+    assert first["idempotency_key"] == second["idempotency_key"] == "upload-1"
+    assert first["request_fingerprint"] != second["request_fingerprint"]
+
+
+def test_a_malformed_idempotency_key_is_400(client, services, enterprise_token):
+    headers = {**bearer(enterprise_token), "Idempotency-Key": "bad key with spaces"}
+    response = client.post("/api/v1/ent/files", data={"file": (io.BytesIO(PNG), "a.png")}, headers=headers)
+    assert response.status_code == 400 and response.get_json()["error"] == "IDEMPOTENCY_KEY_INVALID"
+    assert services.calls == []

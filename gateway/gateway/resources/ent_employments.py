@@ -74,7 +74,8 @@ class CancelOffer(MethodView):
     @blp.response(200, EmploymentSchema)
     def post(self, employment_id):
         """撤销待确认的聘用邀请"""
-        return services().call("employment", "cancel_offer", enterprise_uscc=g.subject, employment_id=employment_id)
+        return services().call("employment", "cancel_offer", enterprise_uscc=g.subject, employment_id=employment_id,
+                               **idempotency_of({}))
 
 
 @blp.route("/employments/<string:employment_id>/terminate")
@@ -86,4 +87,4 @@ class TerminateEmployment(MethodView):
     def post(self, employment_id):
         """解除在职的聘用关系"""
         return services().call("employment", "terminate_by_enterprise", enterprise_uscc=g.subject,
-                               employment_id=employment_id)
+                               employment_id=employment_id, **idempotency_of({}))

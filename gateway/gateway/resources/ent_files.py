@@ -11,6 +11,7 @@ from marshmallow import RAISE
 from xjkit.errors import ValidationFailed
 
 from gateway.auth import enterprise_required
+from gateway.idempotency import idempotency_of
 from gateway.schemas.files import DOWNLOAD_RESPONSES, FileMeta, FileUploadRequest, read_upload
 
 blp = Blueprint("ent-files", __name__, url_prefix="/api/v1/ent", description="企业端：附件上传与下载（劳动合同等）")
@@ -47,8 +48,9 @@ class Files(MethodView):
             raise ValidationFailed({name: ["不允许提交此字段"] for name in request.form})
         upload = form["file"]
         data = read_upload(upload)  # refused here, before any RPC, when empty, too large or of another type
+        data_b64 = base64.b64encode(data).decode("ascii")
         return services().call("employment", "store_file", owner_uscc=g.subject, filename=upload.filename or "",
-                               data_b64=base64.b64encode(data).decode("ascii"))
+                               data_b64=data_b64, **idempotency_of({"filename": upload.filename, "data": data_b64}))
 
 
 @blp.route("/files/<string:file_id>")

@@ -4,6 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from gateway.auth import person_required
+from gateway.idempotency import idempotency_of
 from gateway.schemas.employments import AcceptRequest, EmploymentSchema, PersonEmploymentList, RejectRequest
 
 blp = Blueprint("mp-employments", __name__, url_prefix="/api/v1/mp", description="小程序：聘用邀请与在职")
@@ -35,7 +36,7 @@ class AcceptOffer(MethodView):
     def post(self, body, employment_id):
         """接受聘用：需先为该邀请完成一次人脸核身（POST /mp/face，purpose=employment.accept）"""
         return services().call("employment", "accept_offer", person_id=g.subject, employment_id=employment_id,
-                               verify_id=body["verify_id"])
+                               verify_id=body["verify_id"], **idempotency_of(body))
 
 
 @blp.route("/employments/<string:employment_id>/reject")
@@ -48,7 +49,7 @@ class RejectOffer(MethodView):
     def post(self, body, employment_id):
         """拒绝聘用邀请"""
         return services().call("employment", "reject_offer", person_id=g.subject, employment_id=employment_id,
-                               reason=body.get("reason"))
+                               reason=body.get("reason"), **idempotency_of(body))
 
 
 @blp.route("/employments/<string:employment_id>/terminate")
@@ -59,4 +60,5 @@ class LeaveEmployment(MethodView):
     @blp.response(200, EmploymentSchema)
     def post(self, employment_id):
         """本人解除在职的聘用关系"""
-        return services().call("employment", "terminate_by_person", person_id=g.subject, employment_id=employment_id)
+        return services().call("employment", "terminate_by_person", person_id=g.subject, employment_id=employment_id,
+                               **idempotency_of({}))
