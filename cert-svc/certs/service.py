@@ -1,17 +1,135 @@
-"""cert-svc: the nameko adapter (personnel certificates, national-platform sync, title confirmations).
+"""cert-svc: the nameko adapter. Each entrypoint builds its ports and calls one use case."""
+from nameko.dependency_providers import Config
+from nameko.events import event_handler
+from nameko.timer import timer
 
-Only the health RPC exists so far; the features arrive with their issues.
-"""
+from xjkit.clock import clock_from_env
+from xjkit.events import Event
 from xjkit.nameko.ping import ping_report
 from xjkit.nameko.rpc import rpc
+from xjkit.nameko.rpc_proxy import TimedRpcProxy
 from xjkit.nameko.store import Store
+
+from certs.adapters.concurrency import green_map
+from certs.adapters.national import HttpNationalPlatform
+from certs.adapters.repository import MongoCertificateRepository, prepare_database
+from certs.adapters.service_clients import EmploymentStaff, IdentityIdNumbers
+from certs.service_layer import certificates as use_cases
+from certs.service_layer.national_sync import sync_registered
+
+CLOCK = clock_from_env()
+EXPIRY_INTERVAL_SECONDS = 3600
 
 
 class CertService:
     name = "cert"
 
-    store = Store()
+    store = Store(outbox_collections=("certificates",), prepare=prepare_database)
+    config = Config()
+    employment = TimedRpcProxy("employment")
+    identity = TimedRpcProxy("identity")
+
+    def _certificates(self):
+        return MongoCertificateRepository(self.store.db)
+
+    def _once(self, scope, idempotency_key, request_fingerprint, work):
+        result = self.store.run_once(scope, idempotency_key, request_fingerprint, work)
+        self.store.events_written()
+        return result
 
     @rpc
     def ping(self):
         return ping_report(self.name, self.store)
+
+    # --- enterprise side ---------------------------------------------------------------------
+
+    @rpc
+    def sync_registered(self, enterprise_uscc, idempotency_key=None, request_fingerprint=None):
+        national = HttpNationalPlatform(self.config["NATIONAL_API_BASE"],
+                                        timeout=float(self.config.get("NATIONAL_TIMEOUT_SECONDS") or 5))
+        return self._once(f"{enterprise_uscc}:sync_registered", idempotency_key, request_fingerprint,
+                          lambda: sync_registered(self._certificates(), EmploymentStaff(self.employment),
+                                                  IdentityIdNumbers(self.identity), national, CLOCK,
+                                                  enterprise_uscc, map_concurrently=green_map))
+
+    @rpc
+    def add_certificate(self, enterprise_uscc, person_id, kind, fields, idempotency_key=None,
+                        request_fingerprint=None):
+        return self._once(f"{enterprise_uscc}:add_certificate", idempotency_key, request_fingerprint,
+                          lambda: use_cases.add_certificate(self._certificates(), EmploymentStaff(self.employment),
+                                                            CLOCK, enterprise_uscc, person_id, kind, fields))
+
+    @rpc
+    def list_certificates(self, enterprise_uscc, kind=None, person_id=None, page=1, per_page=20):
+        return use_cases.list_for_enterprise(self._certificates(), enterprise_uscc, kind, person_id, page, per_page)
+
+    @rpc
+    def get_certificate(self, enterprise_uscc, certificate_id):
+        return use_cases.get_for_enterprise(self._certificates(), enterprise_uscc, certificate_id)
+
+    @rpc
+    def confirm_title(self, enterprise_uscc, certificate_id, enterprise_name=None, idempotency_key=None,
+                      request_fingerprint=None):
+        return self._once(f"{enterprise_uscc}:confirm_title:{certificate_id}", idempotency_key, request_fingerprint,
+                          lambda: use_cases.confirm_title(self._certificates(), CLOCK, enterprise_uscc,
+                                                          certificate_id, enterprise_name))
+
+    @rpc
+    def revoke_title(self, enterprise_uscc, certificate_id, enterprise_name=None, idempotency_key=None,
+                     request_fingerprint=None):
+        return self._once(f"{enterprise_uscc}:revoke_title:{certificate_id}", idempotency_key, request_fingerprint,
+                          lambda: use_cases.revoke_title(self._certificates(), CLOCK, enterprise_uscc,
+                                                         certificate_id, enterprise_name))
+
+    @rpc
+    def set_filed(self, enterprise_uscc, certificate_ids, filed):
+        result = use_cases.set_filed(self._certificates(), CLOCK, enterprise_uscc, certificate_ids, filed)
+        self.store.events_written()
+        return result
+
+    # --- person side -----------------------------------------------------------------------------
+
+    @rpc
+    def list_for_person(self, person_id):
+        return use_cases.list_for_person(self._certificates(), person_id)
+
+    @rpc
+    def register_title(self, person_id, fields, idempotency_key=None, request_fingerprint=None):
+        return self._once(f"{person_id}:register_title", idempotency_key, request_fingerprint,
+                          lambda: use_cases.register_title(self._certificates(), EmploymentStaff(self.employment),
+                                                           CLOCK, person_id, fields))
+
+    @rpc
+    def reregister_title(self, person_id, certificate_id, fields, idempotency_key=None, request_fingerprint=None):
+        return self._once(f"{person_id}:reregister_title:{certificate_id}", idempotency_key, request_fingerprint,
+                          lambda: use_cases.reregister_title(self._certificates(), CLOCK, person_id,
+                                                             certificate_id, fields))
+
+    # --- reactions and housekeeping --------------------------------------------------------------
+
+    def _detach(self, event_data):
+        # idempotent by itself: a redelivered event finds the certificates already detached
+        payload = Event.from_dict(event_data).payload
+        if use_cases.detach_after_employment_ended(self._certificates(), CLOCK, payload["enterprise_uscc"],
+                                                   payload["person_id"]):
+            self.store.events_written()
+
+    @event_handler("employment", "terminated")
+    def on_employment_terminated(self, event_data):
+        self._detach(event_data)
+
+    @event_handler("employment", "expired")
+    def on_employment_expired(self, event_data):
+        self._detach(event_data)
+
+    @timer(interval=EXPIRY_INTERVAL_SECONDS)
+    def expire_certificates(self):
+        if use_cases.expire_due(self._certificates(), CLOCK):
+            self.store.events_written()
+
+    @rpc
+    def run_expiry(self):
+        """For operations (and tests): mark what is past validity now, without waiting for the timer."""
+        expired = use_cases.expire_due(self._certificates(), CLOCK)
+        self.store.events_written()
+        return {"expired": expired}

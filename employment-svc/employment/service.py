@@ -83,6 +83,10 @@ class EmploymentService(FileRpcMixin):
         return use_cases.list_for_enterprise(self._employments(), enterprise_uscc, status, page, per_page)
 
     @rpc
+    def active_staff(self, enterprise_uscc):
+        return use_cases.active_staff(self._employments(), enterprise_uscc)
+
+    @rpc
     def get_for_enterprise(self, enterprise_uscc, employment_id):
         return use_cases.get_for_enterprise(self._employments(), enterprise_uscc, employment_id)
 

@@ -12,7 +12,9 @@ from xjkit.masking import install_log_redaction
 from gateway.auth import token_key_from_env
 from gateway.errors import register_error_handlers
 from gateway.metrics import Metrics
-from gateway.resources import ent_auth, ent_employments, ent_files, mp_employments, mp_persons, ops
+from gateway.resources import (
+    ent_auth, ent_certificates, ent_employments, ent_files, mp_certificates, mp_employments, mp_persons, ops,
+)
 from gateway.rpc import RpcPool
 
 SWAGGER_UI_DIR = os.path.join(os.path.dirname(flask_swagger_ui.__file__), "dist")
@@ -56,6 +58,8 @@ def create_app(overrides=None):
     api.register_blueprint(ent_files.blp)
     api.register_blueprint(ent_employments.blp)
     api.register_blueprint(mp_employments.blp)
+    api.register_blueprint(ent_certificates.blp)
+    api.register_blueprint(mp_certificates.blp)
     app.register_blueprint(ops.blp)
 
     @app.get("/static/swagger-ui/<path:filename>")

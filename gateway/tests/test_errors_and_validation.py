@@ -173,3 +173,12 @@ def test_readyz_of_one_service_uses_the_pooled_rpc(client, services):
     services.answers[("filing", "ping")] = ServiceUnavailable()
     assert client.get("/readyz/filing").get_json() == {"service": "filing", "status": "down"}
     assert client.get("/readyz/nothing").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["20261201", "2026-W49-2", "2026-12-1", "2026/12/01"])
+def test_dates_must_be_exactly_yyyy_mm_dd(client, services, enterprise_token, value):
+    response = client.post("/api/v1/ent/employments", headers=bearer(enterprise_token), json={
+        "id_card_no": ID_CARD, "contract_start": value, "contract_end": "2027-11-30", "contract_file_id": "f"})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"contract_start": ["日期格式应为YYYY-MM-DD"]}
+    assert services.calls == []

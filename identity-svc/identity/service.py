@@ -90,6 +90,10 @@ class IdentityService:
     def lookup_person_by_id_card(self, id_card_no):
         return person_cases.lookup_by_id_card(self._persons(), VAULT, id_card_no)
 
+    @rpc
+    def id_cards_of(self, person_ids):
+        return person_cases.id_cards_of(self._persons(), VAULT, person_ids)
+
     @rpc(sensitive_arguments=("id_card_no",))
     def start_realname(self, person_id, name, id_card_no):
         return person_cases.start_realname(

@@ -78,6 +78,10 @@ class MongoEmploymentRepository(VersionedRepository, ports.EmploymentRepository)
     def all_for_person(self, person_id):
         return [from_document(d) for d in self.find({"person_id": person_id}, sort=(("created_at", -1), ("_id", 1)))]
 
+    def active_at(self, uscc):
+        return [from_document(d) for d in self.find({"enterprise_uscc": uscc, "status": states.ACTIVE},
+                                                     sort=(("person_name", 1), ("_id", 1)))]
+
     def active_ending_before(self, day_iso, limit):
         return [from_document(d) for d in self.find(
             {"status": states.ACTIVE, "contract_end": {"$lt": day_iso}}, sort=(("contract_end", 1),), limit=limit)]

@@ -108,6 +108,12 @@ def current_employment(employments, person_id):
     return employment_view(active) if active else None
 
 
+def active_staff(employments, uscc):
+    """Who works for the enterprise now (for certificate sync and filings)."""
+    return [{"employment_id": e.employment_id, "person_id": e.person_id, "person_name": e.person_name,
+             "id_card_masked": e.id_card_masked} for e in employments.active_at(uscc)]
+
+
 def cancel_offer(employments, clock, uscc, employment_id):
     employment = _enterprise_employment(employments, uscc, employment_id)
     employment.cancel(clock.now())

@@ -32,6 +32,10 @@ class EmploymentRepository(ABC):
         """Every employment of the person, newest first."""
 
     @abstractmethod
+    def active_at(self, uscc):
+        """Every active employment of the enterprise."""
+
+    @abstractmethod
     def active_ending_before(self, day_iso, limit):
         """Active employments whose contract ended before ``day_iso``."""
 

@@ -63,6 +63,9 @@ class FakeEmployments(ports.EmploymentRepository):
         return sorted((copy.deepcopy(e) for e in self.items.values() if e.person_id == person_id),
                       key=lambda e: e.created_at, reverse=True)
 
+    def active_at(self, uscc):
+        return [copy.deepcopy(e) for e in self.items.values() if e.enterprise_uscc == uscc and e.status == states.ACTIVE]
+
     def active_ending_before(self, day_iso, limit):
         return [copy.deepcopy(e) for e in self.items.values()
                 if e.status == states.ACTIVE and e.contract_end < day_iso][:limit]

@@ -228,3 +228,13 @@ def test_lookup_says_whether_and_why_a_person_is_employable(world):
     theirs = use_cases.lookup_person(world.directory, world.employments, ENT_B, ALICE_ID)
     assert (mine["employable"], mine["reason"]) == (False, "该人员已在本企业在职")
     assert (theirs["employable"], theirs["reason"]) == (False, PersonEmployed.message)
+
+
+def test_active_staff_lists_only_the_enterprises_active_employees(world):
+    bob_id = make_id_card(region="110101", birth="19800101", seq="005")
+    world.directory.add(bob_id, "bob", "李四")
+    world.accept("alice", world.offer(ENT_A)["id"])
+    world.offer(ENT_A, id_card_no=bob_id)  # pending: not staff yet
+    staff = use_cases.active_staff(world.employments, ENT_A)
+    assert [(s["person_id"], s["person_name"]) for s in staff] == [("alice", "张三")]
+    assert use_cases.active_staff(world.employments, ENT_B) == []

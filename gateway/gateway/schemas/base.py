@@ -4,6 +4,7 @@ Every request schema derives from ``RequestSchema`` so nobody can set fields suc
 ``status`` or ``uscc`` themselves.
 """
 import datetime
+import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
@@ -49,8 +50,18 @@ class Bool(fields.Boolean):
     default_error_messages = _messages(invalid="应为true或false")
 
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 class Date(fields.Date):
+    """Exactly YYYY-MM-DD (fromisoformat alone would also take 20240105 or 2024-W01-1)."""
+
     default_error_messages = _messages(invalid="日期格式应为YYYY-MM-DD", format="日期格式应为YYYY-MM-DD")
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str) or not ISO_DATE.match(value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class DateTime(fields.DateTime):

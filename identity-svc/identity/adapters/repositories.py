@@ -45,6 +45,9 @@ class MongoPersonRepository(VersionedRepository, ports.PersonRepository):
     def get(self, person_id):
         return _from_document(Person, "person_id", super().get(person_id))
 
+    def get_many(self, person_ids):
+        return [_from_document(Person, "person_id", d) for d in self.find({"_id": {"$in": list(person_ids)}})]
+
     def get_by_openid(self, openid):
         return _from_document(Person, "person_id", self.find_one({"openid": openid}))
 

@@ -8,6 +8,10 @@ class PersonRepository(ABC):
         """The Person, or None."""
 
     @abstractmethod
+    def get_many(self, person_ids):
+        """The Persons among these ids (unknown ids are left out)."""
+
+    @abstractmethod
     def get_by_openid(self, openid):
         """The Person bound to this WeChat openid, or None."""
 

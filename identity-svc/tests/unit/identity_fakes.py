@@ -35,6 +35,9 @@ class FakePersons(_VersionedStore, ports.PersonRepository):
     def get(self, person_id):
         return self._get(person_id)
 
+    def get_many(self, person_ids):
+        return [copy.deepcopy(self.items[p]) for p in person_ids if p in self.items]
+
     def get_by_openid(self, openid):
         return next((copy.deepcopy(p) for p in self.items.values() if p.openid == openid), None)
 

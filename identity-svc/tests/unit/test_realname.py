@@ -186,3 +186,11 @@ def test_lookup_by_id_number_finds_only_verified_persons(world):
 def test_lookup_with_an_invalid_id_number_is_refused(world):
     with pytest.raises(ValidationFailed):
         use_cases.lookup_by_id_card(world.persons, world.vault, WRONG_CHECK_DIGIT)
+
+
+def test_id_numbers_are_given_only_for_verified_persons(world):
+    verified, unverified = world.login("alice"), world.login("bob")
+    world.complete(verified["person_id"], world.start(verified["person_id"])["verify_id"])
+    assert use_cases.id_cards_of(world.persons, world.vault,
+                                 [verified["person_id"], unverified["person_id"], "nobody"]) == {
+        verified["person_id"]: ID_CARD}

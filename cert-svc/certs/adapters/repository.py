@@ -1,0 +1,84 @@
+"""MongoDB repository of certificates: one document per certificate and enterprise, unique by
+(enterprise, kind, certificate number), so a re-sync updates in place and nothing is duplicated."""
+from dataclasses import asdict, fields
+
+from xjkit.mongo.repository import IndexSpec, VersionedRepository
+
+from certs.domain import certificate as kinds
+from certs.domain.certificate import Certificate
+from certs.service_layer import ports
+
+_BOOKKEEPING = ("version", "stored_outbox")
+
+
+def certificate_key(enterprise_uscc, kind, cert_no):
+    return f"{enterprise_uscc}:{kind}:{cert_no}"
+
+
+def to_document(certificate):
+    document = {k: v for k, v in asdict(certificate).items() if k not in _BOOKKEEPING}
+    document["_id"] = document.pop("certificate_id")
+    document["certificate_key"] = certificate_key(certificate.enterprise_uscc, certificate.kind, certificate.cert_no)
+    document["version"] = certificate.version
+    document["outbox"] = certificate.stored_outbox
+    return document
+
+
+def from_document(document):
+    if document is None:
+        return None
+    names = {f.name for f in fields(Certificate)} - set(_BOOKKEEPING) - {"certificate_id"}
+    certificate = Certificate(certificate_id=document["_id"],
+                              **{name: document[name] for name in names if name in document})
+    certificate.version = document["version"]
+    certificate.stored_outbox = list(document.get("outbox") or [])
+    return certificate
+
+
+class MongoCertificateRepository(VersionedRepository, ports.CertificateRepository):
+    collection_name = "certificates"
+    indexes = (
+        IndexSpec(keys=(("certificate_key", 1),), unique=True),
+        IndexSpec(keys=(("enterprise_uscc", 1), ("kind", 1), ("person_id", 1))),
+        IndexSpec(keys=(("person_id", 1), ("enterprise_uscc", 1))),
+        IndexSpec(keys=(("status", 1), ("valid_until", 1))),
+    )
+
+    def _stored(self, certificate, stored):
+        certificate.version = stored["version"]
+        certificate.stored_outbox = stored["outbox"]
+
+    def get(self, certificate_id):
+        return from_document(super().get(certificate_id))
+
+    def find_by_key(self, enterprise_uscc, kind, cert_no):
+        return from_document(self.find_one({"certificate_key": certificate_key(enterprise_uscc, kind, cert_no)}))
+
+    def add(self, certificate, events=()):
+        self._stored(certificate, self.insert(to_document(certificate), events))
+
+    def save(self, certificate, events=()):
+        self._stored(certificate, self.replace(to_document(certificate), events))
+
+    def page_for_enterprise(self, enterprise_uscc, kind, person_id, page, per_page):
+        query = {"enterprise_uscc": enterprise_uscc}
+        if kind:
+            query["kind"] = kind
+        if person_id:
+            query["person_id"] = person_id
+        found = self.page(query, page=page, per_page=per_page, sort=(("person_name", 1), ("kind", 1), ("_id", 1)))
+        return [from_document(d) for d in found.items], found.total
+
+    def of_person(self, person_id):
+        return [from_document(d) for d in self.find({"person_id": person_id}, sort=(("created_at", -1), ("_id", 1)))]
+
+    def of_person_at(self, enterprise_uscc, person_id):
+        return [from_document(d) for d in self.find({"enterprise_uscc": enterprise_uscc, "person_id": person_id})]
+
+    def expiring(self, day_iso, limit):
+        return [from_document(d) for d in self.find(
+            {"status": {"$in": [kinds.VALID, kinds.CONFIRMED]}, "valid_until": {"$lt": day_iso}}, limit=limit)]
+
+
+def prepare_database(database):
+    MongoCertificateRepository(database).ensure_indexes()

@@ -1,0 +1,133 @@
+"""Personnel certificates of every kind, one document per certificate and enterprise.
+
+Kinds: ``registered`` (注册证书, synced from the national platform), ``title`` (职称: registered
+by the person, confirmed by the employer), and four the enterprise enters: ``tech_worker``
+(技术工人), ``special_operation`` (特种作业), ``post`` (岗位/现场管理人员), ``safety`` (安管人员 A/B/C).
+
+Status:
+    registered and entered: valid → expired (past validity) · detached (employment ended)
+    title: pending_confirmation → confirmed → revoked → (person re-registers) pending_confirmation
+           any → detached (employment ended)
+``filed`` says whether a filing (进疆报送) carries it; filing-svc sets it, and a filed title
+certificate cannot be revoked until its filing is cancelled.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from certs.domain.errors import CertificateFiled, CertificateStateConflict
+
+REGISTERED = "registered"
+TITLE = "title"
+TECH_WORKER = "tech_worker"
+SPECIAL_OPERATION = "special_operation"
+POST = "post"
+SAFETY = "safety"
+ENTERED_KINDS = (TECH_WORKER, SPECIAL_OPERATION, POST, SAFETY)
+KINDS = (REGISTERED, TITLE) + ENTERED_KINDS
+
+VALID = "valid"
+EXPIRED = "expired"
+DETACHED = "detached"
+PENDING_CONFIRMATION = "pending_confirmation"
+CONFIRMED = "confirmed"
+REVOKED = "revoked"
+
+STATUS_LABELS = {VALID: "有效", EXPIRED: "已过期", DETACHED: "已离职解绑", PENDING_CONFIRMATION: "待单位确认",
+                 CONFIRMED: "已确认", REVOKED: "已撤销"}
+
+# what each kind carries besides the common fields, with the Chinese options where they are closed
+TECH_WORKER_LEVELS = ("初级工", "中级工", "高级工", "技师", "高级技师")
+POSTS = ("施工员", "质量员", "安全员", "标准员", "材料员", "机械员", "劳务员", "资料员")
+SAFETY_CATEGORIES = ("A", "B", "C")
+TITLE_LEVELS = ("初级", "中级", "副高级", "正高级")
+
+
+@dataclass
+class Certificate:
+    certificate_id: str
+    kind: str
+    enterprise_uscc: str
+    person_id: str
+    person_name: str
+    id_card_masked: str
+    cert_no: str
+    type: str  # 一级注册建造师, 电工作业, 施工员, 安管人员B类, the title's name…
+    created_at: datetime
+    status: str = VALID
+    specialties: list = field(default_factory=list)
+    level: str = None
+    issuer: str = None
+    issued_on: str = None  # ISO dates, compared as text
+    valid_until: str = None
+    filed: bool = False
+    source: str = "enterprise"  # national | enterprise | person
+    synced_at: datetime = None
+    details: dict = field(default_factory=dict)  # the national record, the title's file id…
+    updated_at: datetime = None
+    version: int = 0
+    stored_outbox: list = field(default_factory=list, repr=False)
+
+    def _require(self, *allowed):
+        if self.status not in allowed:
+            wanted = "、".join(STATUS_LABELS[s] for s in allowed)
+            raise CertificateStateConflict(
+                message=f"证书当前为“{STATUS_LABELS[self.status]}”，只有“{wanted}”状态可以进行此操作")
+
+    # titles ------------------------------------------------------------------------------------
+
+    def confirm(self, at):
+        self._require(PENDING_CONFIRMATION)
+        self.status = CONFIRMED
+        self.updated_at = at
+
+    def revoke(self, at):
+        self._require(CONFIRMED, PENDING_CONFIRMATION)
+        if self.filed:
+            raise CertificateFiled()
+        self.status = REVOKED
+        self.updated_at = at
+
+    def reregister(self, changes, at):
+        """The person corrects a revoked title; it waits for the employer's confirmation again."""
+        self._require(REVOKED)
+        for name, value in changes.items():
+            setattr(self, name, value)
+        self.status = PENDING_CONFIRMATION
+        self.updated_at = at
+
+    # every kind ----------------------------------------------------------------------------------
+
+    @property
+    def fileable(self):
+        """Can a filing carry it now (still subject to the filing's own rules)?"""
+        return self.status in (VALID, CONFIRMED)
+
+    def expired_on(self, today_iso):
+        return self.valid_until is not None and self.valid_until < today_iso
+
+    def expire(self, at):
+        self._require(VALID, CONFIRMED)
+        self.status = EXPIRED
+        self.filed = False
+        self.updated_at = at
+
+    def detach(self, at):
+        """The person's employment at this enterprise ended: it leaves the enterprise's filed set."""
+        if self.status == DETACHED:
+            return False
+        self.status = DETACHED
+        self.filed = False
+        self.updated_at = at
+        return True
+
+    def refresh_from_national(self, record, at):
+        """A re-sync updates in place: specialities, validity, the national record."""
+        self.type = record["type"]
+        self.specialties = record["specialties"]
+        self.valid_until = record["valid_until"]
+        self.issued_on = record.get("valid_from")
+        self.details = {"seal_no": record.get("seal_no"), "registered_unit": record.get("registered_unit")}
+        self.synced_at = at
+        self.updated_at = at
+        if self.status in (EXPIRED, DETACHED):
+            self.status = VALID

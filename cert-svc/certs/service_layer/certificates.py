@@ -1,0 +1,194 @@
+"""Use cases of the certificates an enterprise enters, of title certificates (registered by the
+person, confirmed or revoked by the employer), and what happens when an employment ends."""
+import uuid
+
+from xjkit.errors import ConcurrencyConflict
+from xjkit.events import new_event
+from xjkit.mongo.repository import DuplicateKey
+
+from certs.domain import certificate as kinds
+from certs.domain.certificate import Certificate
+from certs.domain.entries import validated_entry, validated_title
+from certs.domain.errors import (
+    CertificateExists, CertificateNotFound, CertificateStateConflict, NotEmployedAnywhere, PersonNotEmployed,
+)
+from certs.service_layer.views import certificate_view, event_payload
+
+MAX_PER_PAGE = 100
+
+
+def _event(name, certificate, clock, **extra):
+    return new_event(f"cert.{name}", event_payload(certificate, **extra), clock)
+
+
+def _employee(staff, enterprise_uscc, person_id):
+    employment = staff.current_employment(person_id)
+    if employment is None or employment["enterprise_uscc"] != enterprise_uscc:
+        raise PersonNotEmployed()
+    return employment
+
+
+# certificates the enterprise enters ---------------------------------------------------------
+
+def add_certificate(certificates, staff, clock, enterprise_uscc, person_id, kind, fields):
+    entry = validated_entry(kind, fields, clock.today())
+    employment = _employee(staff, enterprise_uscc, person_id)
+    now = clock.now()
+    certificate = Certificate(
+        certificate_id=uuid.uuid4().hex, kind=kind, enterprise_uscc=enterprise_uscc, person_id=person_id,
+        person_name=employment["person_name"], id_card_masked=employment["id_card_masked"],
+        cert_no=entry["cert_no"], type=entry["type"], level=entry["level"], issuer=entry["issuer"],
+        issued_on=entry["issued_on"], valid_until=entry["valid_until"], created_at=now, updated_at=now,
+        source="enterprise",
+    )
+    if certificate.expired_on(clock.today().isoformat()):
+        certificate.status = kinds.EXPIRED
+    try:
+        certificates.add(certificate, events=[_event("certificate_added", certificate, clock)])
+    except DuplicateKey:
+        raise CertificateExists(errors={"cert_no": ["本企业已登记该证书编号"]})
+    return certificate_view(certificate)
+
+
+def list_for_enterprise(certificates, enterprise_uscc, kind, person_id, page, per_page):
+    per_page = min(per_page, MAX_PER_PAGE)
+    items, total = certificates.page_for_enterprise(enterprise_uscc, kind, person_id, page, per_page)
+    return {"items": [certificate_view(c) for c in items], "total": total, "page": page, "per_page": per_page}
+
+
+def _enterprise_certificate(certificates, enterprise_uscc, certificate_id, kind=None):
+    certificate = certificates.get(certificate_id)
+    if certificate is None or certificate.enterprise_uscc != enterprise_uscc or (kind and certificate.kind != kind):
+        raise CertificateNotFound()  # another enterprise's certificate looks exactly like a missing one
+    return certificate
+
+
+def get_for_enterprise(certificates, enterprise_uscc, certificate_id):
+    return certificate_view(_enterprise_certificate(certificates, enterprise_uscc, certificate_id))
+
+
+# title certificates (职称) -------------------------------------------------------------------
+
+def register_title(certificates, staff, clock, person_id, fields):
+    """补登记: the person registers a title at their current employer, who must confirm it."""
+    entry = validated_title(fields, clock.today())
+    employment = staff.current_employment(person_id)
+    if employment is None:
+        raise NotEmployedAnywhere()
+    uscc = employment["enterprise_uscc"]
+    existing = certificates.find_by_key(uscc, kinds.TITLE, entry["cert_no"])
+    if existing is not None:
+        if existing.person_id != person_id or existing.status != kinds.DETACHED:
+            raise CertificateExists(errors={"cert_no": ["该职称证书编号已在本单位登记"]})
+    now = clock.now()
+    certificate = Certificate(
+        certificate_id=uuid.uuid4().hex, kind=kinds.TITLE, enterprise_uscc=uscc, person_id=person_id,
+        person_name=employment["person_name"], id_card_masked=employment["id_card_masked"],
+        cert_no=entry["cert_no"], type=entry["type"], level=entry["level"], specialties=entry["specialties"],
+        issuer=entry["issuer"], issued_on=entry["issued_on"], status=kinds.PENDING_CONFIRMATION,
+        created_at=now, updated_at=now, source="person", details={"file_id": entry["file_id"]},
+    )
+    if existing is not None:  # the same title at the same employer after a re-hire: reuse its record
+        certificate.certificate_id, certificate.version = existing.certificate_id, existing.version
+        certificate.created_at, certificate.stored_outbox = existing.created_at, existing.stored_outbox
+        certificates.save(certificate, events=[_event("title_registered", certificate, clock)])
+        return certificate_view(certificate)
+    try:
+        certificates.add(certificate, events=[_event("title_registered", certificate, clock)])
+    except DuplicateKey:
+        raise CertificateExists(errors={"cert_no": ["该职称证书编号已在本单位登记"]})
+    return certificate_view(certificate)
+
+
+def reregister_title(certificates, clock, person_id, certificate_id, fields):
+    """变更: a revoked title is corrected by the person and waits for confirmation again."""
+    entry = validated_title(fields, clock.today())
+    certificate = certificates.get(certificate_id)
+    if certificate is None or certificate.person_id != person_id or certificate.kind != kinds.TITLE:
+        raise CertificateNotFound()
+    if entry["cert_no"] != certificate.cert_no:
+        clash = certificates.find_by_key(certificate.enterprise_uscc, kinds.TITLE, entry["cert_no"])
+        if clash is not None:
+            raise CertificateExists(errors={"cert_no": ["该职称证书编号已在本单位登记"]})
+    certificate.reregister({
+        "type": entry["type"], "level": entry["level"], "specialties": entry["specialties"],
+        "cert_no": entry["cert_no"], "issued_on": entry["issued_on"], "issuer": entry["issuer"],
+        "details": {"file_id": entry["file_id"]},
+    }, clock.now())
+    try:
+        certificates.save(certificate, events=[_event("title_registered", certificate, clock)])
+    except DuplicateKey:
+        raise CertificateExists(errors={"cert_no": ["该职称证书编号已在本单位登记"]})
+    return certificate_view(certificate)
+
+
+def confirm_title(certificates, clock, enterprise_uscc, certificate_id, enterprise_name=None):
+    certificate = _enterprise_certificate(certificates, enterprise_uscc, certificate_id, kinds.TITLE)
+    certificate.confirm(clock.now())
+    certificates.save(certificate, events=[
+        _event("title_confirmed", certificate, clock, enterprise_name=enterprise_name)])
+    return certificate_view(certificate)
+
+
+def revoke_title(certificates, clock, enterprise_uscc, certificate_id, enterprise_name=None):
+    """Refused while a filing carries it: its filing is cancelled first (人员证书信息变更)."""
+    certificate = _enterprise_certificate(certificates, enterprise_uscc, certificate_id, kinds.TITLE)
+    certificate.revoke(clock.now())
+    certificates.save(certificate, events=[
+        _event("title_revoked", certificate, clock, enterprise_name=enterprise_name)])
+    return certificate_view(certificate)
+
+
+def list_for_person(certificates, person_id):
+    return {"items": [certificate_view(c) for c in certificates.of_person(person_id)]}
+
+
+# reactions and housekeeping -------------------------------------------------------------------
+
+def detach_after_employment_ended(certificates, clock, enterprise_uscc, person_id):
+    """The person left: their certificates leave this enterprise's filed set at once. Idempotent."""
+    detached = []
+    for certificate in certificates.of_person_at(enterprise_uscc, person_id):
+        for _ in range(3):
+            was_filed = certificate.filed
+            if not certificate.detach(clock.now()):
+                break
+            try:
+                certificates.save(certificate, events=[_event("certificate_detached", certificate, clock,
+                                                              was_filed=was_filed)])
+                detached.append(certificate.certificate_id)
+                break
+            except ConcurrencyConflict:
+                certificate = certificates.get(certificate.certificate_id)
+    return detached
+
+
+def expire_due(certificates, clock, batch=500):
+    """Certificates past validity are marked expired (and leave any filing). Safe when several
+    instances run: version-checked writes, the loser skips."""
+    today, expired = clock.today().isoformat(), 0
+    for certificate in certificates.expiring(today, batch):
+        was_filed = certificate.filed
+        certificate.expire(clock.now())
+        try:
+            certificates.save(certificate, events=[_event("certificate_expired", certificate, clock, was_filed=was_filed)])
+            expired += 1
+        except ConcurrencyConflict:
+            continue
+    return expired
+
+
+def set_filed(certificates, clock, enterprise_uscc, certificate_ids, filed):
+    """filing-svc marks what a filing carries (or no longer carries). Filing a certificate needs it
+    to be fileable now (valid, or a confirmed title); unfiling always works."""
+    changed = []
+    for certificate_id in certificate_ids:
+        certificate = _enterprise_certificate(certificates, enterprise_uscc, certificate_id)
+        if filed and not certificate.fileable:
+            raise CertificateStateConflict(errors={"certificate_ids": [f"证书{certificate.cert_no}当前不可报送"]})
+        if certificate.filed != filed:
+            certificate.filed = filed
+            certificate.updated_at = clock.now()
+            certificates.save(certificate, events=[_event("filed" if filed else "unfiled", certificate, clock)])
+        changed.append(certificate_view(certificate))
+    return changed
