@@ -17,13 +17,14 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import bench_cert_sync  # noqa: E402
 import bench_employment  # noqa: E402
 import bench_gateway  # noqa: E402
 import bench_store  # noqa: E402
 from benchlib import refuse_monkey_patching  # noqa: E402
 
 RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
-BENCHMARKS = ("store", "gateway", "employment")
+BENCHMARKS = ("store", "gateway", "employment", "cert_sync")
 
 
 def main(argv=None):
@@ -38,6 +39,12 @@ def main(argv=None):
                         help="gateway: seconds of the one-thread run per case (default 3)")
     parser.add_argument("--persons", type=int, default=300, help="employment: hires to make (default 300)")
     parser.add_argument("--hire-concurrency", type=int, default=8, help="employment: client threads (default 8)")
+    parser.add_argument("--sync-persons", type=int, default=200,
+                        help="cert_sync: staff members, each with one certificate of 3 specialities (default 200)")
+    parser.add_argument("--sync-workers", type=int, default=10,
+                        help="cert_sync: threads for the national calls (default 10)")
+    parser.add_argument("--national-delay", type=float, default=0.0,
+                        help="cert_sync: seconds the stub waits before each national answer (default 0)")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results/<timestamp>.json")
     args = parser.parse_args(argv)
     refuse_monkey_patching()
@@ -52,8 +59,10 @@ def main(argv=None):
         "store": lambda: bench_store.run(args.ops),
         "gateway": lambda: bench_gateway.run(args.concurrency, args.seconds, args.warmup, args.unloaded_seconds),
         "employment": lambda: bench_employment.run(args.hire_concurrency, args.persons, args.seconds),
+        "cert_sync": lambda: bench_cert_sync.run(args.sync_persons, args.sync_workers, args.national_delay),
     }
-    reports = {"store": bench_store.report, "gateway": bench_gateway.report, "employment": bench_employment.report}
+    reports = {"store": bench_store.report, "gateway": bench_gateway.report, "employment": bench_employment.report,
+               "cert_sync": bench_cert_sync.report}
     failed = False
     for name in args.only or BENCHMARKS:
         print(f"== {name} ==", flush=True)

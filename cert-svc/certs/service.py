@@ -1,5 +1,4 @@
 """cert-svc: the nameko adapter. Each entrypoint builds its ports and calls one use case."""
-from nameko.dependency_providers import Config
 from nameko.events import event_handler
 from nameko.timer import timer
 
@@ -11,7 +10,7 @@ from xjkit.nameko.rpc_proxy import TimedRpcProxy
 from xjkit.nameko.store import Store
 
 from certs.adapters.concurrency import green_map
-from certs.adapters.national import HttpNationalPlatform
+from certs.adapters.providers import NationalPlatformClient
 from certs.adapters.repository import MongoCertificateRepository, prepare_database
 from certs.adapters.service_clients import EmploymentStaff, IdentityIdNumbers
 from certs.service_layer import certificates as use_cases
@@ -25,7 +24,7 @@ class CertService:
     name = "cert"
 
     store = Store(outbox_collections=("certificates",), prepare=prepare_database)
-    config = Config()
+    national = NationalPlatformClient()
     employment = TimedRpcProxy("employment")
     identity = TimedRpcProxy("identity")
 
@@ -45,11 +44,9 @@ class CertService:
 
     @rpc
     def sync_registered(self, enterprise_uscc, idempotency_key=None, request_fingerprint=None):
-        national = HttpNationalPlatform(self.config["NATIONAL_API_BASE"],
-                                        timeout=float(self.config.get("NATIONAL_TIMEOUT_SECONDS") or 5))
         return self._once(f"{enterprise_uscc}:sync_registered", idempotency_key, request_fingerprint,
                           lambda: sync_registered(self._certificates(), EmploymentStaff(self.employment),
-                                                  IdentityIdNumbers(self.identity), national, CLOCK,
+                                                  IdentityIdNumbers(self.identity), self.national, CLOCK,
                                                   enterprise_uscc, map_concurrently=green_map))
 
     @rpc

@@ -1,6 +1,8 @@
 """cert-svc with employment-svc and identity-svc in real containers, against RabbitMQ, nx-27017
 and the stubs: entered certificates, the whole title flow, the employment-ended effect, sync."""
 import base64
+import json
+import os
 
 import eventlet
 import pytest
@@ -20,6 +22,8 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 # a person of the national fixture whose registered certificate belongs to this enterprise
 FIXTURE_USCC = "9151010029141777XB"
 FIXTURE_PERSON = "510100196609086389"
+NATIONAL_FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), *[".."] * 4,
+                                "shared", "fixtures", "national-platform.json")
 
 
 @pytest.fixture(scope="module")
@@ -122,10 +126,8 @@ def test_an_ended_employment_detaches_the_persons_certificates(broker):
 
 
 def test_registered_certificates_sync_from_the_national_platform(broker, stubs):
-    import json
-    fixture = json.load(open(__import__("os").path.join(
-        __import__("os").path.dirname(__file__), "..", "..", "..", "..", "shared", "fixtures",
-        "national-platform.json"), encoding="utf-8"))
+    with open(NATIONAL_FIXTURE, encoding="utf-8") as handle:
+        fixture = json.load(handle)
     person = next(p for p in fixture["persons"] if p["id_card_no"] == FIXTURE_PERSON)
     with ClusterRpcProxy(broker, timeout=30) as proxy:
         person_id, _ = employed_person(proxy, "registered-one", FIXTURE_PERSON, FIXTURE_USCC, name=person["name"])

@@ -117,7 +117,7 @@ class FakeStaff(ports.Staff):
         found = self.employed.get(person_id)
         if not found:
             return None
-        return {"enterprise_uscc": found[0], "enterprise_name": f"企业{found[0][-4:]}", "person_id": person_id}
+        return {**found[1], "enterprise_uscc": found[0], "enterprise_name": f"企业{found[0][-4:]}"}
 
 
 class FakeIdentityNumbers(ports.IdentityNumbers):
