@@ -84,6 +84,22 @@ class CertService:
         self.store.events_written()
         return result
 
+    @rpc
+    def certificates_by_ids(self, enterprise_uscc, certificate_ids):
+        return use_cases.certificates_by_ids(self._certificates(), enterprise_uscc, certificate_ids)
+
+    @rpc
+    def registered_of_person(self, enterprise_uscc, person_id):
+        return use_cases.registered_of_person(self._certificates(), enterprise_uscc, person_id)
+
+    @event_handler("filing", "personnel_changed")
+    def on_filing_personnel_changed(self, event_data):
+        # idempotent by itself: marks already in place are left alone
+        payload = Event.from_dict(event_data).payload
+        use_cases.apply_filing_change(self._certificates(), CLOCK, payload["uscc"], payload["filed"],
+                                      payload["unfiled"])
+        self.store.events_written()
+
     # --- person side -----------------------------------------------------------------------------
 
     @rpc

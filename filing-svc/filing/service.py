@@ -1,17 +1,99 @@
-"""filing-svc: the nameko adapter (registrations (进疆登记), business cases and their review, booklets).
+"""filing-svc: the nameko adapter. Each entrypoint builds its ports and calls one use case."""
+import base64
 
-Only the health RPC exists so far; the features arrive with their issues.
-"""
+from nameko.dependency_providers import Config
+from nameko.events import event_handler
+
+from xjkit.clock import clock_from_env
+from xjkit.events import Event
 from xjkit.nameko.ping import ping_report
 from xjkit.nameko.rpc import rpc
+from xjkit.nameko.rpc_proxy import TimedRpcProxy
 from xjkit.nameko.store import Store
+
+from filing.adapters.clients import CertCertificates, EmploymentStaff
+from filing.adapters.providers import NationalRegistryClient
+from filing.adapters.repositories import (
+    MongoBookletRepository, MongoCaseRepository, MongoRegistrationRepository, prepare_database,
+)
+from filing.service_layer import queries, review
+
+CLOCK = clock_from_env()
 
 
 class FilingService:
     name = "filing"
 
-    store = Store()
+    store = Store(outbox_collections=("registrations",), prepare=prepare_database)
+    config = Config()
+    national = NationalRegistryClient()
+    employment = TimedRpcProxy("employment")
+    cert = TimedRpcProxy("cert")
+    identity = TimedRpcProxy("identity")
+
+    def _registrations(self):
+        return MongoRegistrationRepository(self.store.db)
+
+    def _world(self):
+        return review.World(self._registrations(), self.national, EmploymentStaff(self.employment),
+                            CertCertificates(self.cert), CLOCK)
 
     @rpc
     def ping(self):
         return ping_report(self.name, self.store)
+
+    @rpc
+    def submit(self, enterprise_uscc, enterprise_name, enterprise_type, business, data, submitted_by=None,
+               idempotency_key=None, request_fingerprint=None):
+        result = self.store.run_once(
+            f"{enterprise_uscc}:submit", idempotency_key, request_fingerprint,
+            lambda: review.submit(self._world(), MongoCaseRepository(self.store.db), enterprise_uscc,
+                                  enterprise_name, enterprise_type, business, data, submitted_by))
+        self.store.events_written()
+        return result
+
+    @rpc
+    def list_cases(self, enterprise_uscc, business=None, status=None, page=1, per_page=20):
+        return queries.list_cases(MongoCaseRepository(self.store.db), enterprise_uscc, business, status, page, per_page)
+
+    @rpc
+    def get_case(self, enterprise_uscc, case_id):
+        return queries.get_case(MongoCaseRepository(self.store.db), enterprise_uscc, case_id)
+
+    @rpc
+    def registrations(self, enterprise_uscc):
+        return queries.registrations_of(self._registrations(), CLOCK, enterprise_uscc)
+
+    @rpc
+    def qualifications(self, enterprise_uscc, enterprise_type):
+        return queries.qualifications_of(self.national, CLOCK, enterprise_uscc, enterprise_type)
+
+    @rpc
+    def booklet(self, enterprise_uscc, enterprise_type):
+        """The current registration as a PDF (base64), its number recorded for verification."""
+        from filing.adapters.booklet import render_booklet
+
+        data = queries.booklet_data(self._registrations(), CLOCK, enterprise_uscc, enterprise_type)
+        now = CLOCK.now()
+        verify_url = f"{self.config.get('PUBLIC_BASE_URL') or 'http://127.0.0.1:8000'}/public/booklets/{data['booklet_no']}"
+        pdf = render_booklet(data, data["booklet_no"], verify_url, now)
+        MongoBookletRepository(self.store.db).record(data["booklet_no"], enterprise_uscc, enterprise_type, now)
+        return {"booklet_no": data["booklet_no"], "pdf_b64": base64.b64encode(pdf).decode("ascii")}
+
+    @rpc
+    def verify_booklet(self, booklet_no):
+        return queries.verify_booklet(self._registrations(), MongoBookletRepository(self.store.db), CLOCK, booklet_no)
+
+    def _remove(self, event_data, why):
+        payload = Event.from_dict(event_data).payload
+        if payload.get("was_filed") and review.remove_from_filings(
+                self._registrations(), CLOCK, payload["enterprise_uscc"], payload["certificate_id"], why):
+            self.store.events_written()
+
+    @event_handler("cert", "certificate_detached")
+    def on_certificate_detached(self, event_data):
+        self._remove(event_data, "certificate_detached")
+
+    @event_handler("cert", "certificate_expired")
+    def on_certificate_expired(self, event_data):
+        self._remove(event_data, "certificate_expired")

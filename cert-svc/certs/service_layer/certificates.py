@@ -192,3 +192,37 @@ def set_filed(certificates, clock, enterprise_uscc, certificate_ids, filed):
             certificates.save(certificate, events=[_event("filed" if filed else "unfiled", certificate, clock)])
         changed.append(certificate_view(certificate))
     return changed
+
+
+def certificates_by_ids(certificates, enterprise_uscc, certificate_ids):
+    """{id: view} of the enterprise's certificates among ``certificate_ids`` (for filing-svc)."""
+    found = {}
+    for certificate_id in dict.fromkeys(certificate_ids):
+        certificate = certificates.get(certificate_id)
+        if certificate is not None and certificate.enterprise_uscc == enterprise_uscc:
+            found[certificate_id] = certificate_view(certificate)
+    return found
+
+
+def registered_of_person(certificates, enterprise_uscc, person_id):
+    return [certificate_view(c) for c in certificates.of_person_at(enterprise_uscc, person_id)
+            if c.kind == kinds.REGISTERED]
+
+
+def apply_filing_change(certificates, clock, enterprise_uscc, filed_ids, unfiled_ids):
+    """filing-svc approved a change of what its filings carry: keep the ``filed`` marks in step.
+    Certificates that are gone or not fileable any more are left as they are."""
+    for certificate_id, filed in [(i, True) for i in filed_ids] + [(i, False) for i in unfiled_ids]:
+        for _ in range(3):
+            certificate = certificates.get(certificate_id)
+            if certificate is None or certificate.enterprise_uscc != enterprise_uscc or certificate.filed == filed:
+                break
+            if filed and not certificate.fileable:
+                break
+            certificate.filed = filed
+            certificate.updated_at = clock.now()
+            try:
+                certificates.save(certificate, events=[_event("filed" if filed else "unfiled", certificate, clock)])
+                break
+            except ConcurrencyConflict:
+                continue

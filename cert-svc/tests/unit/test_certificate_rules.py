@@ -203,3 +203,21 @@ def test_certificates_past_validity_are_marked_expired_and_leave_filings(world):
     assert use_cases.expire_due(world.certificates, world.clock) == 1
     stored = world.certificates.get(added["id"])
     assert (stored.status, stored.filed) == ("expired", False)
+
+
+def test_filing_changes_keep_the_filed_marks_in_step_and_skip_unfileable_ones(world):
+    entered = world.add("post", type="施工员", cert_no="P-1", issuer="厅")
+    pending_title = world.title()["id"]
+    use_cases.apply_filing_change(world.certificates, world.clock, ENT_A, [entered["id"], pending_title], [])
+    assert world.certificates.get(entered["id"]).filed is True
+    assert world.certificates.get(pending_title).filed is False  # not confirmed: not fileable
+    use_cases.apply_filing_change(world.certificates, world.clock, ENT_A, [], [entered["id"]])
+    assert world.certificates.get(entered["id"]).filed is False
+    use_cases.apply_filing_change(world.certificates, world.clock, ENT_B, [entered["id"]], [])
+    assert world.certificates.get(entered["id"]).filed is False  # another enterprise cannot mark it
+
+
+def test_certificates_by_ids_gives_only_the_enterprises_own(world):
+    entered = world.add("post", type="施工员", cert_no="P-1", issuer="厅")
+    assert set(use_cases.certificates_by_ids(world.certificates, ENT_A, [entered["id"], "nope"])) == {entered["id"]}
+    assert use_cases.certificates_by_ids(world.certificates, ENT_B, [entered["id"]]) == {}

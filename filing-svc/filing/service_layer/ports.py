@@ -1,0 +1,61 @@
+"""What the filing use cases need; adapters implement these, unit tests fake them."""
+from abc import ABC, abstractmethod
+
+
+class RegistrationRepository(ABC):
+    @abstractmethod
+    def get(self, uscc, enterprise_type):
+        """The Registration, or None."""
+
+    @abstractmethod
+    def of_enterprise(self, uscc):
+        """Every registration of the enterprise."""
+
+    @abstractmethod
+    def add(self, registration, events=()):
+        """Store a first registration; DuplicateKey when it exists (a concurrent first filing)."""
+
+    @abstractmethod
+    def save(self, registration, events=()):
+        """Store changes with a version check."""
+
+
+class CaseRepository(ABC):
+    @abstractmethod
+    def add(self, case):
+        """Store a reviewed case (cases are never changed afterwards)."""
+
+    @abstractmethod
+    def get(self, case_id):
+        """The Case, or None."""
+
+    @abstractmethod
+    def page_for(self, uscc, business, status, page, per_page):
+        """(cases newest first, total)."""
+
+
+class NationalRegistry(ABC):
+    @abstractmethod
+    def enterprise(self, uscc):
+        """The national record of the enterprise (with its qualifications), or None when unknown;
+        raise NationalPlatformUnavailable when the platform is down."""
+
+
+class Staff(ABC):
+    @abstractmethod
+    def active_staff(self, uscc):
+        """[{person_id, person_name, id_card_masked}] actively employed by the enterprise."""
+
+    @abstractmethod
+    def owns_file(self, uscc, file_id):
+        """True when the enterprise uploaded this file."""
+
+
+class Certificates(ABC):
+    @abstractmethod
+    def of_enterprise(self, uscc, certificate_ids):
+        """{certificate_id: certificate view} of those that are the enterprise's."""
+
+    @abstractmethod
+    def of_person_registered(self, uscc, person_id):
+        """The registered certificates (注册证书) the person holds at the enterprise."""

@@ -1,0 +1,55 @@
+"""Reading registrations, cases and qualifications; the booklet and its verification."""
+from filing.domain.businesses import ENTERPRISE_TYPES
+from filing.domain.errors import CaseNotFound, RegistrationNotFound
+from filing.service_layer.views import case_view, registration_view
+
+MAX_PER_PAGE = 100
+
+
+def list_cases(cases, uscc, business, status, page, per_page):
+    per_page = min(per_page, MAX_PER_PAGE)
+    items, total = cases.page_for(uscc, business, status, page, per_page)
+    return {"items": [case_view(c) for c in items], "total": total, "page": page, "per_page": per_page}
+
+
+def get_case(cases, uscc, case_id):
+    case = cases.get(case_id)
+    if case is None or case.uscc != uscc:
+        raise CaseNotFound()  # another enterprise's case looks exactly like a missing one
+    return case_view(case)
+
+
+def registrations_of(registrations, clock, uscc):
+    return [registration_view(r, clock.today()) for r in registrations.of_enterprise(uscc)]
+
+
+def qualifications_of(national, clock, uscc, enterprise_type):
+    record = national.enterprise(uscc) or {}
+    today = clock.today().isoformat()
+    return [{**q, "valid": (q.get("expires_on") or "") >= today}
+            for q in record.get("qualifications", []) if q.get("category") == enterprise_type]
+
+
+def booklet_data(registrations, clock, uscc, enterprise_type):
+    if enterprise_type not in ENTERPRISE_TYPES:
+        raise RegistrationNotFound()
+    registration = registrations.get(uscc, enterprise_type)
+    if registration is None:
+        raise RegistrationNotFound()
+    return registration_view(registration, clock.today())
+
+
+def verify_booklet(registrations, booklets, clock, booklet_no):
+    """Is a printed booklet authentic (we issued that number) and current (nothing changed since,
+    and the registration is still valid)?"""
+    issued = booklets.lookup(booklet_no)
+    if issued is None:
+        return {"booklet_no": booklet_no, "authentic": False, "current": False}
+    registration = registrations.get(issued["uscc"], issued["enterprise_type"])
+    current = (registration is not None and registration.booklet_no == booklet_no
+               and registration.status_on(clock.today()) == "valid")
+    return {"booklet_no": booklet_no, "authentic": True, "current": current, "uscc": issued["uscc"],
+            "enterprise_type": issued["enterprise_type"],
+            "enterprise_name": registration.enterprise_name if registration else None,
+            "current_booklet_no": registration.booklet_no if registration else None,
+            "valid_until": registration.valid_until if registration else None}

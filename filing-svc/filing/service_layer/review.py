@@ -1,0 +1,368 @@
+"""Every submission is reviewed automatically and ends approved or rejected with every reason.
+
+A wrong shape is refused before (422, no case). Otherwise each business gathers all of its
+reasons; with none the change is applied to the registration (events in the same write) and the
+case records the before/after of each changed section. The case is kept either way.
+"""
+import datetime
+import uuid
+
+from xjkit.errors import ValidationFailed
+from xjkit.events import new_event
+from xjkit.mongo.repository import DuplicateKey
+from xjkit.validators import is_xinjiang_uscc
+
+from filing.domain import businesses as b
+from filing.domain import validity
+from filing.domain.case import APPROVED, REJECTED, Case, reason
+from filing.domain.registration import Registration
+from filing.domain.submissions import validated
+from filing.service_layer.views import case_view, public_payload
+
+COST_ENGINEER = "造价工程师"
+
+
+class World:
+    """The ports one review needs, bundled so each business handler takes one argument."""
+
+    def __init__(self, registrations, national, staff, certificates, clock):
+        self.registrations = registrations
+        self.national = national
+        self.staff = staff
+        self.certificates = certificates
+        self.clock = clock
+
+
+def submit(world, cases, uscc, enterprise_name, enterprise_type, business, data, submitted_by=None):
+    if enterprise_type not in b.ENTERPRISE_TYPES:
+        raise ValidationFailed({"enterprise_type": ["取值应为：" + "、".join(b.ENTERPRISE_TYPES)]})
+    if business not in b.BUSINESSES:
+        raise ValidationFailed({"business": ["取值应为：" + "、".join(b.BUSINESSES)]})
+    clean = validated(business, data)
+    submitted_at = world.clock.now()
+    reasons, apply = HANDLERS[business](world, uscc, enterprise_name, enterprise_type, clean)
+    changes = []
+    if not reasons:
+        changes = apply()
+        if changes is None:  # the store refused the write: a concurrent first filing got there first
+            reasons = [reason("ALREADY_REGISTERED", "该企业类型已办理首次信息报送，请办理变更业务")]
+            changes = []
+    case = Case(case_id=uuid.uuid4().hex, uscc=uscc, enterprise_type=enterprise_type, business=business,
+                data=clean, submitted_at=submitted_at, reviewed_at=world.clock.now(),
+                status=REJECTED if reasons else APPROVED, reasons=reasons, changes=changes,
+                submitted_by=submitted_by)
+    cases.add(case)
+    return case_view(case)
+
+
+# shared checks ----------------------------------------------------------------------------------
+
+def _registration(world, uscc, enterprise_type, reasons):
+    registration = world.registrations.get(uscc, enterprise_type)
+    if registration is None:
+        reasons.append(reason("REGISTRATION_MISSING", "尚未办理该类型的首次信息报送"))
+    return registration
+
+
+def _valid_registration(world, uscc, enterprise_type, reasons):
+    registration = _registration(world, uscc, enterprise_type, reasons)
+    if registration is not None and registration.status_on(world.clock.today()) != "valid":
+        reasons.append(reason("REGISTRATION_EXPIRED", f"进疆登记已于{registration.valid_until}到期，请先办理延续"))
+    return registration
+
+
+def _staff_member(staff_by_id, person_id, field_path, role, reasons):
+    member = staff_by_id.get(person_id)
+    if member is None:
+        reasons.append(reason("PERSON_NOT_EMPLOYED", f"{role}须为本企业在职且已实名认证的人员", field_path))
+        return None
+    return {"person_id": member["person_id"], "name": member["person_name"], "id_card_masked": member["id_card_masked"]}
+
+
+def _qualifications_of_type(national_record, enterprise_type, today):
+    """Only that enterprise type's qualifications, and only those still valid."""
+    return [{key: q.get(key) for key in ("cert_no", "code", "name", "grade", "category", "issuer", "issued_on", "expires_on")}
+            for q in national_record.get("qualifications", [])
+            if q.get("category") == enterprise_type and (q.get("expires_on") or "") >= today.isoformat()]
+
+
+def _files(world, uscc, file_ids, field_path, reasons):
+    for index, file_id in enumerate(file_ids):
+        if not world.staff.owns_file(uscc, file_id):
+            reasons.append(reason("FILE_NOT_FOUND", "附件不存在，请先上传", f"{field_path}.{index}"))
+
+
+def _certificate_checks(world, uscc, certificate_ids, staff_by_id, field_path, reasons):
+    """The certificates a filing may carry: the enterprise's, valid (a title: confirmed), held by
+    actively employed staff, and for registered ones registered to this enterprise."""
+    found = world.certificates.of_enterprise(uscc, certificate_ids)
+    today = world.clock.today().isoformat()
+    entries = []
+    for index, certificate_id in enumerate(certificate_ids):
+        path = f"{field_path}.{index}"
+        certificate = found.get(certificate_id)
+        if certificate is None:
+            reasons.append(reason("CERTIFICATE_NOT_FOUND", "证书不存在或不属于本企业", path))
+            continue
+        label = f"{certificate['person_name']}的证书{certificate['cert_no']}"
+        if certificate["person_id"] not in staff_by_id:
+            reasons.append(reason("HOLDER_NOT_EMPLOYED", f"{label}：持证人不是本企业在职人员", path))
+        if certificate["kind"] == "title" and certificate["status"] != "confirmed":
+            reasons.append(reason("TITLE_NOT_CONFIRMED", f"{label}：职称证书尚未经本企业确认", path))
+        elif certificate["status"] not in ("valid", "confirmed"):
+            reasons.append(reason("CERTIFICATE_NOT_VALID", f"{label}：证书状态为{certificate['status']}，不能报送", path))
+        if certificate.get("valid_until") and certificate["valid_until"] < today:
+            reasons.append(reason("CERTIFICATE_EXPIRED", f"{label}：证书已于{certificate['valid_until']}过期", path))
+        if certificate["kind"] == "registered" and certificate["enterprise_uscc"] != uscc:
+            reasons.append(reason("CERTIFICATE_OTHER_UNIT", f"{label}：注册单位不是本企业", path))
+        entries.append({key: certificate.get(key) for key in (
+            "id", "kind", "person_id", "person_name", "id_card_masked", "cert_no", "type", "specialties",
+            "level", "valid_until")})
+    return entries
+
+
+def _save(world, registration, business, filed=(), unfiled=()):
+    """Save with the events of the change: the public registration, and for personnel which
+    certificates a filing now carries or no longer carries (cert-svc keeps their ``filed`` mark)."""
+    events = [new_event("filing.registration_changed", {"business": business, **public_payload(registration)},
+                        world.clock)]
+    if filed or unfiled:
+        events.append(new_event("filing.personnel_changed", {
+            "uscc": registration.uscc, "enterprise_type": registration.enterprise_type,
+            "filed": list(filed), "unfiled": list(unfiled)}, world.clock))
+    world.registrations.save(registration, events=events)
+
+
+def _staff_by_id(world, uscc):
+    return {member["person_id"]: member for member in world.staff.active_staff(uscc)}
+
+
+# businesses -----------------------------------------------------------------------------------
+
+def first_filing(world, uscc, enterprise_name, enterprise_type, data):
+    reasons = []
+    today = world.clock.today()
+    if enterprise_type == b.COST_CONSULTING:
+        reasons.append(reason("COST_CONSULTING_NO_FIRST_FILING",
+                              "造价咨询企业无需首次信息报送，请直接办理造价企业进疆承揽业务备案", "enterprise_type"))
+    if is_xinjiang_uscc(uscc):
+        reasons.append(reason("IN_REGION_ENTERPRISE", "区内企业（新疆及兵团注册）无需办理进疆信息报送"))
+    if world.registrations.get(uscc, enterprise_type) is not None:
+        reasons.append(reason("ALREADY_REGISTERED", "该企业类型已办理首次信息报送，请办理变更业务"))
+    national = world.national.enterprise(uscc)
+    qualifications = []
+    if national is None:
+        reasons.append(reason("NOT_ON_NATIONAL_PLATFORM", "全国建筑市场监管公共服务平台上没有该企业"))
+    else:
+        if national.get("name") != data["basic"]["name"]:
+            reasons.append(reason("NAME_MISMATCH", f"企业名称与全国平台不一致（全国平台：{national.get('name')}）",
+                                  "basic.name"))
+        qualifications = _qualifications_of_type(national, enterprise_type, today)
+        if not qualifications:
+            reasons.append(reason("NO_VALID_QUALIFICATION",
+                                  f"全国平台上该企业没有有效的{b.ENTERPRISE_TYPES[enterprise_type]}类资质"))
+    staff = _staff_by_id(world, uscc)
+    manager = _staff_member(staff, data["manager_person_id"], "manager_person_id", "进疆负责人", reasons)
+    tech_manager = _staff_member(staff, data["tech_manager_person_id"], "tech_manager_person_id", "进疆技术负责人",
+                                 reasons)
+    _files(world, uscc, data["attachments"], "attachments", reasons)
+
+    def apply():
+        now = world.clock.now()
+        registration = Registration(
+            uscc=uscc, enterprise_type=enterprise_type, enterprise_name=data["basic"]["name"], approved_at=now,
+            valid_until=validity.valid_until_for_approval(today).isoformat(), basic=data["basic"],
+            manager=manager, tech_manager=tech_manager, attachments=data["attachments"],
+            qualifications=qualifications, booklet_serial=1, updated_at=now,
+        )
+        event = new_event("filing.registration_changed", {"business": b.FIRST_FILING, **public_payload(registration)},
+                          world.clock)
+        try:
+            world.registrations.add(registration, events=[event])
+        except DuplicateKey:  # a concurrent first filing won: this one is refused after all
+            return None
+        return [{"field": name, "before": None, "after": getattr(registration, name)} for name in (
+            "basic", "manager", "tech_manager", "attachments", "qualifications", "valid_until")]
+    return reasons, apply
+
+
+def personnel_filing(world, uscc, enterprise_name, enterprise_type, data):
+    reasons = []
+    registration = _valid_registration(world, uscc, enterprise_type, reasons)
+    staff = _staff_by_id(world, uscc)
+    entries = _certificate_checks(world, uscc, data["certificate_ids"], staff, "certificate_ids", reasons)
+    if registration is not None:
+        already = {p["id"] for p in registration.personnel}
+        for index, certificate_id in enumerate(data["certificate_ids"]):
+            if certificate_id in already:
+                reasons.append(reason("ALREADY_FILED", "该证书已报送", f"certificate_ids.{index}"))
+
+    def apply():
+        change = registration.change("personnel", registration.personnel + entries, world.clock.now())
+        _save(world, registration, b.PERSONNEL_FILING, filed=[e["id"] for e in entries])
+        return [change]
+    return reasons, apply
+
+
+def personnel_change(world, uscc, enterprise_name, enterprise_type, data):
+    reasons = []
+    registration = _valid_registration(world, uscc, enterprise_type, reasons)
+    staff = _staff_by_id(world, uscc)
+    entries = _certificate_checks(world, uscc, data["add"], staff, "add", reasons) if data["add"] else []
+    if registration is not None:
+        filed = {p["id"] for p in registration.personnel}
+        for index, certificate_id in enumerate(data["remove"]):
+            if certificate_id not in filed:
+                reasons.append(reason("NOT_FILED", "该证书未报送，无需移除", f"remove.{index}"))
+        for index, certificate_id in enumerate(data["add"]):
+            if certificate_id in filed:
+                reasons.append(reason("ALREADY_FILED", "该证书已报送", f"add.{index}"))
+
+    def apply():
+        kept = [p for p in registration.personnel if p["id"] not in set(data["remove"])]
+        change = registration.change("personnel", kept + entries, world.clock.now())
+        _save(world, registration, b.PERSONNEL_CHANGE, filed=[e["id"] for e in entries], unfiled=data["remove"])
+        return [change]
+    return reasons, apply
+
+
+def basic_change(world, uscc, enterprise_name, enterprise_type, data):
+    reasons = []
+    registration = _valid_registration(world, uscc, enterprise_type, reasons)
+    if "name" in data["basic"]:
+        national = world.national.enterprise(uscc)
+        if national is None or national.get("name") != data["basic"]["name"]:
+            reasons.append(reason("NAME_MISMATCH", "企业名称须与全国平台一致", "basic.name"))
+
+    def apply():
+        change = registration.change("basic", {**registration.basic, **data["basic"]}, world.clock.now())
+        if "name" in data["basic"]:
+            registration.enterprise_name = data["basic"]["name"]
+        _save(world, registration, b.BASIC_CHANGE)
+        return [change]
+    return reasons, apply
+
+
+def _manager_change(section, person_field, role, business):
+    def handler(world, uscc, enterprise_name, enterprise_type, data):
+        reasons = []
+        registration = _valid_registration(world, uscc, enterprise_type, reasons)
+        member = _staff_member(_staff_by_id(world, uscc), data[person_field], person_field, role, reasons)
+        if registration is not None and member and (getattr(registration, section) or {}).get("person_id") == member["person_id"]:
+            reasons.append(reason("UNCHANGED", f"该人员已是{role}", person_field))
+
+        def apply():
+            change = registration.change(section, member, world.clock.now())
+            _save(world, registration, business)
+            return [change]
+        return reasons, apply
+    return handler
+
+
+def qualification_change(world, uscc, enterprise_name, enterprise_type, data):
+    reasons = []
+    registration = _valid_registration(world, uscc, enterprise_type, reasons)
+    national = world.national.enterprise(uscc)
+    qualifications = _qualifications_of_type(national or {}, enterprise_type, world.clock.today())
+    if not qualifications:
+        reasons.append(reason("NO_VALID_QUALIFICATION",
+                              f"全国平台上该企业没有有效的{b.ENTERPRISE_TYPES[enterprise_type]}类资质"))
+
+    def apply():
+        change = registration.change("qualifications", qualifications, world.clock.now())
+        _save(world, registration, b.QUALIFICATION_CHANGE)
+        return [change]
+    return reasons, apply
+
+
+def extension(world, uscc, enterprise_name, enterprise_type, data):
+    reasons = []
+    registration = _registration(world, uscc, enterprise_type, reasons)
+    today = world.clock.today()
+    if registration is not None:
+        ends = datetime.date.fromisoformat(registration.valid_until)
+        opens = validity.extension_opens_on(ends)
+        if today < opens:
+            reasons.append(reason("EXTENSION_NOT_OPEN", f"延续办理自{opens.isoformat()}起开放"))
+
+    def apply():
+        ends = datetime.date.fromisoformat(registration.valid_until)
+        change = registration.change("valid_until", validity.extended(ends).isoformat(), world.clock.now())
+        _save(world, registration, b.EXTENSION)
+        return [change]
+    return reasons, apply
+
+
+def cost_project(world, uscc, enterprise_name, enterprise_type, data):
+    reasons = []
+    if enterprise_type != b.COST_CONSULTING:
+        reasons.append(reason("NOT_COST_CONSULTING", "承揽业务备案仅适用于造价咨询企业", "enterprise_type"))
+    if is_xinjiang_uscc(uscc):
+        reasons.append(reason("IN_REGION_ENTERPRISE", "区内企业（新疆及兵团注册）无需办理进疆信息报送"))
+    staff = _staff_by_id(world, uscc)
+    lead = _staff_member(staff, data["lead_person_id"], "lead_person_id", "项目负责人", reasons)
+    if lead is not None:
+        held = [c for c in world.certificates.of_person_registered(uscc, lead["person_id"])
+                if COST_ENGINEER in (c.get("type") or "") and c["status"] == "valid"
+                and (c.get("valid_until") or "") >= world.clock.today().isoformat()]
+        if not held:
+            reasons.append(reason("LEAD_NOT_COST_ENGINEER", "项目负责人须持有本企业有效的注册造价工程师证书",
+                                  "lead_person_id"))
+    _files(world, uscc, data["attachments"], "attachments", reasons)
+    national = world.national.enterprise(uscc)
+    if national is None:
+        reasons.append(reason("NOT_ON_NATIONAL_PLATFORM", "全国建筑市场监管公共服务平台上没有该企业"))
+
+    def apply():
+        now = world.clock.now()
+        project = {"id": uuid.uuid4().hex, **{k: v for k, v in data.items() if k != "lead_person_id"},
+                   "lead_person_id": lead["person_id"], "lead_person_name": lead["name"], "filed_at": now.isoformat()}
+        registration = world.registrations.get(uscc, b.COST_CONSULTING)
+        if registration is None:
+            registration = Registration(
+                uscc=uscc, enterprise_type=b.COST_CONSULTING, enterprise_name=national["name"], approved_at=now,
+                valid_until=validity.valid_until_for_approval(world.clock.today()).isoformat(),
+                basic={"name": national["name"], "legal_representative": national.get("legal_representative"),
+                       "registered_address": national.get("address"),
+                       "registered_capital_wan": national.get("registered_capital_wan"),
+                       "established_on": national.get("established_on")},
+                qualifications=_qualifications_of_type(national, b.COST_CONSULTING, world.clock.today()),
+                booklet_serial=0, updated_at=now)
+            change = registration.change("cost_projects", [project], now)
+            event = new_event("filing.registration_changed", {"business": b.COST_PROJECT, **public_payload(registration)},
+                              world.clock)
+            world.registrations.add(registration, events=[event])
+            return [change]
+        change = registration.change("cost_projects", registration.cost_projects + [project], now)
+        _save(world, registration, b.COST_PROJECT)
+        return [change]
+    return reasons, apply
+
+
+HANDLERS = {
+    b.FIRST_FILING: first_filing,
+    b.PERSONNEL_FILING: personnel_filing,
+    b.BASIC_CHANGE: basic_change,
+    b.MANAGER_CHANGE: _manager_change("manager", "manager_person_id", "进疆负责人", b.MANAGER_CHANGE),
+    b.TECH_MANAGER_CHANGE: _manager_change("tech_manager", "tech_manager_person_id", "进疆技术负责人",
+                                           b.TECH_MANAGER_CHANGE),
+    b.QUALIFICATION_CHANGE: qualification_change,
+    b.PERSONNEL_CHANGE: personnel_change,
+    b.EXTENSION: extension,
+    b.COST_PROJECT: cost_project,
+}
+
+
+def remove_from_filings(registrations, clock, uscc, certificate_id, why):
+    """A filed certificate left (holder's employment ended, validity passed): take it out of every
+    registration of the enterprise at once. Idempotent: a redelivery finds nothing to remove."""
+    removed = 0
+    for registration in registrations.of_enterprise(uscc):
+        kept = [p for p in registration.personnel if p["id"] != certificate_id]
+        if len(kept) == len(registration.personnel):
+            continue
+        registration.change("personnel", kept, clock.now())
+        events = [new_event("filing.registration_changed", {"business": why, **public_payload(registration)}, clock)]
+        registrations.save(registration, events=events)
+        removed += 1
+    return removed

@@ -1,0 +1,279 @@
+"""The automatic review of every business, each rejection reason, validity and the extension
+window, on the service layer with fakes."""
+import datetime
+
+import pytest
+
+from xjkit.clock import SHANGHAI, FixedClock
+from xjkit.errors import ValidationFailed
+
+from filing_fakes import FakeCases, FakeCertificates, FakeNational, FakeRegistrations, FakeStaff
+from filing.domain import validity
+from filing.service_layer import queries, review
+
+USCC = "9151010029141777XB"  # 四川黄河建设集团有限公司 in the national dataset
+XJ_USCC = "91650100434820989D"
+COST_USCC = "911101054728576191"
+BASIC = {"name": "四川黄河建设集团有限公司", "legal_representative": "苏芳", "registered_address": "成都市人民南路278号",
+         "registered_capital_wan": 1000, "established_on": "2010-02-20", "contact_name": "王经理",
+         "contact_phone": "13800138000"}
+
+
+def national_record(uscc, name, category, expires="2029-03-01"):
+    return {"uscc": uscc, "name": name, "legal_representative": "某", "address": "某地", "registered_capital_wan": 1000,
+            "established_on": "2010-01-01",
+            "qualifications": [{"cert_no": f"Q-{category}", "code": "D101T", "category": category,
+                                "name": f"{category}资质", "grade": "特级", "issued_on": "2024-03-02",
+                                "expires_on": expires},
+                               {"cert_no": "Q-other", "code": "E101B", "category": "supervision", "name": "监理资质",
+                                "grade": "乙级", "issued_on": "2024-01-01", "expires_on": "2030-01-01"}]}
+
+
+@pytest.fixture
+def world():
+    class World:
+        registrations, cases, national = FakeRegistrations(), FakeCases(), FakeNational()
+        staff, certificates = FakeStaff(), FakeCertificates()
+        clock = FixedClock(datetime.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI))
+
+        def submit(self, business, data, uscc=USCC, enterprise_type="construction"):
+            bundle = review.World(self.registrations, self.national, self.staff, self.certificates, self.clock)
+            return review.submit(bundle, self.cases, uscc, "企业", enterprise_type, business, data)
+
+        def first_filing(self, **changes):
+            return self.submit("first_filing", {
+                "basic": BASIC, "manager_person_id": "m", "tech_manager_person_id": "t", "attachments": ["f1"],
+                "sync_qualifications": True, **changes})
+
+        def error_codes(self, case):
+            return [r["error"] for r in case["reasons"]]
+    w = World()
+    w.national.enterprises[USCC] = national_record(USCC, "四川黄河建设集团有限公司", "construction")
+    w.national.enterprises[XJ_USCC] = national_record(XJ_USCC, "新疆陇原建设集团有限公司", "construction")
+    w.national.enterprises[COST_USCC] = national_record(COST_USCC, "北京之江造价师事务所有限公司", "cost_consulting")
+    w.staff.hire(USCC, "m", "负责人")
+    w.staff.hire(USCC, "t", "技术负责人")
+    w.staff.files["f1"] = USCC
+    return w
+
+
+# validity ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("approved, until", [
+    ("2026-11-25", "2026-12-31"), ("2026-12-19", "2026-12-31"), ("2026-12-20", "2027-12-31"), ("2026-12-31", "2027-12-31"),
+    ("2027-01-01", "2027-12-31"),
+])
+def test_a_registration_approved_on_a_day_is_valid_to_the_end_of_that_or_the_next_year(approved, until):
+    assert validity.valid_until_for_approval(datetime.date.fromisoformat(approved)).isoformat() == until
+
+
+# first filing -----------------------------------------------------------------------------------
+
+def test_a_complete_first_filing_is_approved_with_only_its_types_valid_qualifications(world):
+    case = world.first_filing()
+    assert case["status"] == "approved" and case["reasons"] == []
+    registration = world.registrations.get(USCC, "construction")
+    assert [q["category"] for q in registration.qualifications] == ["construction"]
+    assert registration.valid_until == "2026-12-31"
+    assert registration.manager["name"] == "负责人"
+    assert {c["field"] for c in case["changes"]} >= {"basic", "manager", "qualifications"}
+    assert [e.type for e in world.registrations.events] == ["filing.registration_changed"]
+    assert "13800138000" not in repr(world.registrations.events[0].payload)
+
+
+def test_a_second_first_filing_for_the_same_type_is_rejected(world):
+    world.first_filing()
+    case = world.first_filing()
+    assert case["status"] == "rejected" and "ALREADY_REGISTERED" in world.error_codes(case)
+    assert len(world.cases.items) == 2
+
+
+def test_an_in_region_enterprise_is_rejected_with_that_reason(world):
+    world.staff.hire(XJ_USCC, "m", "负责人"), world.staff.hire(XJ_USCC, "t", "技术")
+    world.staff.files["f1"] = XJ_USCC
+    case = world.submit("first_filing", {"basic": {**BASIC, "name": "新疆陇原建设集团有限公司"}, "manager_person_id": "m",
+                                         "tech_manager_person_id": "t", "attachments": ["f1"],
+                                         "sync_qualifications": True}, uscc=XJ_USCC)
+    assert world.error_codes(case) == ["IN_REGION_ENTERPRISE"]
+    assert world.registrations.items == {}
+
+
+def test_a_name_that_differs_from_the_national_platform_is_rejected(world):
+    case = world.first_filing(basic={**BASIC, "name": "四川黄河建设有限公司"})
+    assert world.error_codes(case) == ["NAME_MISMATCH"] and case["reasons"][0]["field"] == "basic.name"
+
+
+def test_an_enterprise_unknown_to_the_national_platform_is_rejected(world):
+    del world.national.enterprises[USCC]
+    assert "NOT_ON_NATIONAL_PLATFORM" in world.error_codes(world.first_filing())
+
+
+def test_expired_qualifications_do_not_count(world):
+    world.national.enterprises[USCC] = national_record(USCC, "四川黄河建设集团有限公司", "construction", expires="2026-11-24")
+    assert world.error_codes(world.first_filing()) == ["NO_VALID_QUALIFICATION"]
+
+
+def test_managers_must_be_actively_employed_and_every_reason_is_listed(world):
+    case = world.first_filing(manager_person_id="stranger", tech_manager_person_id="nobody", attachments=["f1", "f2"])
+    assert world.error_codes(case) == ["PERSON_NOT_EMPLOYED", "PERSON_NOT_EMPLOYED", "FILE_NOT_FOUND"]
+    assert [r.get("field") for r in case["reasons"]] == ["manager_person_id", "tech_manager_person_id", "attachments.1"]
+
+
+def test_cost_consulting_has_no_first_filing(world):
+    case = world.submit("first_filing", {"basic": BASIC, "manager_person_id": "m", "tech_manager_person_id": "t",
+                                         "attachments": ["f1"], "sync_qualifications": True},
+                        enterprise_type="cost_consulting")
+    assert "COST_CONSULTING_NO_FIRST_FILING" in world.error_codes(case)
+
+
+def test_a_malformed_submission_is_422_and_makes_no_case(world):
+    with pytest.raises(ValidationFailed) as refused:
+        world.first_filing(basic={**BASIC, "contact_phone": "12345"}, sync_qualifications=False, status="approved")
+    assert set(refused.value.errors) == {"basic.contact_phone", "sync_qualifications", "status"}
+    assert world.cases.items == {}
+
+
+# personnel ------------------------------------------------------------------------------------------
+
+def test_personnel_filing_files_valid_certificates_of_employed_staff(world):
+    world.first_filing()
+    world.certificates.add("c1", USCC, "m")
+    case = world.submit("personnel_filing", {"certificate_ids": ["c1"]})
+    assert case["status"] == "approved"
+    assert [p["id"] for p in world.registrations.get(USCC, "construction").personnel] == ["c1"]
+    filed = [e for e in world.registrations.events if e.type == "filing.personnel_changed"]
+    assert filed[-1].payload["filed"] == ["c1"]
+
+
+@pytest.mark.parametrize("setup, code", [
+    (lambda w: w.certificates.add("c1", USCC, "stranger"), "HOLDER_NOT_EMPLOYED"),
+    (lambda w: w.certificates.add("c1", USCC, "m", status="expired", valid_until="2026-01-01"), "CERTIFICATE_NOT_VALID"),
+    (lambda w: w.certificates.add("c1", USCC, "m", valid_until="2026-11-24"), "CERTIFICATE_EXPIRED"),
+    (lambda w: w.certificates.add("c1", USCC, "m", kind="title", status="pending_confirmation"), "TITLE_NOT_CONFIRMED"),
+    (lambda w: w.certificates.add("c1", "91610100859574891U", "m"), "CERTIFICATE_NOT_FOUND"),
+])
+def test_each_certificate_problem_rejects_the_personnel_filing(world, setup, code):
+    world.first_filing()
+    setup(world)
+    case = world.submit("personnel_filing", {"certificate_ids": ["c1"]})
+    assert case["status"] == "rejected" and code in world.error_codes(case)
+    assert world.registrations.get(USCC, "construction").personnel == []
+
+
+def test_personnel_filing_needs_a_registration(world):
+    world.certificates.add("c1", USCC, "m")
+    assert world.error_codes(world.submit("personnel_filing", {"certificate_ids": ["c1"]})) == ["REGISTRATION_MISSING"]
+
+
+def test_personnel_change_adds_and_removes(world):
+    world.first_filing()
+    world.certificates.add("c1", USCC, "m")
+    world.certificates.add("c2", USCC, "t")
+    world.submit("personnel_filing", {"certificate_ids": ["c1"]})
+    case = world.submit("personnel_change", {"add": ["c2"], "remove": ["c1"]})
+    assert case["status"] == "approved"
+    assert [p["id"] for p in world.registrations.get(USCC, "construction").personnel] == ["c2"]
+    change = world.registrations.events[-1].payload
+    assert (change["filed"], change["unfiled"]) == (["c2"], ["c1"])
+    assert world.error_codes(world.submit("personnel_change", {"remove": ["c1"]})) == ["NOT_FILED"]
+
+
+# changes ---------------------------------------------------------------------------------------------
+
+def test_basic_change_records_before_and_after(world):
+    world.first_filing()
+    case = world.submit("basic_change", {"basic": {"contact_name": "李经理"}})
+    [change] = case["changes"]
+    assert change["before"]["contact_name"] == "王经理" and change["after"]["contact_name"] == "李经理"
+
+
+def test_manager_change_needs_an_employee_and_a_different_person(world):
+    world.first_filing()
+    assert world.error_codes(world.submit("manager_change", {"manager_person_id": "m"})) == ["UNCHANGED"]
+    assert world.error_codes(world.submit("manager_change", {"manager_person_id": "x"})) == ["PERSON_NOT_EMPLOYED"]
+    world.staff.hire(USCC, "n", "新负责人")
+    assert world.submit("manager_change", {"manager_person_id": "n"})["status"] == "approved"
+    assert world.registrations.get(USCC, "construction").manager["name"] == "新负责人"
+
+
+def test_a_change_renews_the_booklet_number(world):
+    world.first_filing()
+    before = world.registrations.get(USCC, "construction").booklet_no
+    world.submit("tech_manager_change", {"tech_manager_person_id": "m"})
+    assert world.registrations.get(USCC, "construction").booklet_no != before
+
+
+# extension -------------------------------------------------------------------------------------------
+
+def test_the_extension_opens_on_20_december_and_moves_the_end_a_year(world):
+    world.first_filing()
+    assert world.error_codes(world.submit("extension", {})) == ["EXTENSION_NOT_OPEN"]
+    world.clock.set(datetime.datetime(2026, 12, 20, 0, 0, tzinfo=SHANGHAI))
+    case = world.submit("extension", {})
+    assert case["status"] == "approved"
+    assert world.registrations.get(USCC, "construction").valid_until == "2027-12-31"
+
+
+def test_an_expired_registration_can_still_be_extended_but_not_changed(world):
+    world.first_filing()
+    world.clock.set(datetime.datetime(2027, 3, 1, 9, 0, tzinfo=SHANGHAI))
+    assert queries.registrations_of(world.registrations, world.clock, USCC)[0]["status"] == "expired"
+    assert world.error_codes(world.submit("basic_change", {"basic": {"contact_name": "赵"}})) == ["REGISTRATION_EXPIRED"]
+    assert world.submit("extension", {})["status"] == "approved"
+    assert queries.registrations_of(world.registrations, world.clock, USCC)[0]["status"] == "valid"
+
+
+# cost projects ------------------------------------------------------------------------------------------
+
+def cost_project(**changes):
+    return {"project_name": "乌鲁木齐某项目全过程造价咨询", "location_code": "650102", "client_name": "某建设单位",
+            "contract_amount_fen": 123456789, "contract_signed_on": "2026-11-01", "service_start": "2026-11-10",
+            "service_end": "2027-11-09", "lead_person_id": "lead", "attachments": ["f9"], **changes}
+
+
+def test_a_cost_project_with_a_registered_cost_engineer_creates_the_cost_consulting_registration(world):
+    world.staff.hire(COST_USCC, "lead", "造价师")
+    world.staff.files["f9"] = COST_USCC
+    world.certificates.add("e1", COST_USCC, "lead", kind="registered", type="一级注册造价工程师")
+    case = world.submit("cost_project", cost_project(), uscc=COST_USCC, enterprise_type="cost_consulting")
+    assert case["status"] == "approved", case["reasons"]
+    registration = world.registrations.get(COST_USCC, "cost_consulting")
+    assert registration.cost_projects[0]["contract_amount_fen"] == 123456789
+    assert registration.cost_projects[0]["lead_person_name"] == "造价师"
+
+
+def test_a_cost_project_lead_without_a_cost_engineer_certificate_is_rejected(world):
+    world.staff.hire(COST_USCC, "lead", "造价师")
+    world.staff.files["f9"] = COST_USCC
+    world.certificates.add("e1", COST_USCC, "lead", kind="registered", type="一级注册建造师")
+    case = world.submit("cost_project", cost_project(), uscc=COST_USCC, enterprise_type="cost_consulting")
+    assert world.error_codes(case) == ["LEAD_NOT_COST_ENGINEER"]
+
+
+def test_a_cost_project_is_for_cost_consulting_only_and_must_be_in_xinjiang(world):
+    case = world.submit("cost_project", cost_project(), enterprise_type="construction")
+    assert "NOT_COST_CONSULTING" in world.error_codes(case)
+    with pytest.raises(ValidationFailed) as refused:
+        world.submit("cost_project", cost_project(location_code="510100", contract_amount_fen=12.5),
+                     uscc=COST_USCC, enterprise_type="cost_consulting")
+    assert set(refused.value.errors) == {"location_code", "contract_amount_fen"}
+
+
+# records and booklets ---------------------------------------------------------------------------------
+
+def test_cases_are_listed_for_their_enterprise_only(world):
+    case = world.first_filing()
+    assert queries.list_cases(world.cases, USCC, None, None, 1, 20)["total"] == 1
+    assert queries.list_cases(world.cases, "91610100859574891U", None, None, 1, 20)["total"] == 0
+    from filing.domain.errors import CaseNotFound
+    with pytest.raises(CaseNotFound):
+        queries.get_case(world.cases, "91610100859574891U", case["id"])
+
+
+def test_removing_a_detached_certificate_from_filings_is_idempotent(world):
+    world.first_filing()
+    world.certificates.add("c1", USCC, "m")
+    world.submit("personnel_filing", {"certificate_ids": ["c1"]})
+    assert review.remove_from_filings(world.registrations, world.clock, USCC, "c1", "certificate_detached") == 1
+    assert review.remove_from_filings(world.registrations, world.clock, USCC, "c1", "certificate_detached") == 0
+    assert world.registrations.get(USCC, "construction").personnel == []
