@@ -85,6 +85,7 @@ class Platform:
         env["MONGO_URI"] = f"mongodb://127.0.0.1:{self.store_port}"
         env.setdefault("WECHAT_API_BASE", stubs)
         env.setdefault("NATIONAL_API_BASE", f"{stubs}/national/api/v1")
+        env.setdefault("XJ_PUBLIC_BASE_URL", f"http://127.0.0.1:{self.gateway_port}")
         env["XJ_DATA_DIR"] = self.data_dir
         env.setdefault("XJ_NATIONAL_DATA", DEFAULT_NATIONAL_DATA)
         env["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(self.data_dir, "run", "prometheus")
