@@ -17,6 +17,7 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import bench_booklet  # noqa: E402
 import bench_cert_sync  # noqa: E402
 import bench_employment  # noqa: E402
 import bench_gateway  # noqa: E402
@@ -24,7 +25,7 @@ import bench_store  # noqa: E402
 from benchlib import refuse_monkey_patching  # noqa: E402
 
 RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
-BENCHMARKS = ("store", "gateway", "employment", "cert_sync")
+BENCHMARKS = ("store", "gateway", "employment", "cert_sync", "booklet")
 
 
 def main(argv=None):
@@ -45,6 +46,9 @@ def main(argv=None):
                         help="cert_sync: threads for the national calls (default 10)")
     parser.add_argument("--national-delay", type=float, default=0.0,
                         help="cert_sync: seconds the stub waits before each national answer (default 0)")
+    parser.add_argument("--booklet-persons", type=int, default=500,
+                        help="booklet: filed staff of the enterprise (default 500)")
+    parser.add_argument("--booklet-repeat", type=int, default=5, help="booklet: timed renders per case (default 5)")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results/<timestamp>.json")
     args = parser.parse_args(argv)
     refuse_monkey_patching()
@@ -60,9 +64,10 @@ def main(argv=None):
         "gateway": lambda: bench_gateway.run(args.concurrency, args.seconds, args.warmup, args.unloaded_seconds),
         "employment": lambda: bench_employment.run(args.hire_concurrency, args.persons, args.seconds),
         "cert_sync": lambda: bench_cert_sync.run(args.sync_persons, args.sync_workers, args.national_delay),
+        "booklet": lambda: bench_booklet.run(args.booklet_persons, args.booklet_repeat),
     }
     reports = {"store": bench_store.report, "gateway": bench_gateway.report, "employment": bench_employment.report,
-               "cert_sync": bench_cert_sync.report}
+               "cert_sync": bench_cert_sync.report, "booklet": bench_booklet.report}
     failed = False
     for name in args.only or BENCHMARKS:
         print(f"== {name} ==", flush=True)

@@ -5,6 +5,9 @@ needed=()
 command -v docker-compose >/dev/null || needed+=(docker-compose)
 command -v openssl >/dev/null || needed+=(openssl)
 command -v rabbitmq-server >/dev/null || needed+=(rabbitmq-server)
+# the booklet PDF embeds this CJK font (filing-svc, XJ_BOOKLET_FONT); its tests check the PDF with poppler's tools
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || needed+=(fonts-wqy-microhei)
+command -v pdffonts >/dev/null || needed+=(poppler-utils)
 if ((${#needed[@]})); then
   if [ "$(id -u)" != 0 ]; then
     echo "[xjcloud] please install with root rights: apt-get install ${needed[*]}" >&2

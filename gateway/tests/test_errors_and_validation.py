@@ -162,6 +162,7 @@ def test_instants_are_shown_in_shanghai_time_with_offset(client, services, enter
     services.answers[("identity", "get_enterprise")] = {
         "uscc": "9151010029141777XB", "name": "甲", "certificates": [],
         "last_login_at": datetime.datetime(2026, 11, 25, 6, 33, 38, 927000, tzinfo=datetime.timezone.utc)}
+    services.answers[("filing", "registrations")] = []
     response = client.get("/api/v1/ent/me", headers=bearer(enterprise_token))
     assert response.get_json()["last_login_at"] == "2026-11-25T14:33:38+08:00"
 

@@ -1,6 +1,7 @@
 """The shape of each business's ``data``: wrong shapes are refused (422) and make no case.
 Business rules (who is employed, what the national platform says…) are the review's job."""
 import datetime
+import math
 
 from xjkit.errors import ValidationFailed
 from xjkit.validators import check_mobile
@@ -8,6 +9,7 @@ from xjkit.validators import check_mobile
 from filing.domain import businesses as b
 
 MAX_IDS = 500
+MAX_INT64 = 2 ** 63 - 1  # what the store can keep
 REQUIRED = "此字段为必填项"
 
 BASIC_FIELDS = {
@@ -88,7 +90,8 @@ def _basic(check, source, partial, prefix="basic."):
         basic[name] = value
     if not partial or "registered_capital_wan" in source:
         capital = source.get("registered_capital_wan")
-        if not isinstance(capital, (int, float)) or isinstance(capital, bool) or capital <= 0:
+        if (not isinstance(capital, (int, float)) or isinstance(capital, bool) or not math.isfinite(capital)
+                or capital <= 0 or capital > MAX_INT64):
             check.fail(prefix + "registered_capital_wan", "注册资本（万元）应为大于0的数字")
         basic["registered_capital_wan"] = capital
     if not partial or "established_on" in source:
@@ -143,10 +146,11 @@ def validated(business, data):
         check.allowed(d, {"project_name", "location_code", "client_name", "contract_amount_fen",
                           "contract_signed_on", "service_start", "service_end", "lead_person_id", "attachments"})
         location = check.text(d, "location_code", 6)
-        if location and not (len(location) == 6 and location.isdigit() and location[:2] in ("65", "66")):
+        if location and not (len(location) == 6 and location.isascii() and location.isdigit()
+                             and location[:2] in ("65", "66")):
             check.fail("location_code", "项目所在地应为新疆的6位行政区划代码（65或66开头）")
         amount = d.get("contract_amount_fen")
-        if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        if not isinstance(amount, int) or isinstance(amount, bool) or not 0 < amount <= MAX_INT64:
             check.fail("contract_amount_fen", "合同金额应为大于0的整数（单位：分）")
         project = {
             "project_name": check.text(d, "project_name", 200), "location_code": location,

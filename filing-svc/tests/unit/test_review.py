@@ -277,3 +277,20 @@ def test_removing_a_detached_certificate_from_filings_is_idempotent(world):
     assert review.remove_from_filings(world.registrations, world.clock, USCC, "c1", "certificate_detached") == 1
     assert review.remove_from_filings(world.registrations, world.clock, USCC, "c1", "certificate_detached") == 0
     assert world.registrations.get(USCC, "construction").personnel == []
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"location_code": "65０１０２"}, "location_code"),
+    ({"contract_amount_fen": 2 ** 63}, "contract_amount_fen"),
+    ({"contract_amount_fen": True}, "contract_amount_fen"),
+])
+def test_cost_project_numbers_and_codes_are_checked_strictly(world, changes, field):
+    with pytest.raises(ValidationFailed) as refused:
+        world.submit("cost_project", cost_project(**changes), uscc=COST_USCC, enterprise_type="cost_consulting")
+    assert set(refused.value.errors) == {field}
+
+
+def test_a_capital_that_is_not_a_finite_number_is_refused(world):
+    with pytest.raises(ValidationFailed) as refused:
+        world.first_filing(basic={**BASIC, "registered_capital_wan": float("nan")})
+    assert set(refused.value.errors) == {"basic.registered_capital_wan"}

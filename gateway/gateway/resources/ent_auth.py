@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from gateway.auth import ENTERPRISE, enterprise_required, issue_token
 from gateway.schemas.enterprises import CaLoginRequest, CaLoginResponse, ChallengeResponse, EnterpriseMe
+from gateway.schemas.filings import registration_summary
 
 blp = Blueprint("ent-auth", __name__, url_prefix="/api/v1/ent", description="企业端：CA证书登录")
 BEARER = [{"bearerAuth": []}]
@@ -43,5 +44,7 @@ class EnterpriseAccount(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, EnterpriseMe)
     def get(self):
-        """当前企业（登记信息与统计随进疆报送功能提供）"""
-        return services().call("identity", "get_enterprise", uscc=g.subject)
+        """当前企业：账户、各企业类型的进疆登记及统计"""
+        enterprise = services().call("identity", "get_enterprise", uscc=g.subject)
+        registrations = services().call("filing", "registrations", enterprise_uscc=g.subject)
+        return {**enterprise, **registration_summary(registrations)}

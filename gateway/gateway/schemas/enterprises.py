@@ -1,5 +1,6 @@
 """Schemas of the enterprise CA login (API.md "Enterprise login (CA)")."""
 from gateway.schemas.base import DateTime, List, Nested, RequestSchema, ResponseSchema, Str, length
+from gateway.schemas.filings import RegistrationBrief, RegistrationCounts
 
 
 class ChallengeResponse(ResponseSchema):
@@ -38,3 +39,5 @@ class EnterpriseMe(ResponseSchema):
     name = Str()
     last_login_at = DateTime(allow_none=True)
     certificates = List(Nested(CertificateBrief))
+    registrations = List(Nested(RegistrationBrief))
+    counts = Nested(RegistrationCounts)
