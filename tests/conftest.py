@@ -17,6 +17,9 @@ import requests
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RABBIT_API = os.environ.get("RABBIT_API_URI", "http://127.0.0.1:15672")
 RABBIT_AUTH = ("guest", "guest")
+# every e2e platform runs on a frozen business clock, so the tests' dates (contracts, validity,
+# the 20 December window) mean the same whatever day they run; a test may set another
+BUSINESS_NOW = "2026-11-25T12:00:00"
 
 
 def _free_port():
@@ -36,6 +39,7 @@ class RunningPlatform:
         self.env = {
             **os.environ,
             "XJ_ENV": "test",
+            "XJ_FAKE_NOW": BUSINESS_NOW,
             "XJ_DATA_DIR": data_dir,
             "XJ_GATEWAY_PORT": str(self.gateway_port),
             "XJ_STUBS_PORT": str(self.stubs_port),

@@ -74,7 +74,8 @@ def test_hire_a_person_from_lookup_to_acceptance(platform):
     assert second.post(f"/api/v1/ent/employments/{offer_id}/terminate").status_code == 404
     assert second.get(f"/api/v1/ent/files/{contract.json()['file_id']}").status_code == 404
     active = first.get("/api/v1/ent/employments", params={"status": "active"}).json()
-    assert [e["id"] for e in active["items"]] == [offer_id]
+    assert offer_id in [e["id"] for e in active["items"]]
+    assert all(e["enterprise_uscc"] == first_entry["uscc"] and e["status"] == "active" for e in active["items"])
 
     ended = first.post(f"/api/v1/ent/employments/{offer_id}/terminate")
     assert ended.status_code == 200 and ended.json()["status"] == "terminated"

@@ -1,5 +1,6 @@
 """Enterprise CA login end to end: the dev CA's certificates, signed nonces, CRL revocation, roles."""
 import base64
+import datetime
 import json
 import os
 
@@ -70,8 +71,10 @@ def test_a_wrong_signature_is_refused(platform):
 
 def test_a_revoked_certificate_is_refused_once_the_crl_names_it(platform, tmp_path):
     directory = devca_dir(platform)
+    # valid from a month back: the platform's business clock is frozen (tests/conftest.py)
     issued = issue(directory, name="陕西华西建设监理咨询有限公司", uscc="91610100859574891U", algorithm="rsa",
-                   out=tmp_path / "to-revoke")
+                   out=tmp_path / "to-revoke",
+                   not_before=datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=30))
     assert ca_login(platform, issued.cert_path, issued.key_path)[0].status_code == 200
     revoke(directory, issued.cert_path)
     response, _ = ca_login(platform, issued.cert_path, issued.key_path)

@@ -1,6 +1,8 @@
 """filing-svc: the nameko adapter. Each entrypoint builds its ports and calls one use case."""
 import base64
 
+from eventlet import tpool
+
 from nameko.dependency_providers import Config
 from nameko.events import event_handler
 
@@ -11,6 +13,7 @@ from xjkit.nameko.rpc import rpc
 from xjkit.nameko.rpc_proxy import TimedRpcProxy
 from xjkit.nameko.store import Store
 
+from filing.adapters.booklet import render_booklet
 from filing.adapters.clients import CertCertificates, EmploymentStaff
 from filing.adapters.providers import NationalRegistryClient
 from filing.adapters.repositories import (
@@ -71,12 +74,11 @@ class FilingService:
     @rpc
     def booklet(self, enterprise_uscc, enterprise_type):
         """The current registration as a PDF (base64), its number recorded for verification."""
-        from filing.adapters.booklet import render_booklet
-
         data = queries.booklet_data(self._registrations(), CLOCK, enterprise_uscc, enterprise_type)
         now = CLOCK.now()
         verify_url = f"{self.config.get('PUBLIC_BASE_URL') or 'http://127.0.0.1:8000'}/public/booklets/{data['booklet_no']}"
-        pdf = render_booklet(data, data["booklet_no"], verify_url, now)
+        # rendering is CPU work of a few hundred ms: off the eventlet hub, so other workers go on
+        pdf = tpool.execute(render_booklet, data, data["booklet_no"], verify_url, now)
         MongoBookletRepository(self.store.db).record(data["booklet_no"], enterprise_uscc, enterprise_type, now)
         return {"booklet_no": data["booklet_no"], "pdf_b64": base64.b64encode(pdf).decode("ascii")}
 

@@ -269,6 +269,10 @@ def load_private_key(data: bytes):
     raise DevCaError(f"unsupported key type {type(key).__name__}")
 
 
+SAMPLE_BACKDATE_DAYS = 365
+SAMPLE_DAYS = 3650
+
+
 def sample(directory, data_path, *, now: datetime | None = None) -> list[Issued]:
     """One RSA certificate per enterprise of a national-platform dataset (and an ECDSA and an SM2
     one for the first), into ``<dir>/sample/``, listed in ``sample/index.json``. Creates the CA if needed."""
@@ -284,6 +288,10 @@ def sample(directory, data_path, *, now: datetime | None = None) -> list[Issued]
                     uscc=enterprise["uscc"],
                     algorithm=algorithm,
                     out=ca.directory / "sample" / f"{enterprise['uscc']}-{algorithm}",
+                    # valid from a year back for ten years: a platform on a frozen business clock
+                    # (XJ_FAKE_NOW) in that span can log the sample enterprises in
+                    not_before=_utc(now) - timedelta(days=SAMPLE_BACKDATE_DAYS),
+                    days=SAMPLE_DAYS,
                     now=now,
                 )
             )

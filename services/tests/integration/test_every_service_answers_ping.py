@@ -24,8 +24,8 @@ def test_service_starts_from_its_config_file_and_answers_ping(container_factory,
         assert proxy.ping() == {"service": service_class.name, "store": "ok", "broker": "ok", "status": "ok"}
 
 
-def test_ping_reports_a_store_that_is_down(container_factory, service_config):
-    config = {**service_config, "MONGO_URI": "mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=300"}
+def test_ping_reports_a_store_that_is_down(container_factory, service_config_of):
+    config = service_config_of("filing-svc", MONGO_URI="mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=300")
     container = container_factory(FilingService, config)
     container.start()
     with ServiceRpcProxy("filing", config, timeout=10) as proxy:
