@@ -128,7 +128,7 @@ def measure_hiring(base, persons, enterprises, concurrency):
     return {name: summarize(values, seconds) for name, values in steps.items()}, errors
 
 
-def measure_noop(base, concurrency, seconds):
+def measure_noop(base, concurrency, seconds, service="identity"):
     latencies, lock = [], threading.Lock()
     stop_at = time.perf_counter() + seconds
 
@@ -137,7 +137,7 @@ def measure_noop(base, concurrency, seconds):
         mine = []
         while time.perf_counter() < stop_at:
             begin = time.perf_counter_ns()
-            session.get(f"{base}/readyz/identity", timeout=30).raise_for_status()
+            session.get(f"{base}/readyz/{service}", timeout=30).raise_for_status()
             mine.append(time.perf_counter_ns() - begin)
         with lock:
             latencies.extend(mine)

@@ -20,12 +20,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_booklet  # noqa: E402
 import bench_cert_sync  # noqa: E402
 import bench_employment  # noqa: E402
+import bench_filing  # noqa: E402
 import bench_gateway  # noqa: E402
 import bench_store  # noqa: E402
 from benchlib import refuse_monkey_patching  # noqa: E402
 
 RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
-BENCHMARKS = ("store", "gateway", "employment", "cert_sync", "booklet")
+BENCHMARKS = ("store", "gateway", "employment", "cert_sync", "booklet", "filing")
 
 
 def main(argv=None):
@@ -49,6 +50,8 @@ def main(argv=None):
     parser.add_argument("--booklet-persons", type=int, default=500,
                         help="booklet: filed staff of the enterprise (default 500)")
     parser.add_argument("--booklet-repeat", type=int, default=5, help="booklet: timed renders per case (default 5)")
+    parser.add_argument("--filing-enterprises", type=int, default=40,
+                        help="filing: enterprises that each submit one first filing (default 40)")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results/<timestamp>.json")
     args = parser.parse_args(argv)
     refuse_monkey_patching()
@@ -63,11 +66,12 @@ def main(argv=None):
         "store": lambda: bench_store.run(args.ops),
         "gateway": lambda: bench_gateway.run(args.concurrency, args.seconds, args.warmup, args.unloaded_seconds),
         "employment": lambda: bench_employment.run(args.hire_concurrency, args.persons, args.seconds),
+        "filing": lambda: bench_filing.run(args.filing_enterprises, args.hire_concurrency, args.seconds),
         "cert_sync": lambda: bench_cert_sync.run(args.sync_persons, args.sync_workers, args.national_delay),
         "booklet": lambda: bench_booklet.run(args.booklet_persons, args.booklet_repeat),
     }
     reports = {"store": bench_store.report, "gateway": bench_gateway.report, "employment": bench_employment.report,
-               "cert_sync": bench_cert_sync.report, "booklet": bench_booklet.report}
+               "filing": bench_filing.report, "cert_sync": bench_cert_sync.report, "booklet": bench_booklet.report}
     failed = False
     for name in args.only or BENCHMARKS:
         print(f"== {name} ==", flush=True)

@@ -1,0 +1,176 @@
+"""First filings per second through the gateway, next to a no-op gateway→RPC round trip.
+
+Starts the platform (``tests.conftest.RunningPlatform``), replaces the national stub's dataset
+with N synthetic construction enterprises (valid USCCs and qualifications), issues each a dev CA
+login certificate, hires a 进疆负责人 and a 技术负责人 for each and uploads an attachment (not
+measured). Then client threads submit one ``first_filing`` per enterprise
+(``POST /api/v1/ent/filings``: filing-svc asks the national platform, employment-svc for the
+staff and the attachment, writes the case and the registration with its event) and, in the same
+run, ``GET /readyz/filing`` (one pooled RPC ping) for the no-op cost.
+
+The booklet of a 500-staff registration is measured at the renderer by ``bench_booklet.py``.
+
+    .venv/bin/python bench/bench_filing.py [--enterprises 40] [--concurrency 8]
+"""
+import argparse
+import base64
+import datetime
+import json
+import os
+import queue
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from benchlib import ROOT, ratio, refuse_monkey_patching, summarize, table  # noqa: E402
+
+sys.path.insert(0, ROOT)
+import requests  # noqa: E402
+
+from bench_employment import PDF, measure_noop  # noqa: E402
+from tests.conftest import RunningPlatform, create_vhost, delete_vhost  # noqa: E402
+from xjkit.testdata import make_id_card, make_uscc  # noqa: E402
+
+
+def synthetic_dataset(count):
+    enterprises = []
+    for n in range(count):
+        uscc = make_uscc(region="510100", body8=f"MA6B{n:04d}")
+        enterprises.append({
+            "uscc": uscc, "name": f"基准测试建设集团第{n}有限公司", "legal_representative": "测试", "region_code": "510100",
+            "region_name": "四川省成都市", "address": "四川省成都市某路1号", "registered_capital_wan": 1000,
+            "established_on": "2010-01-01",
+            "qualifications": [{"cert_no": f"C{n:09d}", "code": "D101T", "category": "construction",
+                                "name": "建筑工程施工总承包", "grade": "一级", "issued_on": "2024-01-01",
+                                "expires_on": "2029-01-01", "issuer": "住房和城乡建设部"}],
+        })
+    return {"source": "benchmark", "generated_for": "2026-11-25", "enterprises": enterprises, "persons": []}
+
+
+def _post(session, url, token=None, **kwargs):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = session.post(url, headers=headers, timeout=60, **kwargs)
+    response.raise_for_status()
+    return response.json()
+
+
+def login(session, platform, enterprise):
+    from xjdevca import issue, sign_nonce
+
+    issued = issue(os.path.join(platform.data_dir, "devca"), name=enterprise["name"], uscc=enterprise["uscc"],
+                   algorithm="ecdsa", out=os.path.join(platform.data_dir, "bench", enterprise["uscc"]),
+                   not_before=datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=30))
+    challenge = _post(session, f"{platform.url}/api/v1/ent/auth/challenge")
+    with open(issued.key_path, "rb") as handle:
+        signature = sign_nonce(handle.read(), base64.b64decode(challenge["nonce"]))
+    with open(issued.cert_path, encoding="ascii") as handle:
+        return _post(session, f"{platform.url}/api/v1/ent/auth/login", json={
+            "challenge_id": challenge["challenge_id"], "certificate": handle.read(),
+            "signature": base64.b64encode(signature).decode()})["token"]
+
+
+def hire(session, base, enterprise_token, openid, id_card_no):
+    person = _post(session, f"{base}/api/v1/mp/auth/login", json={"code": f"dev-{openid}"})["token"]
+    started = _post(session, f"{base}/api/v1/mp/realname", person, json={"name": "测试", "id_card_no": id_card_no})
+    _post(session, f"{base}/api/v1/mp/realname/complete", person, json={"verify_id": started["verify_id"]})
+    file_id = _post(session, f"{base}/api/v1/ent/files", enterprise_token, files={"file": ("合同.pdf", PDF)})["file_id"]
+    offer = _post(session, f"{base}/api/v1/ent/employments", enterprise_token, json={
+        "id_card_no": id_card_no, "contract_start": "2026-12-01", "contract_end": "2027-11-30",
+        "contract_file_id": file_id})
+    ticket = _post(session, f"{base}/api/v1/mp/face", person,
+                   json={"purpose": "employment.accept", "target_id": offer["id"]})
+    _post(session, f"{base}/api/v1/mp/employments/{offer['id']}/accept", person, json={"verify_id": ticket["verify_id"]})
+    return offer["person_id"]
+
+
+def prepare(platform, dataset):
+    session = requests.Session()
+    requests.post(f"{platform.stubs_url}/stub/national/dataset", json=dataset, timeout=30).raise_for_status()
+    ready = []
+    for n, enterprise in enumerate(dataset["enterprises"]):
+        token = login(session, platform, enterprise)
+        birth = (datetime.date(1980, 1, 1) + datetime.timedelta(days=n)).strftime("%Y%m%d")
+        manager = hire(session, platform.url, token, f"bench-m-{n}", make_id_card(region="510104", birth=birth, seq="001"))
+        tech = hire(session, platform.url, token, f"bench-t-{n}", make_id_card(region="510104", birth=birth, seq="002"))
+        attachment = _post(session, f"{platform.url}/api/v1/ent/files", token,
+                           files={"file": ("营业执照.pdf", PDF)})["file_id"]
+        ready.append((token, {"business": "first_filing", "enterprise_type": "construction", "data": {
+            "basic": {"name": enterprise["name"], "legal_representative": "测试", "registered_address": "四川省成都市某路1号",
+                      "registered_capital_wan": 1000, "established_on": "2010-01-01", "contact_name": "联系人",
+                      "contact_phone": "13800138000"},
+            "manager_person_id": manager, "tech_manager_person_id": tech, "attachments": [attachment],
+            "sync_qualifications": True}}))
+    return ready
+
+
+def measure_filings(base, ready, concurrency):
+    work, latencies, outcomes, lock = queue.Queue(), [], [], threading.Lock()
+    for item in ready:
+        work.put(item)
+
+    def worker():
+        session = requests.Session()
+        while True:
+            try:
+                token, body = work.get_nowait()
+            except queue.Empty:
+                return
+            begin = time.perf_counter_ns()
+            case = _post(session, f"{base}/api/v1/ent/filings", token, json=body)
+            elapsed = time.perf_counter_ns() - begin
+            with lock:
+                latencies.append(elapsed)
+                outcomes.append(case["status"])
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return summarize(latencies, time.perf_counter() - started), outcomes
+
+
+def run(enterprises=40, concurrency=8, noop_seconds=10.0):
+    refuse_monkey_patching()
+    vhost = create_vhost()
+    platform = RunningPlatform(tempfile.mkdtemp(prefix="xj-bench-filing-"), vhost)
+    try:
+        platform.start()
+        ready = prepare(platform, synthetic_dataset(enterprises))
+        noop = measure_noop(platform.url, concurrency, noop_seconds, service="filing")
+        filings, outcomes = measure_filings(platform.url, ready, concurrency)
+    finally:
+        platform.stop()
+        delete_vhost(vhost)
+    return {"enterprises": enterprises, "concurrency": concurrency, "noop_rpc": noop, "first_filing": filings,
+            "approved": outcomes.count("approved"), "rejected": outcomes.count("rejected"),
+            "filing_vs_noop_time": ratio(filings["p50_ms"], noop["p50_ms"])}
+
+
+def report(result):
+    rows = [["no-op RPC (GET /readyz/filing)", result["noop_rpc"]["ops_per_s"], result["noop_rpc"]["p50_ms"],
+             result["noop_rpc"]["p99_ms"], 1.0],
+            ["first filing (POST /ent/filings)", result["first_filing"]["ops_per_s"], result["first_filing"]["p50_ms"],
+             result["first_filing"]["p99_ms"], result["filing_vs_noop_time"]]]
+    return (table(["case", "per s", "p50 ms", "p99 ms", "p50 vs no-op"], rows) +
+            f"\n{result['approved']} approved, {result['rejected']} rejected; {result['concurrency']} client threads")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--enterprises", type=int, default=40)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--noop-seconds", type=float, default=10.0)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    result = run(args.enterprises, args.concurrency, args.noop_seconds)
+    print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else report(result))
+    return 0 if result["rejected"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
