@@ -93,8 +93,9 @@ def _files(world, uscc, file_ids, field_path, reasons):
 
 
 def _certificate_checks(world, uscc, certificate_ids, staff_by_id, field_path, reasons):
-    """The certificates a filing may carry: the enterprise's, valid (a title: confirmed), held by
-    actively employed staff, and for registered ones registered to this enterprise."""
+    """The certificates a filing may carry: the enterprise's own (cert-svc keeps a registered one
+    only when the national platform registered it here), valid (a title: confirmed), held by
+    actively employed staff."""
     found = world.certificates.of_enterprise(uscc, certificate_ids)
     today = world.clock.today().isoformat()
     entries = []
@@ -113,8 +114,6 @@ def _certificate_checks(world, uscc, certificate_ids, staff_by_id, field_path, r
             reasons.append(reason("CERTIFICATE_NOT_VALID", f"{label}：证书状态为{certificate['status']}，不能报送", path))
         if certificate.get("valid_until") and certificate["valid_until"] < today:
             reasons.append(reason("CERTIFICATE_EXPIRED", f"{label}：证书已于{certificate['valid_until']}过期", path))
-        if certificate["kind"] == "registered" and certificate["enterprise_uscc"] != uscc:
-            reasons.append(reason("CERTIFICATE_OTHER_UNIT", f"{label}：注册单位不是本企业", path))
         entries.append({key: certificate.get(key) for key in (
             "id", "kind", "person_id", "person_name", "id_card_masked", "cert_no", "type", "specialties",
             "level", "valid_until")})

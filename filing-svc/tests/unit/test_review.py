@@ -294,3 +294,54 @@ def test_a_capital_that_is_not_a_finite_number_is_refused(world):
     with pytest.raises(ValidationFailed) as refused:
         world.first_filing(basic={**BASIC, "registered_capital_wan": float("nan")})
     assert set(refused.value.errors) == {"basic.registered_capital_wan"}
+
+
+def test_a_certificate_filed_already_is_not_filed_twice(world):
+    world.first_filing()
+    world.certificates.add("c1", USCC, "m")
+    world.submit("personnel_filing", {"certificate_ids": ["c1"]})
+    assert world.error_codes(world.submit("personnel_filing", {"certificate_ids": ["c1"]})) == ["ALREADY_FILED"]
+    assert world.error_codes(world.submit("personnel_change", {"add": ["c1"]})) == ["ALREADY_FILED"]
+
+
+def test_an_in_region_cost_consulting_enterprise_needs_no_project_filing(world):
+    world.national.enterprises[XJ_USCC] = national_record(XJ_USCC, "新疆某造价咨询有限公司", "cost_consulting")
+    world.staff.hire(XJ_USCC, "lead", "造价师")
+    world.staff.files["f9"] = XJ_USCC
+    world.certificates.add("e1", XJ_USCC, "lead", kind="registered", type="一级注册造价工程师")
+    case = world.submit("cost_project", cost_project(), uscc=XJ_USCC, enterprise_type="cost_consulting")
+    assert world.error_codes(case) == ["IN_REGION_ENTERPRISE"]
+
+
+class FakeBooklets:
+    def __init__(self):
+        self.issued = {}
+
+    def record(self, booklet_no, uscc, enterprise_type, generated_at):
+        self.issued.setdefault(booklet_no, {"_id": booklet_no, "uscc": uscc, "enterprise_type": enterprise_type})
+
+    def lookup(self, booklet_no):
+        return self.issued.get(booklet_no)
+
+
+def test_a_printed_booklet_is_authentic_and_current_until_the_registration_changes(world):
+    world.first_filing()
+    booklets = FakeBooklets()
+    printed = queries.booklet_data(world.registrations, world.clock, USCC, "construction")["booklet_no"]
+    booklets.record(printed, USCC, "construction", world.clock.now())
+    assert queries.verify_booklet(world.registrations, booklets, world.clock, printed)["current"] is True
+    world.submit("basic_change", {"basic": {"contact_name": "李经理"}})
+    answer = queries.verify_booklet(world.registrations, booklets, world.clock, printed)
+    assert (answer["authentic"], answer["current"]) == (True, False)
+    assert answer["current_booklet_no"] != printed
+    forged = queries.verify_booklet(world.registrations, booklets, world.clock, "XJ00000000CO9999")
+    assert (forged["authentic"], forged["current"]) == (False, False)
+
+
+def test_a_booklet_of_an_expired_registration_is_not_current(world):
+    world.first_filing()
+    booklets = FakeBooklets()
+    printed = queries.booklet_data(world.registrations, world.clock, USCC, "construction")["booklet_no"]
+    booklets.record(printed, USCC, "construction", world.clock.now())
+    world.clock.set(datetime.datetime(2027, 1, 1, 0, 0, 1, tzinfo=SHANGHAI))
+    assert queries.verify_booklet(world.registrations, booklets, world.clock, printed)["current"] is False
