@@ -83,6 +83,10 @@ class FilingService:
         return {"booklet_no": data["booklet_no"], "pdf_b64": base64.b64encode(pdf).decode("ascii")}
 
     @rpc
+    def public_registrations(self, page=1, per_page=200):
+        return queries.public_registrations(self._registrations(), page, per_page)
+
+    @rpc
     def verify_booklet(self, booklet_no):
         return queries.verify_booklet(self._registrations(), MongoBookletRepository(self.store.db), CLOCK, booklet_no)
 

@@ -43,6 +43,10 @@ class MongoRegistrationRepository(VersionedRepository, ports.RegistrationReposit
     def of_enterprise(self, uscc):
         return [_entity(Registration, d) for d in self.find({"uscc": uscc}, sort=(("enterprise_type", 1),))]
 
+    def page_all(self, page, per_page):
+        found = self.page({}, page=page, per_page=per_page, sort=(("_id", 1),))
+        return [_entity(Registration, d) for d in found.items], found.total
+
     def add(self, registration, events=()):
         self._stored(registration, self.insert(_document(registration, registration.registration_id), events))
 

@@ -53,3 +53,12 @@ def verify_booklet(registrations, booklets, clock, booklet_no):
             "enterprise_name": registration.enterprise_name if registration else None,
             "current_booklet_no": registration.booklet_no if registration else None,
             "valid_until": registration.valid_until if registration else None}
+
+
+def public_registrations(registrations, page, per_page):
+    """Every registration as the public payload, page by page (publicity-svc's rebuild)."""
+    from filing.service_layer.views import public_payload
+
+    per_page = min(per_page, 500)
+    items, total = registrations.page_all(page, per_page)
+    return {"items": [public_payload(r) for r in items], "total": total, "page": page, "per_page": per_page}

@@ -45,4 +45,6 @@ def public_payload(registration):
         "basic": basic, "manager": registration.manager, "tech_manager": registration.tech_manager,
         "qualifications": registration.qualifications, "personnel": registration.personnel,
         "cost_projects": registration.cost_projects, "booklet_no": registration.booklet_no,
+        # grows with every change: a reader of the events keeps the newest, whatever their order
+        "serial": registration.booklet_serial,
     }
