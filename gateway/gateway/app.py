@@ -9,12 +9,13 @@ from flask_smorest import Api
 from xjkit.config import env_int
 from xjkit.masking import install_log_redaction
 
+from gateway import ratelimit
 from gateway.auth import token_key_from_env
 from gateway.errors import register_error_handlers
 from gateway.metrics import Metrics
 from gateway.resources import (
     ent_auth, ent_certificates, ent_employments, ent_files, ent_filings, mp_certificates, mp_employments, mp_persons,
-    ops,
+    ops, public_api, public_pages,
 )
 from gateway.rpc import RpcPool
 
@@ -62,11 +63,14 @@ def create_app(overrides=None):
     api.register_blueprint(ent_certificates.blp)
     api.register_blueprint(mp_certificates.blp)
     api.register_blueprint(ent_filings.blp)
+    api.register_blueprint(public_api.blp)
     app.register_blueprint(ops.blp)
+    app.register_blueprint(public_pages.blp)
 
     @app.get("/static/swagger-ui/<path:filename>")
     def swagger_ui_files(filename):
         return send_from_directory(SWAGGER_UI_DIR, filename)
 
+    ratelimit.init_app(app)  # checks the public rate-limit settings at start-up
     register_error_handlers(app)
     return app

@@ -1,0 +1,114 @@
+"""Public API (进疆企业信息公示，API.md "Public"): no login, rate limited per client, cacheable
+with ETag. The search, one enterprise's detail, the change feed for bidding platforms and the
+verification of a printed booklet (进疆报送册), all read from publicity-svc.
+
+A malformed USCC or booklet number cannot name anything: 404 without a call. Responses only
+carry public fields (IDs masked, no phones; see ``gateway.schemas.public``).
+"""
+import re
+import unicodedata
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from xjkit.errors import NotFound
+from xjkit.validators import check_uscc, normalize_uscc
+
+from gateway import http_cache, ratelimit
+from gateway.schemas.public import (
+    BookletVerification, EnterpriseSearchQuery, Feed, FeedQuery, PublicEnterpriseDetail, PublicEnterprisePage,
+)
+
+SERVICE = "publicity"
+LIST_MAX_AGE = 30
+FEED_MAX_AGE = 5
+BOOKLET_NO = re.compile(r"^[A-Z0-9]{1,40}$")
+
+blp = Blueprint("public-api", __name__, url_prefix="/api/v1/public",
+                description="公开接口（无需登录，按客户端限流，可按 ETag 缓存）：进疆企业公示、变更订阅、报送册核验")
+ratelimit.init_blueprint(blp)
+http_cache.init_blueprint(blp)
+
+
+class PublicEnterpriseNotFound(NotFound):
+    """The same refusal publicity-svc gives for an enterprise with no valid registration."""
+
+    code = "PUBLIC_ENTERPRISE_NOT_FOUND"
+    message = "未找到该企业的有效进疆信息"
+
+
+class BookletNotFound(NotFound):
+    code = "BOOKLET_NOT_FOUND"
+    message = "报送册编号格式不正确"
+
+
+RATE_LIMITED = {429: {"description": "请求过于频繁（RATE_LIMITED），响应头 Retry-After 给出等待秒数",
+                      "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}}}}
+
+
+def cache_doc(max_age):
+    return {
+        200: {"headers": {
+            "ETag": {"schema": {"type": "string"}, "description": "响应体的 SHA-256（强校验）"},
+            "Cache-Control": {"schema": {"type": "string", "enum": [f"public, max-age={max_age}"]}},
+        }},
+        304: {"description": "If-None-Match 与当前 ETag 相符，无响应体"},
+        **RATE_LIMITED,
+    }
+
+
+def services():
+    return current_app.extensions["xj_rpc"]
+
+
+@blp.route("/enterprises")
+class Enterprises(MethodView):
+    @blp.doc(responses=cache_doc(LIST_MAX_AGE))
+    @blp.arguments(EnterpriseSearchQuery, location="query")
+    @blp.response(200, PublicEnterprisePage)
+    @http_cache.cacheable(LIST_MAX_AGE)
+    def get(self, query):
+        """查询进疆企业公示：仅含有效登记；q 匹配企业名称（包含）或统一社会信用代码"""
+        return services().call(SERVICE, "search", q=query.get("q"), enterprise_type=query.get("enterprise_type"),
+                               qualification=query.get("qualification"), page=query["page"],
+                               per_page=query["per_page"])
+
+
+@blp.route("/enterprises/<string:uscc>")
+class Enterprise(MethodView):
+    @blp.doc(responses=cache_doc(LIST_MAX_AGE))
+    @blp.response(200, PublicEnterpriseDetail)
+    @blp.alt_response(404, description="统一社会信用代码无效，或该企业没有有效的进疆登记（PUBLIC_ENTERPRISE_NOT_FOUND）")
+    @http_cache.cacheable(LIST_MAX_AGE)
+    def get(self, uscc):
+        """一家企业的公示：有效登记、资质、已报送人员（身份证号码脱敏）、承揽业务备案"""
+        code = normalize_uscc(uscc)
+        if check_uscc(code):
+            raise PublicEnterpriseNotFound()
+        return services().call(SERVICE, "enterprise", uscc=code)
+
+
+@blp.route("/feed")
+class ChangeFeed(MethodView):
+    @blp.doc(responses=cache_doc(FEED_MAX_AGE))
+    @blp.arguments(FeedQuery, location="query")
+    @blp.response(200, Feed)
+    @http_cache.cacheable(FEED_MAX_AGE)
+    def get(self, query):
+        """变更订阅（供招标投标平台）：since 之后的变更，每家企业为其最新状态；下次以 next 作为 since"""
+        return services().call(SERVICE, "feed", since=query.get("since"), limit=query["limit"])
+
+
+@blp.route("/booklets/<string:booklet_no>")
+class Booklet(MethodView):
+    @blp.doc(responses=cache_doc(LIST_MAX_AGE))
+    @blp.response(200, BookletVerification)
+    @blp.alt_response(404, description="报送册编号格式不正确（至多40位大写字母或数字，BOOKLET_NOT_FOUND）")
+    @http_cache.cacheable(LIST_MAX_AGE)
+    def get(self, booklet_no):
+        """核验纸质进疆报送册：是否为本系统出具（authentic），是否为当前有效的一册（current）"""
+        number = unicodedata.normalize("NFKC", booklet_no).strip().upper()
+        if not BOOKLET_NO.match(number):
+            raise BookletNotFound()
+        return services().call(SERVICE, "verify_booklet", booklet_no=number)
