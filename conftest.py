@@ -121,6 +121,17 @@ def service_config_of(service_config):
 
 
 @pytest.fixture(scope="session")
+def stubs():
+    """The outside systems' stub server (WeChat, face verification, national platform), in a thread."""
+    from xjstubs.server import serve_in_thread
+
+    server, base_url = serve_in_thread(port=0)
+    yield base_url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
 def artifacts_dir():
     os.makedirs(ARTIFACTS, exist_ok=True)
     return ARTIFACTS

@@ -30,7 +30,7 @@ from benchlib import ROOT, ratio, refuse_monkey_patching, summarize, table  # no
 sys.path.insert(0, ROOT)
 import requests  # noqa: E402
 
-from bench_employment import PDF, measure_noop  # noqa: E402
+from bench_employment import PDF, _post, measure_noop  # noqa: E402
 from tests.conftest import RunningPlatform, create_vhost, delete_vhost  # noqa: E402
 from xjkit.testdata import make_id_card, make_uscc  # noqa: E402
 
@@ -48,13 +48,6 @@ def synthetic_dataset(count):
                                 "expires_on": "2029-01-01", "issuer": "住房和城乡建设部"}],
         })
     return {"source": "benchmark", "generated_for": "2026-11-25", "enterprises": enterprises, "persons": []}
-
-
-def _post(session, url, token=None, **kwargs):
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = session.post(url, headers=headers, timeout=60, **kwargs)
-    response.raise_for_status()
-    return response.json()
 
 
 def login(session, platform, enterprise):

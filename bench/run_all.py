@@ -22,11 +22,12 @@ import bench_cert_sync  # noqa: E402
 import bench_employment  # noqa: E402
 import bench_filing  # noqa: E402
 import bench_gateway  # noqa: E402
+import bench_public  # noqa: E402
 import bench_store  # noqa: E402
 from benchlib import refuse_monkey_patching  # noqa: E402
 
 RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
-BENCHMARKS = ("store", "gateway", "employment", "cert_sync", "booklet", "filing")
+BENCHMARKS = ("store", "gateway", "employment", "cert_sync", "booklet", "filing", "public")
 
 
 def main(argv=None):
@@ -52,6 +53,13 @@ def main(argv=None):
     parser.add_argument("--booklet-repeat", type=int, default=5, help="booklet: timed renders per case (default 5)")
     parser.add_argument("--filing-enterprises", type=int, default=40,
                         help="filing: enterprises that each submit one first filing (default 40)")
+    parser.add_argument("--public-enterprises", type=int, default=30,
+                        help="public: enterprises filed (freshness) and listed (default 30)")
+    parser.add_argument("--public-concurrency", type=int, default=50,
+                        help="public: client threads of the list load (default 50; --seconds, --warmup and "
+                             "--unloaded-seconds apply too)")
+    parser.add_argument("--public-pause-max", type=float, default=1.0,
+                        help="public: random pause of up to this many seconds before each filing (default 1)")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results/<timestamp>.json")
     args = parser.parse_args(argv)
     refuse_monkey_patching()
@@ -69,9 +77,12 @@ def main(argv=None):
         "filing": lambda: bench_filing.run(args.filing_enterprises, args.hire_concurrency, args.seconds),
         "cert_sync": lambda: bench_cert_sync.run(args.sync_persons, args.sync_workers, args.national_delay),
         "booklet": lambda: bench_booklet.run(args.booklet_persons, args.booklet_repeat),
+        "public": lambda: bench_public.run(args.public_enterprises, args.public_concurrency, args.seconds, args.warmup,
+                                           args.unloaded_seconds, args.public_pause_max),
     }
     reports = {"store": bench_store.report, "gateway": bench_gateway.report, "employment": bench_employment.report,
-               "filing": bench_filing.report, "cert_sync": bench_cert_sync.report, "booklet": bench_booklet.report}
+               "filing": bench_filing.report, "cert_sync": bench_cert_sync.report, "booklet": bench_booklet.report,
+               "public": bench_public.report}
     failed = False
     for name in args.only or BENCHMARKS:
         print(f"== {name} ==", flush=True)

@@ -7,6 +7,7 @@ from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
 from xjkit.errors import DomainError
+from xjkit.uploads import FileTooLarge
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,8 @@ def register_error_handlers(app):
         if status == 400 and data.get("messages"):
             message = "请求体不是有效的JSON"
         if status == 413:  # only an upload can exceed MAX_CONTENT_LENGTH: the body of FILE_TOO_LARGE (API.md)
-            code, message, errors = "FILE_TOO_LARGE", "文件大小不能超过10MB", {"file": ["文件大小不能超过10MB"]}
+            too_large = FileTooLarge()
+            code, message, errors = too_large.code, too_large.message, too_large.errors
         custom = getattr(error, "xj_code", None)
         if custom:
             code = custom

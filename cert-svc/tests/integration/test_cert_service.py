@@ -10,7 +10,6 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from xjkit.errors import DomainError
 from xjkit.testdata import make_id_card
-from xjstubs.server import serve_in_thread
 
 from certs.service import CertService
 from employment.service import EmploymentService
@@ -25,12 +24,6 @@ FIXTURE_PERSON = "510100196609086389"
 NATIONAL_FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), *[".."] * 4,
                                 "shared", "fixtures", "national-platform.json")
 
-
-@pytest.fixture(scope="module")
-def stubs():
-    server, base_url = serve_in_thread(port=0)
-    yield base_url
-    server.shutdown()
 
 
 @pytest.fixture

@@ -10,54 +10,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from xjkit.errors import DomainError, NotFound, ValidationFailed
+from xjkit.uploads import (  # noqa: F401  (re-exported: the service's callers name them from here)
+    JPEG, MAX_FILE_BYTES, PDF, PNG, SIGNATURES, FileEmpty, FileTooLarge, FileTypeUnsupported, check_upload_bytes,
+    sniff_content_type,
+)
 
-MAX_FILE_BYTES = 10 * 1024 * 1024  # 10 MiB (API.md)
 MAX_FILENAME_CHARS = 120
 DEFAULT_STEM = "附件"
 COMPLETE = "complete"  # a string state: nx-27017 would store a $set boolean as 0/1
 
-PDF = "application/pdf"
-JPEG = "image/jpeg"
-PNG = "image/png"
-
-# (leading bytes, content type); checked at offset 0 only
-SIGNATURES = (
-    (b"%PDF-", PDF),
-    (b"\xff\xd8\xff", JPEG),
-    (b"\x89PNG\r\n\x1a\n", PNG),
-)
 EXTENSIONS = {PDF: (".pdf",), JPEG: (".jpg", ".jpeg"), PNG: (".png",)}
 
 FILE_ID_PATTERN = re.compile(r"[0-9a-f]{32}")
-
-TOO_LARGE_TEXT = "文件大小不能超过10MB"
-
-
-class FileEmpty(ValidationFailed):
-    code = "FILE_EMPTY"
-    message = "上传的文件为空"
-
-    def __init__(self):
-        super().__init__({"file": ["文件内容为空，请重新选择文件"]})
-
-
-class FileTooLarge(DomainError):
-    code = "FILE_TOO_LARGE"
-    status = 413
-    message = TOO_LARGE_TEXT
-
-    def __init__(self):
-        super().__init__(errors={"file": [TOO_LARGE_TEXT]})
-
-
-class FileTypeUnsupported(DomainError):
-    code = "FILE_TYPE_UNSUPPORTED"
-    status = 415
-    message = "仅支持PDF、JPEG或PNG格式的文件"
-
-    def __init__(self):
-        super().__init__(errors={"file": ["文件内容不是PDF、JPEG或PNG格式"]})
-
 
 class FileDataInvalid(ValidationFailed):
     """The bytes did not arrive intact (for example invalid base64 over RPC)."""
@@ -84,26 +48,11 @@ class FileCorrupted(DomainError):
     message = "文件校验失败，请重新上传"
 
 
-def sniff_content_type(data):
-    """The content type named by the leading bytes, or None."""
-    for magic, content_type in SIGNATURES:
-        if data.startswith(magic):
-            return content_type
-    return None
-
-
 def check_upload(data):
     """The content type of an acceptable upload; refuses empty, over 10 MiB, or another type."""
     if not isinstance(data, (bytes, bytearray)):
         raise FileDataInvalid()
-    if len(data) == 0:
-        raise FileEmpty()
-    if len(data) > MAX_FILE_BYTES:
-        raise FileTooLarge()
-    content_type = sniff_content_type(data)
-    if content_type is None:
-        raise FileTypeUnsupported()
-    return content_type
+    return check_upload_bytes(data)
 
 
 def sha256_hex(data):

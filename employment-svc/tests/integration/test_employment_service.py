@@ -8,7 +8,6 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from xjkit.errors import DomainError
 from xjkit.testdata import make_id_card, make_uscc
-from xjstubs.server import serve_in_thread
 
 from employment.service import EmploymentService
 from identity.service import IdentityService
@@ -17,12 +16,6 @@ pytestmark = pytest.mark.integration
 
 PDF = b"%PDF-1.4\n% labour contract\n%%EOF\n"
 
-
-@pytest.fixture(scope="module")
-def stubs():
-    server, base_url = serve_in_thread(port=0)
-    yield base_url
-    server.shutdown()
 
 
 @pytest.fixture

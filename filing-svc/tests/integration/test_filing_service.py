@@ -7,7 +7,6 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from xjkit.testdata import make_id_card
-from xjstubs.server import serve_in_thread
 
 from certs.service import CertService
 from employment.service import EmploymentService
@@ -22,12 +21,6 @@ BASIC = {"name": NAME, "legal_representative": "苏芳", "registered_address": "
          "registered_capital_wan": 1000, "established_on": "2010-02-20", "contact_name": "王经理",
          "contact_phone": "13800138000"}
 
-
-@pytest.fixture(scope="module")
-def stubs():
-    server, base_url = serve_in_thread(port=0)
-    yield base_url
-    server.shutdown()
 
 
 @pytest.fixture

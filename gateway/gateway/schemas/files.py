@@ -6,56 +6,16 @@ The type is decided by the content's magic bytes, never by the name or the clien
 """
 from flask_smorest.fields import Upload
 
-from xjkit.errors import DomainError, ValidationFailed
+from xjkit.uploads import MAX_FILE_BYTES, SIGNATURES, FileEmpty, check_upload_bytes
 
 from gateway.schemas.base import COMMON_MESSAGES, DateTime, Int, RequestSchema, ResponseSchema, Str
-
-MAX_FILE_BYTES = 10 * 1024 * 1024
-SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
-TOO_LARGE_TEXT = "文件大小不能超过10MB"
-
-
-class FileEmpty(ValidationFailed):
-    code = "FILE_EMPTY"
-    message = "上传的文件为空"
-
-    def __init__(self):
-        super().__init__({"file": ["文件内容为空，请重新选择文件"]})
-
-
-class FileTooLarge(DomainError):
-    """Also the body of werkzeug's 413 when a request exceeds MAX_CONTENT_LENGTH (gateway/errors.py)."""
-
-    code = "FILE_TOO_LARGE"
-    status = 413
-    message = TOO_LARGE_TEXT
-
-    def __init__(self):
-        super().__init__(errors={"file": [TOO_LARGE_TEXT]})
-
-
-class FileTypeUnsupported(DomainError):
-    code = "FILE_TYPE_UNSUPPORTED"
-    status = 415
-    message = "仅支持PDF、JPEG或PNG格式的文件"
-
-    def __init__(self):
-        super().__init__(errors={"file": ["文件内容不是PDF、JPEG或PNG格式"]})
-
 
 def read_upload(storage):
     """The upload's bytes, refused when empty, over 10 MiB or not PDF/JPEG/PNG by content."""
     data = storage.stream.read(MAX_FILE_BYTES + 1)  # one byte more tells "too large" without reading on
     if not data:
         raise FileEmpty()
-    if len(data) > MAX_FILE_BYTES:
-        raise FileTooLarge()
-    if not any(data.startswith(magic) for magic, _ in SIGNATURES):
-        raise FileTypeUnsupported()
+    check_upload_bytes(data)
     return data
 
 

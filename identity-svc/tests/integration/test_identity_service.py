@@ -7,7 +7,6 @@ from nameko.testing.services import entrypoint_waiter
 
 from xjkit.errors import DomainError
 from xjkit.testdata import make_id_card
-from xjstubs.server import serve_in_thread
 
 from identity.service import IdentityService
 
@@ -15,12 +14,6 @@ pytestmark = pytest.mark.integration
 
 ID_CARD = make_id_card(region="510104", birth="19850612", seq="201")
 
-
-@pytest.fixture(scope="module")
-def stubs():
-    server, base_url = serve_in_thread(port=0)
-    yield base_url
-    server.shutdown()
 
 
 @pytest.fixture

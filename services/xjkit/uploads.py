@@ -1,0 +1,71 @@
+"""What an upload may be (API.md ``POST /ent/files``): PDF, JPEG or PNG by content, at most
+10 MiB, not empty. The gateway refuses bad uploads before any RPC and employment-svc checks again
+for every other caller; both use these rules, codes and messages.
+
+The type is decided by the content's magic bytes only: a client's file name and Content-Type are
+whatever the client says, and an .exe renamed to .pdf must not pass.
+"""
+from xjkit.errors import DomainError, ValidationFailed
+
+MAX_FILE_BYTES = 10 * 1024 * 1024  # 10 MiB
+
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+
+# (leading bytes, content type); checked at offset 0 only
+SIGNATURES = (
+    (b"%PDF-", PDF),
+    (b"\xff\xd8\xff", JPEG),
+    (b"\x89PNG\r\n\x1a\n", PNG),
+)
+
+TOO_LARGE_TEXT = "文件大小不能超过10MB"
+
+
+class FileEmpty(ValidationFailed):
+    code = "FILE_EMPTY"
+    message = "上传的文件为空"
+
+    def __init__(self):
+        super().__init__({"file": ["文件内容为空，请重新选择文件"]})
+
+
+class FileTooLarge(DomainError):
+    """Also the body of werkzeug's 413 when a request exceeds MAX_CONTENT_LENGTH (gateway/errors.py)."""
+
+    code = "FILE_TOO_LARGE"
+    status = 413
+    message = TOO_LARGE_TEXT
+
+    def __init__(self):
+        super().__init__(errors={"file": [TOO_LARGE_TEXT]})
+
+
+class FileTypeUnsupported(DomainError):
+    code = "FILE_TYPE_UNSUPPORTED"
+    status = 415
+    message = "仅支持PDF、JPEG或PNG格式的文件"
+
+    def __init__(self):
+        super().__init__(errors={"file": ["文件内容不是PDF、JPEG或PNG格式"]})
+
+
+def sniff_content_type(data):
+    """The content type named by the leading bytes, or None."""
+    for magic, content_type in SIGNATURES:
+        if data.startswith(magic):
+            return content_type
+    return None
+
+
+def check_upload_bytes(data):
+    """The content type of acceptable bytes; refuses empty, over 10 MiB, or another type."""
+    if len(data) == 0:
+        raise FileEmpty()
+    if len(data) > MAX_FILE_BYTES:
+        raise FileTooLarge()
+    content_type = sniff_content_type(data)
+    if content_type is None:
+        raise FileTypeUnsupported()
+    return content_type
