@@ -42,6 +42,7 @@ from reportlab.platypus import (
     Paragraph, Spacer, Table, TableStyle,
 )
 
+from xjkit.contract import ENTERPRISE_TYPES
 from xjkit.masking import mask_phone, redact_text
 
 FONT_ENV = "XJ_BOOKLET_FONT"
@@ -54,15 +55,7 @@ TENDER_SECTION = "招标项目填写栏"
 TENDER_COLUMNS = ("项目名称", "招标编号", "投标日期", "经办人", "备注")
 TENDER_BLANK_ROWS = 8
 
-ENTERPRISE_TYPE_LABELS = {
-    "construction": "施工",
-    "supervision": "监理",
-    "survey": "勘察",
-    "design": "设计",
-    "quality_testing": "工程质量检测",
-    "bidding_agency": "招标代理",
-    "cost_consulting": "造价咨询",
-}
+ENTERPRISE_TYPE_LABELS = ENTERPRISE_TYPES
 CERTIFICATE_KIND_LABELS = {
     "registered": "注册证书",
     "title": "职称证书",

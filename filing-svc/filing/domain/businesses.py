@@ -1,24 +1,5 @@
-"""The businesses (业务) an enterprise can submit, and the enterprise types."""
-
-ENTERPRISE_TYPES = {
-    "construction": "施工", "supervision": "监理", "survey": "勘察", "design": "设计",
-    "quality_testing": "工程质量检测", "bidding_agency": "招标代理", "cost_consulting": "造价咨询",
-}
-COST_CONSULTING = "cost_consulting"
-
-FIRST_FILING = "first_filing"
-PERSONNEL_FILING = "personnel_filing"
-BASIC_CHANGE = "basic_change"
-MANAGER_CHANGE = "manager_change"
-TECH_MANAGER_CHANGE = "tech_manager_change"
-QUALIFICATION_CHANGE = "qualification_change"
-PERSONNEL_CHANGE = "personnel_change"
-EXTENSION = "extension"
-COST_PROJECT = "cost_project"
-
-BUSINESSES = {
-    FIRST_FILING: "首次信息报送", PERSONNEL_FILING: "人员证书信息报送", BASIC_CHANGE: "基本信息变更",
-    MANAGER_CHANGE: "进疆负责人变更", TECH_MANAGER_CHANGE: "进疆技术负责人变更",
-    QUALIFICATION_CHANGE: "资质信息变更", PERSONNEL_CHANGE: "人员证书信息变更",
-    EXTENSION: "进疆信息公示延期", COST_PROJECT: "造价企业进疆承揽业务备案",
-}
+"""The businesses (业务) an enterprise can submit, and the enterprise types (the shared contract)."""
+from xjkit.contract import (  # noqa: F401  (filing's modules name them from here)
+    BASIC_CHANGE, BUSINESSES, COST_CONSULTING, COST_PROJECT, ENTERPRISE_TYPES, EXTENSION, FIRST_FILING,
+    MANAGER_CHANGE, PERSONNEL_CHANGE, PERSONNEL_FILING, QUALIFICATION_CHANGE, TECH_MANAGER_CHANGE,
+)

@@ -6,10 +6,8 @@ a registration past its ``valid_until`` is hidden at once, without any other eve
 """
 import copy
 
-ENTERPRISE_TYPES = {
-    "construction": "施工", "supervision": "监理", "survey": "勘察", "design": "设计",
-    "quality_testing": "工程质量检测", "bidding_agency": "招标代理", "cost_consulting": "造价咨询",
-}
+from xjkit.contract import ENTERPRISE_TYPES
+
 PUBLIC_BASIC = ("name", "legal_representative", "registered_address", "registered_capital_wan", "established_on",
                 "xj_office_address")
 
