@@ -66,6 +66,7 @@ FRESHNESS_TIMEOUT = 30.0
 GOAL_P99_S = 2.0
 FEED_SETTLE_S = 0.5  # publicity-svc's FEED_SETTLE
 PAUSE_SEED = 7
+GUNICORN_WORKERS = int(os.environ.get("XJ_GATEWAY_WORKERS", "2"))  # what gateway/gunicorn.conf.py starts
 
 
 class BareJson(BareFlask):
@@ -85,6 +86,12 @@ class BareJson(BareFlask):
                  "--chdir", BENCH_DIR, "bare_json_app:create_app()"],
                 env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         wait_for_port(self.port)
+        # the CPU readings sum the workers found now: wait until gunicorn has forked all of them
+        deadline = time.monotonic() + 30
+        while len(children(self.process.pid)) < GUNICORN_WORKERS:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start {GUNICORN_WORKERS} workers")
+            time.sleep(0.1)
         return self
 
 
@@ -275,6 +282,8 @@ def run(enterprises=30, concurrency=50, seconds=10.0, warmup=2.0, unloaded_secon
         case = dict(concurrency=concurrency, seconds=seconds, warmup=warmup, unloaded_seconds=unloaded_seconds)
         results = {
             "settings": settings,
+            "gunicorn_processes": {"gateway": len(groups["gunicorn (master + workers)"]),
+                                   "bare": len(bare_groups["gunicorn (master + workers)"])},
             "freshness": freshness,
             "body": {"bytes": len(body), "items": len(page["items"]), "total": page["total"], "etag": etag,
                      "gateway_headers": gateway_headers, "bare_headers": bare_headers},
@@ -322,22 +331,24 @@ def report(results):
     lines.append("")
     body = results["body"]
     lines.append(f"throughput: {settings['concurrency']} client threads for {settings['seconds']} s per case "
-                 f"(+{settings['warmup_seconds']} s warm-up), unloaded = 1 thread for {settings['unloaded_seconds']} s; "
-                 f"GET {settings['list_path']} ({body['items']} of {body['total']} enterprises, {body['bytes']} bytes)")
-    rows = [(label, results[name]["ops_per_s"], results[name]["p50_ms"], results[name]["p99_ms"],
-             results[name]["time_ratio_vs_bare"], results[name]["p50_ratio_vs_bare"], results[name]["p99_ratio_vs_bare"],
-             results[name]["unloaded"]["p50_ms"], results[name]["errors"], results[name]["cpu_cores_used"])
-            for name, label in CASES]
-    lines.append(table(("case", "req/s", "p50 ms", "p99 ms", "x bare (time)", "x bare (p50)", "x bare (p99)", "unloaded p50 ms",
-                        "errors", "cores busy"), rows))
+                 f"(+{settings['warmup_seconds']} s warm-up), unloaded = 1 thread for "
+                 f"{settings['unloaded_seconds']} s; GET {settings['list_path']} ({body['items']} of "
+                 f"{body['total']} enterprises, {body['bytes']} bytes)")
+    rows = [(label, case["ops_per_s"], case["p50_ms"], case["p99_ms"], case["time_ratio_vs_bare"],
+             case["p50_ratio_vs_bare"], case["p99_ratio_vs_bare"], case["unloaded"]["p50_ms"], case["errors"],
+             case["cpu_cores_used"])
+            for name, label in CASES for case in (results[name],)]
+    lines.append(table(("case", "req/s", "p50 ms", "p99 ms", "x bare (time)", "x bare (p50)", "x bare (p99)",
+                        "unloaded p50 ms", "errors", "cores busy"), rows))
     lines += ["", "CPU ms per request, by process:"]
     names = list(results["gateway"]["cpu_ms_per_request"])
-    cpu_rows = [(name, results["bare"]["cpu_ms_per_request"].get(name), results["gateway"]["cpu_ms_per_request"][name],
-                 results["not_modified"]["cpu_ms_per_request"][name]) for name in names]
+    cpu_rows = [(name, results["bare"]["cpu_ms_per_request"].get(name),
+                 results["gateway"]["cpu_ms_per_request"][name], results["not_modified"]["cpu_ms_per_request"][name])
+                for name in names]
     lines.append(table(("process", "bare", "gateway 200", "gateway 304"), cpu_rows))
     memory = results["memory"]
-    lines.append(f"\npeak RSS (VmHWM) of the gunicorn workers: gateway {memory['gateway']['workers_peak_rss_mib']} MiB, "
-                 f"bare {memory['bare']['workers_peak_rss_mib']} MiB")
+    lines.append(f"\npeak RSS (VmHWM) of the gunicorn workers: gateway "
+                 f"{memory['gateway']['workers_peak_rss_mib']} MiB, bare {memory['bare']['workers_peak_rss_mib']} MiB")
     return "\n".join(lines)
 
 

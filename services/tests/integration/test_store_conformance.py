@@ -7,7 +7,8 @@ these fails on a server, repositories must not rely on that operation there.
 Outside the subset (seen wrong on nx-27017, so refused by ``xjkit.mongo.subset``):
 ``partialFilterExpression``, ``$push`` of sub-documents, ``$set`` on ``array.0.field``,
 projection into arrays, ``Decimal128``, ``$set`` of a boolean or a date (nx-27017 stores
-0/1 and a naive string), and replacing or filtering on bytes (see test_store_conformance_binary.py). The ``known_nx_deviation`` tests at the end pin those: they are expected
+0/1 and a naive string), replacing or filtering on bytes (see test_store_conformance_binary.py),
+and datetime ranges finer than a second (nx-27017's find truncates to whole seconds). The ``known_nx_deviation`` tests at the end pin those: they are expected
 to fail on nx-27017 (strictly: if nx-27017 is fixed, they say so) and must pass on MongoDB.
 
 Comparisons check types too (``is True``, ``type(...) is``), because ``0 == False`` in Python
@@ -308,3 +309,12 @@ def test_known_nx_deviation_push_of_a_sub_document_stores_a_document(things, kno
     things.insert_one({"_id": 1, "items": []})
     things.update_one({"_id": 1}, {"$push": {"items": {"a": 1}}})
     assert things.find_one({"_id": 1})["items"] == [{"a": 1}]
+
+
+def test_known_nx_deviation_datetime_range_filters_keep_sub_second_precision(things, known_nx_deviation):
+    """Found by the public feed's benchmark: nx-27017's find compares datetimes truncated to the
+    second (count_documents does not), so a sub-second settle window reads as up to a second."""
+    base = datetime.datetime(2026, 11, 25, 4, 0, 0, tzinfo=UTC)
+    things.insert_one({"_id": 1, "at": base + datetime.timedelta(milliseconds=300)})
+    found = list(things.find({"at": {"$lt": base + datetime.timedelta(milliseconds=600)}}))
+    assert [d["_id"] for d in found] == [1]
