@@ -200,6 +200,8 @@ def main():
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_signal)
+    # explicitly: a launcher started in the background of a script inherits SIGINT ignored
+    signal.signal(signal.SIGINT, on_signal)
     parent = os.getppid()
     exit_code = 0
     try:

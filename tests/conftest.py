@@ -63,8 +63,10 @@ class RunningPlatform:
         os.makedirs(self.data_dir, exist_ok=True)
         self.output_offset = os.path.getsize(self.output_path) if os.path.exists(self.output_path) else 0
         output = open(self.output_path, "ab")
+        # SIGINT ignored, as a launcher started with `&` from a script inherits it
         self.process = subprocess.Popen([sys.executable, os.path.join(ROOT, "deploy", "run_platform.py")],
-                                        env=self.env, stdout=output, stderr=subprocess.STDOUT)
+                                        env=self.env, stdout=output, stderr=subprocess.STDOUT,
+                                        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -80,10 +82,14 @@ class RunningPlatform:
             handle.seek(self.output_offset)
             return handle.read().decode("utf-8", errors="replace")
 
-    def stop(self):
+    def stop(self, signum=signal.SIGTERM):
+        """Signal the launcher and wait for it; None when it is still running 40 s later."""
         if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(timeout=40)
+            self.process.send_signal(signum)
+            try:
+                self.process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                return None
         return self.process.returncode
 
 

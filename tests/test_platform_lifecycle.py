@@ -40,3 +40,19 @@ def test_a_restart_on_the_same_data_directory_keeps_every_record_and_sigterm_sto
             assert second.stop() == 0
     finally:
         delete_vhost(vhost)
+
+
+def test_ctrl_c_stops_everything_even_when_the_launcher_inherited_sigint_ignored():
+    import signal
+
+    data_dir = tempfile.mkdtemp(prefix="xj-sigint-")
+    vhost = create_vhost()
+    running = RunningPlatform(data_dir, vhost)
+    try:
+        running.start()
+        assert running.stop(signal.SIGINT) == 0
+        for port in (running.gateway_port, running.stubs_port, running.store_port):
+            assert not port_in_use(port), f"port {port} still open after Ctrl-C"
+    finally:
+        running.stop()  # SIGTERM, if Ctrl-C left it running: no orphans after a failure
+        delete_vhost(vhost)
