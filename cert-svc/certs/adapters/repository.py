@@ -1,38 +1,24 @@
 """MongoDB repository of certificates: one document per certificate and enterprise, unique by
 (enterprise, kind, certificate number), so a re-sync updates in place and nothing is duplicated."""
-from dataclasses import asdict, fields
-
+from xjkit.mongo.entities import entity_from_document, entity_to_document, remember_write
 from xjkit.mongo.repository import IndexSpec, VersionedRepository
 
 from certs.domain import certificate as kinds
 from certs.domain.certificate import Certificate
 from certs.service_layer import ports
 
-_BOOKKEEPING = ("version", "stored_outbox")
-
-
 def certificate_key(enterprise_uscc, kind, cert_no):
     return f"{enterprise_uscc}:{kind}:{cert_no}"
 
 
 def to_document(certificate):
-    document = {k: v for k, v in asdict(certificate).items() if k not in _BOOKKEEPING}
-    document["_id"] = document.pop("certificate_id")
+    document = entity_to_document(certificate, "certificate_id")
     document["certificate_key"] = certificate_key(certificate.enterprise_uscc, certificate.kind, certificate.cert_no)
-    document["version"] = certificate.version
-    document["outbox"] = certificate.stored_outbox
     return document
 
 
 def from_document(document):
-    if document is None:
-        return None
-    names = {f.name for f in fields(Certificate)} - set(_BOOKKEEPING) - {"certificate_id"}
-    certificate = Certificate(certificate_id=document["_id"],
-                              **{name: document[name] for name in names if name in document})
-    certificate.version = document["version"]
-    certificate.stored_outbox = list(document.get("outbox") or [])
-    return certificate
+    return entity_from_document(Certificate, document, "certificate_id")
 
 
 class MongoCertificateRepository(VersionedRepository, ports.CertificateRepository):
@@ -44,10 +30,6 @@ class MongoCertificateRepository(VersionedRepository, ports.CertificateRepositor
         IndexSpec(keys=(("status", 1), ("valid_until", 1))),
     )
 
-    def _stored(self, certificate, stored):
-        certificate.version = stored["version"]
-        certificate.stored_outbox = stored["outbox"]
-
     def get(self, certificate_id):
         return from_document(super().get(certificate_id))
 
@@ -55,10 +37,10 @@ class MongoCertificateRepository(VersionedRepository, ports.CertificateRepositor
         return from_document(self.find_one({"certificate_key": certificate_key(enterprise_uscc, kind, cert_no)}))
 
     def add(self, certificate, events=()):
-        self._stored(certificate, self.insert(to_document(certificate), events))
+        remember_write(certificate, self.insert(to_document(certificate), events))
 
     def save(self, certificate, events=()):
-        self._stored(certificate, self.replace(to_document(certificate), events))
+        remember_write(certificate, self.replace(to_document(certificate), events))
 
     def page_for_enterprise(self, enterprise_uscc, kind, person_id, page, per_page):
         query = {"enterprise_uscc": enterprise_uscc}

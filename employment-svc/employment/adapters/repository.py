@@ -5,23 +5,15 @@ Two rules live in the store as unique keys that exist only in one state (nx-2701
 ``active_person`` (the person id, only while active) and ``pending_key`` (enterprise + person,
 only while pending).
 """
-from dataclasses import asdict, fields
-
+from xjkit.mongo.entities import entity_from_document, entity_to_document, remember_write
 from xjkit.mongo.repository import IndexSpec, VersionedRepository
 
 from employment.domain import employment as states
 from employment.domain.employment import Employment
 from employment.service_layer import ports
 
-_BOOKKEEPING = ("version", "stored_outbox")
-_STORE_KEYS = ("active_person", "pending_key")
-
-
 def to_document(employment):
-    document = {k: v for k, v in asdict(employment).items() if k not in _BOOKKEEPING}
-    document["_id"] = document.pop("employment_id")
-    document["version"] = employment.version
-    document["outbox"] = employment.stored_outbox
+    document = entity_to_document(employment, "employment_id")
     if employment.status == states.ACTIVE:
         document["active_person"] = employment.person_id
     if employment.status == states.PENDING:
@@ -30,13 +22,7 @@ def to_document(employment):
 
 
 def from_document(document):
-    if document is None:
-        return None
-    names = {f.name for f in fields(Employment)} - set(_BOOKKEEPING) - {"employment_id"}
-    employment = Employment(employment_id=document["_id"], **{name: document.get(name) for name in names})
-    employment.version = document["version"]
-    employment.stored_outbox = list(document.get("outbox") or [])
-    return employment
+    return entity_from_document(Employment, document, "employment_id")
 
 
 class MongoEmploymentRepository(VersionedRepository, ports.EmploymentRepository):
@@ -49,18 +35,14 @@ class MongoEmploymentRepository(VersionedRepository, ports.EmploymentRepository)
         IndexSpec(keys=(("status", 1), ("contract_end", 1))),
     )
 
-    def _store(self, employment, stored):
-        employment.version = stored["version"]
-        employment.stored_outbox = stored["outbox"]
-
     def get(self, employment_id):
         return from_document(super().get(employment_id))
 
     def add(self, employment, events=()):
-        self._store(employment, self.insert(to_document(employment), events))
+        remember_write(employment, self.insert(to_document(employment), events))
 
     def save(self, employment, events=()):
-        self._store(employment, self.replace(to_document(employment), events))
+        remember_write(employment, self.replace(to_document(employment), events))
 
     def active_of(self, person_id):
         return from_document(self.find_one({"active_person": person_id}))

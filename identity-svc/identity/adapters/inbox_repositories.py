@@ -1,7 +1,7 @@
 """MongoDB repositories of the inbox and of enterprise CA accounts and login challenges."""
+from xjkit.mongo.entities import entity_from_document, entity_to_document, remember_write
 from xjkit.mongo.repository import DuplicateKey, IndexSpec, VersionedRepository
 
-from identity.adapters.repositories import _from_document, _sync, _to_document
 from identity.domain.enterprise import EnterpriseAccount, LoginChallenge
 from identity.domain.message import InboxMessage
 from identity.service_layer import ports
@@ -13,34 +13,34 @@ class MongoMessageRepository(VersionedRepository, ports.MessageRepository):
 
     def add_once(self, message):
         try:
-            _sync(message, self.insert(_to_document(message, "message_id")))
+            remember_write(message, self.insert(entity_to_document(message, "message_id")))
             return True
         except DuplicateKey:
             return False
 
     def get(self, message_id):
-        return _from_document(InboxMessage, "message_id", super().get(message_id))
+        return entity_from_document(InboxMessage, super().get(message_id), "message_id")
 
     def save(self, message):
-        _sync(message, self.replace(_to_document(message, "message_id")))
+        remember_write(message, self.replace(entity_to_document(message, "message_id")))
 
     def page_for(self, person_id, page, per_page):
         found = self.page({"person_id": person_id}, page=page, per_page=per_page,
                           sort=(("created_at", -1), ("_id", 1)))
-        return [_from_document(InboxMessage, "message_id", d) for d in found.items], found.total
+        return [entity_from_document(InboxMessage, d, "message_id") for d in found.items], found.total
 
 
 class MongoEnterpriseAccountRepository(VersionedRepository, ports.EnterpriseAccountRepository):
     collection_name = "enterprise_accounts"
 
     def get(self, uscc):
-        return _from_document(EnterpriseAccount, "uscc", super().get(uscc))
+        return entity_from_document(EnterpriseAccount, super().get(uscc), "uscc")
 
     def add(self, account, events=()):
-        _sync(account, self.insert(_to_document(account, "uscc"), events))
+        remember_write(account, self.insert(entity_to_document(account, "uscc"), events))
 
     def save(self, account, events=()):
-        _sync(account, self.replace(_to_document(account, "uscc"), events))
+        remember_write(account, self.replace(entity_to_document(account, "uscc"), events))
 
 
 class MongoChallengeRepository(VersionedRepository, ports.ChallengeRepository):
@@ -49,9 +49,9 @@ class MongoChallengeRepository(VersionedRepository, ports.ChallengeRepository):
     indexes = (IndexSpec(keys=(("expires_at", 1),), expire_after_seconds=24 * 3600),)
 
     def add(self, challenge):
-        _sync(challenge, self.insert(_to_document(challenge, "challenge_id")))
+        remember_write(challenge, self.insert(entity_to_document(challenge, "challenge_id")))
 
     def consume(self, challenge_id):
         # open → used in one conditional write: of two concurrent logins only one gets it
         document = self.update_fields(challenge_id, set_fields={"status": "used"}, where={"status": "open"})
-        return _from_document(LoginChallenge, "challenge_id", document)
+        return entity_from_document(LoginChallenge, document, "challenge_id")
