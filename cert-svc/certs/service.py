@@ -31,11 +31,6 @@ class CertService:
     def _certificates(self):
         return MongoCertificateRepository(self.store.db)
 
-    def _once(self, scope, idempotency_key, request_fingerprint, work):
-        result = self.store.run_once(scope, idempotency_key, request_fingerprint, work)
-        self.store.events_written()
-        return result
-
     @rpc
     def ping(self):
         return ping_report(self.name, self.store)
@@ -44,17 +39,19 @@ class CertService:
 
     @rpc
     def sync_registered(self, enterprise_uscc, idempotency_key=None, request_fingerprint=None):
-        return self._once(f"{enterprise_uscc}:sync_registered", idempotency_key, request_fingerprint,
-                          lambda: sync_registered(self._certificates(), EmploymentStaff(self.employment),
-                                                  IdentityIdNumbers(self.identity), self.national, CLOCK,
-                                                  enterprise_uscc, map_concurrently=green_map))
+        return self.store.run_once(
+            f"{enterprise_uscc}:sync_registered", idempotency_key, request_fingerprint,
+            lambda: sync_registered(self._certificates(), EmploymentStaff(self.employment),
+                                    IdentityIdNumbers(self.identity), self.national, CLOCK,
+                                    enterprise_uscc, map_concurrently=green_map))
 
     @rpc
     def add_certificate(self, enterprise_uscc, person_id, kind, fields, idempotency_key=None,
                         request_fingerprint=None):
-        return self._once(f"{enterprise_uscc}:add_certificate", idempotency_key, request_fingerprint,
-                          lambda: use_cases.add_certificate(self._certificates(), EmploymentStaff(self.employment),
-                                                            CLOCK, enterprise_uscc, person_id, kind, fields))
+        return self.store.run_once(
+            f"{enterprise_uscc}:add_certificate", idempotency_key, request_fingerprint,
+            lambda: use_cases.add_certificate(self._certificates(), EmploymentStaff(self.employment),
+                                              CLOCK, enterprise_uscc, person_id, kind, fields))
 
     @rpc
     def list_certificates(self, enterprise_uscc, kind=None, person_id=None, page=1, per_page=20):
@@ -67,16 +64,18 @@ class CertService:
     @rpc
     def confirm_title(self, enterprise_uscc, certificate_id, enterprise_name=None, idempotency_key=None,
                       request_fingerprint=None):
-        return self._once(f"{enterprise_uscc}:confirm_title:{certificate_id}", idempotency_key, request_fingerprint,
-                          lambda: use_cases.confirm_title(self._certificates(), CLOCK, enterprise_uscc,
-                                                          certificate_id, enterprise_name))
+        return self.store.run_once(
+            f"{enterprise_uscc}:confirm_title:{certificate_id}", idempotency_key, request_fingerprint,
+            lambda: use_cases.confirm_title(self._certificates(), CLOCK, enterprise_uscc,
+                                            certificate_id, enterprise_name))
 
     @rpc
     def revoke_title(self, enterprise_uscc, certificate_id, enterprise_name=None, idempotency_key=None,
                      request_fingerprint=None):
-        return self._once(f"{enterprise_uscc}:revoke_title:{certificate_id}", idempotency_key, request_fingerprint,
-                          lambda: use_cases.revoke_title(self._certificates(), CLOCK, enterprise_uscc,
-                                                         certificate_id, enterprise_name))
+        return self.store.run_once(
+            f"{enterprise_uscc}:revoke_title:{certificate_id}", idempotency_key, request_fingerprint,
+            lambda: use_cases.revoke_title(self._certificates(), CLOCK, enterprise_uscc,
+                                           certificate_id, enterprise_name))
 
     @rpc
     def set_filed(self, enterprise_uscc, certificate_ids, filed):
@@ -108,15 +107,17 @@ class CertService:
 
     @rpc
     def register_title(self, person_id, fields, idempotency_key=None, request_fingerprint=None):
-        return self._once(f"{person_id}:register_title", idempotency_key, request_fingerprint,
-                          lambda: use_cases.register_title(self._certificates(), EmploymentStaff(self.employment),
-                                                           CLOCK, person_id, fields))
+        return self.store.run_once(
+            f"{person_id}:register_title", idempotency_key, request_fingerprint,
+            lambda: use_cases.register_title(self._certificates(), EmploymentStaff(self.employment),
+                                             CLOCK, person_id, fields))
 
     @rpc
     def reregister_title(self, person_id, certificate_id, fields, idempotency_key=None, request_fingerprint=None):
-        return self._once(f"{person_id}:reregister_title:{certificate_id}", idempotency_key, request_fingerprint,
-                          lambda: use_cases.reregister_title(self._certificates(), CLOCK, person_id,
-                                                             certificate_id, fields))
+        return self.store.run_once(
+            f"{person_id}:reregister_title:{certificate_id}", idempotency_key, request_fingerprint,
+            lambda: use_cases.reregister_title(self._certificates(), CLOCK, person_id,
+                                               certificate_id, fields))
 
     # --- reactions and housekeeping --------------------------------------------------------------
 

@@ -50,12 +50,6 @@ class EmploymentService(FileRpcMixin):
     def _employments(self):
         return MongoEmploymentRepository(self.store.db)
 
-    def _once(self, scope, idempotency_key, request_fingerprint, work):
-        """Run a POST's use case at most once per Idempotency-Key, then relay its events."""
-        result = self.store.run_once(scope, idempotency_key, request_fingerprint, work)
-        self.store.events_written()
-        return result
-
     @rpc
     def ping(self):
         return ping_report(self.name, self.store)
@@ -76,7 +70,8 @@ class EmploymentService(FileRpcMixin):
                 CLOCK, enterprise_uscc, enterprise_name, id_card_no, contract_start, contract_end, contract_file_id,
             )
 
-        return self._once(f"{enterprise_uscc}:make_offer", idempotency_key, request_fingerprint, offer)
+        return self.store.run_once(
+            f"{enterprise_uscc}:make_offer", idempotency_key, request_fingerprint, offer)
 
     @rpc
     def list_for_enterprise(self, enterprise_uscc, status=None, page=1, per_page=20):
@@ -92,13 +87,15 @@ class EmploymentService(FileRpcMixin):
 
     @rpc
     def cancel_offer(self, enterprise_uscc, employment_id, idempotency_key=None, request_fingerprint=None):
-        return self._once(f"{enterprise_uscc}:cancel_offer:{employment_id}", idempotency_key, request_fingerprint,
-                          lambda: use_cases.cancel_offer(self._employments(), CLOCK, enterprise_uscc, employment_id))
+        return self.store.run_once(
+            f"{enterprise_uscc}:cancel_offer:{employment_id}", idempotency_key, request_fingerprint,
+            lambda: use_cases.cancel_offer(self._employments(), CLOCK, enterprise_uscc, employment_id))
 
     @rpc
     def terminate_by_enterprise(self, enterprise_uscc, employment_id, idempotency_key=None, request_fingerprint=None):
-        return self._once(f"{enterprise_uscc}:terminate_by_enterprise:{employment_id}", idempotency_key, request_fingerprint,
-                          lambda: use_cases.terminate_by_enterprise(self._employments(), CLOCK, enterprise_uscc, employment_id))
+        return self.store.run_once(
+            f"{enterprise_uscc}:terminate_by_enterprise:{employment_id}", idempotency_key, request_fingerprint,
+            lambda: use_cases.terminate_by_enterprise(self._employments(), CLOCK, enterprise_uscc, employment_id))
 
     # --- person side ---------------------------------------------------------------------------
 
@@ -112,19 +109,22 @@ class EmploymentService(FileRpcMixin):
 
     @rpc
     def accept_offer(self, person_id, employment_id, verify_id, idempotency_key=None, request_fingerprint=None):
-        return self._once(f"{person_id}:accept_offer:{employment_id}", idempotency_key, request_fingerprint,
-                          lambda: use_cases.accept_offer(self._employments(), IdentityFaceTickets(self.identity),
-                                                         CLOCK, person_id, employment_id, verify_id))
+        return self.store.run_once(
+            f"{person_id}:accept_offer:{employment_id}", idempotency_key, request_fingerprint,
+            lambda: use_cases.accept_offer(self._employments(), IdentityFaceTickets(self.identity),
+                                           CLOCK, person_id, employment_id, verify_id))
 
     @rpc
     def reject_offer(self, person_id, employment_id, reason=None, idempotency_key=None, request_fingerprint=None):
-        return self._once(f"{person_id}:reject_offer:{employment_id}", idempotency_key, request_fingerprint,
-                          lambda: use_cases.reject_offer(self._employments(), CLOCK, person_id, employment_id, reason))
+        return self.store.run_once(
+            f"{person_id}:reject_offer:{employment_id}", idempotency_key, request_fingerprint,
+            lambda: use_cases.reject_offer(self._employments(), CLOCK, person_id, employment_id, reason))
 
     @rpc
     def terminate_by_person(self, person_id, employment_id, idempotency_key=None, request_fingerprint=None):
-        return self._once(f"{person_id}:terminate_by_person:{employment_id}", idempotency_key, request_fingerprint,
-                          lambda: use_cases.terminate_by_person(self._employments(), CLOCK, person_id, employment_id))
+        return self.store.run_once(
+            f"{person_id}:terminate_by_person:{employment_id}", idempotency_key, request_fingerprint,
+            lambda: use_cases.terminate_by_person(self._employments(), CLOCK, person_id, employment_id))
 
     # --- reactions and housekeeping --------------------------------------------------------------
 

@@ -48,12 +48,10 @@ class FilingService:
     @rpc
     def submit(self, enterprise_uscc, enterprise_name, enterprise_type, business, data, submitted_by=None,
                idempotency_key=None, request_fingerprint=None):
-        result = self.store.run_once(
+        return self.store.run_once(
             f"{enterprise_uscc}:submit", idempotency_key, request_fingerprint,
             lambda: review.submit(self._world(), MongoCaseRepository(self.store.db), enterprise_uscc,
                                   enterprise_name, enterprise_type, business, data, submitted_by))
-        self.store.events_written()
-        return result
 
     @rpc
     def list_cases(self, enterprise_uscc, business=None, status=None, page=1, per_page=20):

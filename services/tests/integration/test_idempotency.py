@@ -126,3 +126,15 @@ def test_only_one_of_two_concurrent_takeovers_of_a_dead_claim_runs(db):
     for thread in threads:
         thread.join()
     assert len(calls) == 1 and sorted(outcomes) == ["done", "in progress"]
+
+
+def test_a_store_session_runs_a_post_once_and_asks_for_its_events_to_be_relayed(db):
+    from types import SimpleNamespace
+
+    from xjkit.nameko.store import StoreSession
+
+    session = StoreSession(SimpleNamespace(database=db), "svc.make_offer")
+    calls = []
+    assert session.run_once("ent:make_offer", "k-session", "f", lambda: calls.append(1) or "made") == "made"
+    assert session.run_once("ent:make_offer", "k-session", "f", lambda: calls.append(1) or "again") == "made"
+    assert calls == [1] and session.wrote_events is True

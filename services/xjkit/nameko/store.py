@@ -41,8 +41,11 @@ class StoreSession:
         return ping(self.db)
 
     def run_once(self, scope, idempotency_key, fingerprint, work):
-        """``work()`` at most once per Idempotency-Key (see xjkit.idempotency)."""
-        return idempotency.run_once(self.db, scope, idempotency_key, fingerprint, work)
+        """A POST's ``work()`` at most once per Idempotency-Key (see xjkit.idempotency); whatever
+        events it wrote are relayed when the worker ends."""
+        result = idempotency.run_once(self.db, scope, idempotency_key, fingerprint, work)
+        self.events_written()
+        return result
 
 
 class Store(DependencyProvider):
