@@ -1,5 +1,10 @@
 """Small clients for end-to-end tests: what the mini-program and the portal would send."""
+import base64
+import json
+import os
+
 import requests
+from xjdevca import sign_nonce
 
 
 class Api:
@@ -40,23 +45,30 @@ def verify_person(api, name, id_card_no):
     return completed.json()
 
 
-def login_enterprise(platform, algorithm="rsa", index=0):
-    """Log in as a sample enterprise of the dev CA (make run creates them in <data>/devca)."""
-    import base64
-    import json
-    import os
-
-    from xjdevca import sign_nonce
-
+def sample_certificate(platform, algorithm="rsa", index=0):
+    """A sample enterprise certificate of the dev CA (make run creates them in <data>/devca)."""
     with open(os.path.join(platform.data_dir, "devca", "sample", "index.json"), encoding="utf-8") as handle:
-        entry = [e for e in json.load(handle) if e["algorithm"] == algorithm][index]
+        return [e for e in json.load(handle) if e["algorithm"] == algorithm][index]
+
+
+def ca_login(platform, cert_path, key_path, tamper=False):
+    """What the portal and the USB key do: challenge, sign its nonce, log in. Returns the login
+    response and the challenge; ``tamper`` signs another nonce."""
     challenge = requests.post(f"{platform.url}/api/v1/ent/auth/challenge", timeout=30).json()
-    with open(entry["key"], "rb") as handle:
-        signature = sign_nonce(handle.read(), base64.b64decode(challenge["nonce"]))
-    with open(entry["cert"], encoding="ascii") as handle:
-        response = requests.post(f"{platform.url}/api/v1/ent/auth/login", timeout=30, json={
-            "challenge_id": challenge["challenge_id"], "certificate": handle.read(),
-            "signature": base64.b64encode(signature).decode()})
+    nonce = base64.b64decode(challenge["nonce"])
+    with open(key_path, "rb") as handle:
+        signature = sign_nonce(handle.read(), nonce + (b"x" if tamper else b""))
+    with open(cert_path, encoding="ascii") as handle:
+        certificate = handle.read()
+    return requests.post(f"{platform.url}/api/v1/ent/auth/login", timeout=30, json={
+        "challenge_id": challenge["challenge_id"], "certificate": certificate,
+        "signature": base64.b64encode(signature).decode()}), challenge
+
+
+def login_enterprise(platform, algorithm="rsa", index=0):
+    """Log in as a sample enterprise of the dev CA."""
+    entry = sample_certificate(platform, algorithm, index)
+    response, _ = ca_login(platform, entry["cert"], entry["key"])
     response.raise_for_status()
     return Api(platform.url, response.json()["token"]), entry
 
@@ -64,3 +76,20 @@ def login_enterprise(platform, algorithm="rsa", index=0):
 def upload(api, content, filename="劳动合同.pdf"):
     return requests.post(api.base_url + "/api/v1/ent/files", files={"file": (filename, content)},
                          headers=api._headers(), timeout=30)
+
+
+CONTRACT_PDF = b"%PDF-1.7\n%%EOF\n"
+
+
+def hire(platform, enterprise, openid, id_card_no, name, contract_end="2027-11-30"):
+    """A person logs in, verifies, is offered a job by ``enterprise`` and accepts with a face
+    ticket. Returns the person's API and person_id."""
+    person, _ = login_person(platform.url, openid)
+    verify_person(person, name, id_card_no)
+    offer = enterprise.post("/api/v1/ent/employments", {
+        "id_card_no": id_card_no, "contract_start": "2026-12-01", "contract_end": contract_end,
+        "contract_file_id": upload(enterprise, CONTRACT_PDF).json()["file_id"]}).json()
+    ticket = person.post("/api/v1/mp/face", {"purpose": "employment.accept", "target_id": offer["id"]}).json()
+    accepted = person.post(f"/api/v1/mp/employments/{offer['id']}/accept", {"verify_id": ticket["verify_id"]})
+    assert accepted.status_code == 200, accepted.text
+    return person, person.get("/api/v1/mp/me").json()["person_id"]

@@ -3,11 +3,10 @@ title registration → confirmation → change flow between the mini-program and
 import pytest
 import requests
 
-from .helpers import login_enterprise, login_person, upload, verify_person
+from .helpers import hire, login_enterprise
 
 pytestmark = pytest.mark.e2e
 
-PDF = b"%PDF-1.7\n%%EOF\n"
 # from the national dataset: 万秀, one certificate with two specialities, registered to 9151010029141777XB
 PERSON_ID_CARD, PERSON_NAME, CERT_NO = "510100198612235495", "万秀", "川658091973797"
 TITLE = {"name": "工程师", "level": "中级", "specialty": "市政公用工程", "cert_no": "川职2019-7788",
@@ -16,16 +15,9 @@ TITLE = {"name": "工程师", "level": "中级", "specialty": "市政公用工�
 
 @pytest.fixture(scope="module")
 def hired(platform):
-    person, _ = login_person(platform.url, "e2e-cert-holder")
-    verify_person(person, PERSON_NAME, PERSON_ID_CARD)
     enterprise, entry = login_enterprise(platform, index=0)
     assert entry["uscc"] == "9151010029141777XB"
-    offer = enterprise.post("/api/v1/ent/employments", {
-        "id_card_no": PERSON_ID_CARD, "contract_start": "2026-12-01", "contract_end": "2027-11-30",
-        "contract_file_id": upload(enterprise, PDF).json()["file_id"]}).json()
-    ticket = person.post("/api/v1/mp/face", {"purpose": "employment.accept", "target_id": offer["id"]}).json()
-    accepted = person.post(f"/api/v1/mp/employments/{offer['id']}/accept", {"verify_id": ticket["verify_id"]})
-    assert accepted.status_code == 200
+    person, _ = hire(platform, enterprise, "e2e-cert-holder", PERSON_ID_CARD, PERSON_NAME)
     return person, enterprise
 
 

@@ -9,31 +9,13 @@ import requests
 
 from xjdevca import issue, revoke, sign_nonce
 
-from .helpers import Api, login_person
+from .helpers import Api, ca_login, login_person, sample_certificate
 
 pytestmark = pytest.mark.e2e
 
 
 def devca_dir(platform):
     return os.path.join(platform.data_dir, "devca")
-
-
-def sample_certificate(platform, algorithm="rsa", index=0):
-    with open(os.path.join(devca_dir(platform), "sample", "index.json"), encoding="utf-8") as handle:
-        entries = [e for e in json.load(handle) if e["algorithm"] == algorithm]
-    return entries[index]
-
-
-def ca_login(platform, cert_path, key_path, tamper=False):
-    challenge = requests.post(f"{platform.url}/api/v1/ent/auth/challenge", timeout=30).json()
-    nonce = base64.b64decode(challenge["nonce"])
-    with open(key_path, "rb") as handle:
-        signature = sign_nonce(handle.read(), nonce + (b"x" if tamper else b""))
-    with open(cert_path, encoding="ascii") as handle:
-        certificate = handle.read()
-    return requests.post(f"{platform.url}/api/v1/ent/auth/login", timeout=30, json={
-        "challenge_id": challenge["challenge_id"], "certificate": certificate,
-        "signature": base64.b64encode(signature).decode()}), challenge
 
 
 @pytest.mark.parametrize("algorithm", ["rsa", "ecdsa", "sm2"])

@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from .conftest import RunningPlatform, create_vhost, delete_vhost
-from .helpers import login_enterprise, login_person, upload, verify_person
+from .helpers import hire, login_enterprise, upload
 
 pytestmark = pytest.mark.e2e
 
@@ -19,18 +19,6 @@ HUANGHE, ZHIJIANG = 0, 6  # sample enterprises of the dev CA: 施工 / 造价咨
 BASIC = {"name": "四川黄河建设集团有限公司", "legal_representative": "苏芳", "registered_address": "四川省成都市人民南路278号",
          "registered_capital_wan": 1000, "established_on": "2010-02-20", "contact_name": "王经理",
          "contact_phone": "13800138000"}
-
-
-def hire(platform, enterprise, openid, id_card_no, name):
-    person, _ = login_person(platform.url, openid)
-    verify_person(person, name, id_card_no)
-    offer = enterprise.post("/api/v1/ent/employments", {
-        "id_card_no": id_card_no, "contract_start": "2026-12-01", "contract_end": "2028-11-30",
-        "contract_file_id": upload(enterprise, PDF).json()["file_id"]}).json()
-    ticket = person.post("/api/v1/mp/face", {"purpose": "employment.accept", "target_id": offer["id"]}).json()
-    accepted = person.post(f"/api/v1/mp/employments/{offer['id']}/accept", {"verify_id": ticket["verify_id"]})
-    assert accepted.status_code == 200, accepted.text
-    return person.get("/api/v1/mp/me").json()["person_id"]
 
 
 def submit(enterprise, business, data, enterprise_type="construction", key=None):
@@ -57,9 +45,9 @@ def test_the_whole_manual_from_hiring_to_extension(data_dir, vhost):
     november = RunningPlatform(data_dir, vhost, {"XJ_FAKE_NOW": "2026-11-25T12:00:00"}).start()
     try:
         enterprise, _ = login_enterprise(november, index=HUANGHE)
-        manager = hire(november, enterprise, "m-xiao", "510100196609086389", "萧杰然")
-        tech = hire(november, enterprise, "m-wan", "510100198612235495", "万秀")
-        third = hire(november, enterprise, "m-sun", "510100199007227053", "孙浩海")
+        _, manager = hire(november, enterprise, "m-xiao", "510100196609086389", "萧杰然", contract_end="2028-11-30")
+        _, tech = hire(november, enterprise, "m-wan", "510100198612235495", "万秀", contract_end="2028-11-30")
+        _, third = hire(november, enterprise, "m-sun", "510100199007227053", "孙浩海", contract_end="2028-11-30")
 
         synced = enterprise.post("/api/v1/ent/certificates/sync").json()
         certificate_ids = [c["id"] for c in synced["added"]]
@@ -102,7 +90,7 @@ def test_the_whole_manual_from_hiring_to_extension(data_dir, vhost):
         assert enterprise.get("/api/v1/ent/filings", params={"status": "rejected"}).json()["total"] == 2
 
         cost, _ = login_enterprise(november, index=ZHIJIANG)
-        lead = hire(november, cost, "m-kang", "11010519980412867X", "康英霞")
+        _, lead = hire(november, cost, "m-kang", "11010519980412867X", "康英霞", contract_end="2028-11-30")
         cost.post("/api/v1/ent/certificates/sync")
         project = submit(cost, "cost_project", {
             "project_name": "乌鲁木齐市某综合体项目全过程造价咨询", "location_code": "650102", "client_name": "某建设单位",

@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from .helpers import login_enterprise, login_person, upload, verify_person
+from .helpers import hire, login_enterprise, upload
 
 pytestmark = pytest.mark.e2e
 
@@ -19,21 +19,10 @@ FULL_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 SURVEY = 2  # 甘肃秦川勘察研究院有限公司 in the dev CA's samples
 
 
-def hire(platform, enterprise, openid, id_card_no, name):
-    person, _ = login_person(platform.url, openid)
-    verify_person(person, name, id_card_no)
-    offer = enterprise.post("/api/v1/ent/employments", {
-        "id_card_no": id_card_no, "contract_start": "2026-12-01", "contract_end": "2027-11-30",
-        "contract_file_id": upload(enterprise, PDF).json()["file_id"]}).json()
-    ticket = person.post("/api/v1/mp/face", {"purpose": "employment.accept", "target_id": offer["id"]}).json()
-    person.post(f"/api/v1/mp/employments/{offer['id']}/accept", {"verify_id": ticket["verify_id"]}).raise_for_status()
-    return person.get("/api/v1/mp/me").json()["person_id"]
-
-
 def test_an_approved_filing_is_public_within_seconds_without_full_numbers(platform):
     enterprise, entry = login_enterprise(platform, index=SURVEY)
-    manager = hire(platform, enterprise, "pub-m", "620100198405056019", "测试甲")
-    tech = hire(platform, enterprise, "pub-t", "620100198506067016", "测试乙")
+    _, manager = hire(platform, enterprise, "pub-m", "620100198405056019", "测试甲")
+    _, tech = hire(platform, enterprise, "pub-t", "620100198506067016", "测试乙")
     case = enterprise.post("/api/v1/ent/filings", {"business": "first_filing", "enterprise_type": "survey", "data": {
         "basic": {"name": entry["name"], "legal_representative": "于军杰", "registered_address": "甘肃省兰州市高新大道261号",
                   "registered_capital_wan": 1000, "established_on": "2010-03-18", "contact_name": "联系人",
