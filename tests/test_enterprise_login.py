@@ -1,7 +1,6 @@
 """Enterprise CA login end to end: the dev CA's certificates, signed nonces, CRL revocation, roles."""
 import base64
 import datetime
-import json
 import os
 
 import pytest

@@ -5,7 +5,6 @@ It runs its own platform on a frozen business clock, then restarts it on the sam
 clock at 20 December, as an operator would see the year turn."""
 import subprocess
 import tempfile
-import uuid
 
 import pytest
 

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from xjkit.errors import DomainError, NotFound, ValidationFailed
 from xjkit.uploads import (  # noqa: F401  (re-exported: the service's callers name them from here)
-    JPEG, MAX_FILE_BYTES, PDF, PNG, SIGNATURES, FileEmpty, FileTooLarge, FileTypeUnsupported, check_upload_bytes,
+    JPEG, MAX_FILE_BYTES, PDF, PNG, FileEmpty, FileTooLarge, FileTypeUnsupported, check_upload_bytes,
     sniff_content_type,
 )
 

@@ -8,7 +8,7 @@ Events caused by a change travel in the same document write (``outbox`` list plu
 ``outbox_pending`` flag). That single write is atomic on every server, so a crash between the
 write and the publish loses nothing: ``xjkit.outbox.OutboxRelay`` publishes and clears them.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pymongo
 from pymongo.errors import DuplicateKeyError
