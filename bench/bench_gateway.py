@@ -78,8 +78,9 @@ class BareFlask:
             self.process.wait()
 
 
-def load(port, path, headers, concurrency, seconds):
-    """``concurrency`` threads send GET ``path`` back to back for ``seconds``; returns the samples."""
+def load(port, path, headers, concurrency, seconds, expect_status=200, expect_body=None):
+    """``concurrency`` threads send GET ``path`` back to back for ``seconds``; returns the samples.
+    An answer counts only with ``expect_status`` (and, when given, exactly ``expect_body``)."""
     go = threading.Event()
     window = {}
     samples = [None] * concurrency
@@ -93,8 +94,8 @@ def load(port, path, headers, concurrency, seconds):
             try:
                 connection.request("GET", path, headers=headers)
                 answer = connection.getresponse()
-                answer.read()
-                if answer.status == 200:
+                body = answer.read()
+                if answer.status == expect_status and (expect_body is None or body == expect_body):
                     latencies.append(time.perf_counter_ns() - begin)
                 else:
                     errors += 1
@@ -127,16 +128,16 @@ def cpu_of(groups):
     return readings
 
 
-def run_case(port, path, headers, groups, concurrency, seconds, warmup, unloaded_seconds):
-    load(port, path, headers, concurrency, warmup)  # every gunicorn thread opens its RPC proxy
+def run_case(port, path, headers, groups, concurrency, seconds, warmup, unloaded_seconds, **expect):
+    load(port, path, headers, concurrency, warmup, **expect)  # every gunicorn thread opens its RPC proxy
     before = cpu_of(groups)
-    result = load(port, path, headers, concurrency, seconds)
+    result = load(port, path, headers, concurrency, seconds, **expect)
     after = cpu_of(groups)
     requests_done = max(1, result["ops"])
     result["cpu_ms_per_request"] = {name: round((after[name] - before[name]) * 1000 / requests_done, 3)
                                     for name in after}
     result["cpu_cores_used"] = round(sum(after[name] - before[name] for name in after) / result["seconds"], 2)
-    result["unloaded"] = load(port, path, headers, 1, unloaded_seconds)
+    result["unloaded"] = load(port, path, headers, 1, unloaded_seconds, **expect)
     return result
 
 

@@ -36,7 +36,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -52,7 +51,7 @@ import requests  # noqa: E402
 from bare_json_app import BODY_ENV  # noqa: E402
 from bench_filing import prepare, synthetic_dataset  # noqa: E402
 from bench_gateway import (  # noqa: E402
-    BENCH_DIR, GUNICORN, GUNICORN_CONF, BareFlask, cpu_of, gunicorn_memory, platform_groups,
+    BENCH_DIR, GUNICORN, GUNICORN_CONF, BareFlask, gunicorn_memory, platform_groups, run_case,
 )
 from tests.conftest import RunningPlatform, create_vhost, delete_vhost  # noqa: E402
 
@@ -178,61 +177,6 @@ def measure_freshness(base, ready, uscc_of, pause_max=1.0):
 
 
 # throughput -------------------------------------------------------------------------------------
-
-def load(port, path, headers, concurrency, seconds, expect_status=200, expect_body=None):
-    """bench_gateway.load, but an answer counts only with ``expect_status`` (and ``expect_body``)."""
-    go = threading.Event()
-    window = {}
-    samples = [None] * concurrency
-
-    def client(slot):
-        latencies, errors = [], 0
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        go.wait()
-        while time.perf_counter() < window["deadline"]:
-            begin = time.perf_counter_ns()
-            try:
-                connection.request("GET", path, headers=headers)
-                answer = connection.getresponse()
-                body = answer.read()
-                if answer.status == expect_status and (expect_body is None or body == expect_body):
-                    latencies.append(time.perf_counter_ns() - begin)
-                else:
-                    errors += 1
-            except (OSError, http.client.HTTPException):
-                errors += 1
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        connection.close()
-        samples[slot] = (latencies, errors)
-
-    threads = [threading.Thread(target=client, args=(slot,), daemon=True) for slot in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    window["deadline"] = time.perf_counter() + seconds
-    started = time.perf_counter()
-    go.set()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - started
-    latencies = [value for sample in samples for value in sample[0]]
-    result = summarize(latencies, elapsed)
-    result["errors"] = sum(sample[1] for sample in samples)
-    return result
-
-
-def run_case(port, path, headers, groups, concurrency, seconds, warmup, unloaded_seconds, **expect):
-    load(port, path, headers, concurrency, warmup, **expect)
-    before = cpu_of(groups)
-    result = load(port, path, headers, concurrency, seconds, **expect)
-    after = cpu_of(groups)
-    requests_done = max(1, result["ops"])
-    result["cpu_ms_per_request"] = {name: round((after[name] - before[name]) * 1000 / requests_done, 3)
-                                    for name in after}
-    result["cpu_cores_used"] = round(sum(after[name] - before[name] for name in after) / result["seconds"], 2)
-    result["unloaded"] = load(port, path, headers, 1, unloaded_seconds, **expect)
-    return result
-
 
 def record_list(port):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
