@@ -5,14 +5,11 @@ Bytes cross RPC as base64 text: nameko's JSON serializer cannot carry bytes.
 import base64
 import binascii
 
-from xjkit.clock import clock_from_env
 from xjkit.nameko.rpc import rpc
 
 from employment.adapters.file_store import MongoFileRepository
 from employment.domain.files import MAX_FILE_BYTES, FileDataInvalid, FileTooLarge
 from employment.service_layer import files as file_cases
-
-FILE_CLOCK = clock_from_env()
 
 # base64 of MAX_FILE_BYTES; anything longer decodes to more than the limit
 MAX_B64_CHARS = 4 * -(-MAX_FILE_BYTES // 3)
@@ -39,7 +36,8 @@ def encode_b64(data):
 
 
 class FileRpcMixin:
-    """``store_file`` / ``read_file`` / ``file_meta``: an enterprise's uploads (PDF, JPEG, PNG ≤ 10 MiB)."""
+    """``store_file`` / ``read_file`` / ``file_meta``: an enterprise's uploads (PDF, JPEG, PNG ≤ 10 MiB).
+    The service provides ``store`` and ``wall`` (an upload's time is housekeeping, not a business date)."""
 
     def _file_store(self):
         return MongoFileRepository(self.store.db)
@@ -51,7 +49,7 @@ class FileRpcMixin:
         data = decode_b64(data_b64)
         return self.store.run_once(
             f"{owner_uscc}:store_file", idempotency_key, request_fingerprint,
-            lambda: file_cases.store_file(self._file_store(), FILE_CLOCK, owner_uscc, filename, data))
+            lambda: file_cases.store_file(self._file_store(), self.wall, owner_uscc, filename, data))
 
     @rpc
     def read_file(self, owner_uscc, file_id):
