@@ -15,7 +15,7 @@ from email.utils import parsedate_to_datetime
 import pytest
 import requests
 
-from .conftest import BUSINESS_DAY, BUSINESS_NOW, SHANGHAI
+from .conftest import BUSINESS_DAY, BUSINESS_NOW, SHANGHAI, real_now
 from .helpers import hire, login_enterprise, login_person, upload, verify_person
 
 pytestmark = pytest.mark.e2e
@@ -33,7 +33,7 @@ def faketime_offset(wall_minus_business):
     from its business start instant."""
     business = datetime.datetime.fromisoformat(BUSINESS_NOW).replace(tzinfo=SHANGHAI)
     target = business + wall_minus_business
-    return f"{int((target - datetime.datetime.now(datetime.timezone.utc)).total_seconds()):+d}"
+    return f"{int((target - real_now()).total_seconds()):+d}"
 
 
 @pytest.fixture(scope="module", params=[YEAR, -YEAR],

@@ -1,8 +1,8 @@
 """The operations manual, end to end through the gateway: hire → certificates → first filing →
 personnel filing → each change → extension at 20 December (XJ_FAKE_NOW) → cost project → booklet.
 
-It runs its own platform on a frozen business clock, then restarts it on the same data with the
-clock at 20 December, as an operator would see the year turn."""
+It runs its own platform with the business clock started on 25 November, then restarts it on the
+same data with the business clock at 20 December, as an operator would see the year turn."""
 import subprocess
 import tempfile
 

@@ -5,12 +5,20 @@ so they refuse to run anywhere but in development and tests.
 """
 from __future__ import annotations
 
+import json
 import os
 import time
+from datetime import date
 from pathlib import Path
 
 # the development dataset of the national platform ships inside this package (the image has it too)
 DEFAULT_NATIONAL_DATA = (Path(__file__).resolve().parent / "data" / "national-platform.json")
+
+
+def dataset_day(path=DEFAULT_NATIONAL_DATA) -> date:
+    """The business date a dataset describes (its ``generated_for``): tests start the business
+    clock there, so their dates agree with the dataset's certificates and qualifications."""
+    return date.fromisoformat(json.loads(Path(path).read_text(encoding="utf-8"))["generated_for"])
 
 ALLOWED_ENVS = ("dev", "test")
 
