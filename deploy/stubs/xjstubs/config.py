@@ -55,7 +55,7 @@ def load_config(overrides: dict | None = None) -> dict:
     """The effective configuration: environment variables, then `overrides` (keys as below)."""
     env = os.environ
     config = {
-        "env": env.get("XJ_ENV") or "dev",
+        "env": (env.get("XJ_ENV") or "prod").strip().lower(),  # unset means prod, which the stubs refuse
         "host": env.get("XJ_STUBS_HOST") or "127.0.0.1",
         "port": _int_env("XJ_STUBS_PORT", 8900),
         "national_data": env.get("XJ_NATIONAL_DATA") or str(DEFAULT_NATIONAL_DATA),
