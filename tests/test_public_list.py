@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from .helpers import hire, login_enterprise, upload
+from .helpers import eventually, hire, login_enterprise, upload
 
 pytestmark = pytest.mark.e2e
 
@@ -17,6 +17,7 @@ PDF = b"%PDF-1.7\n%%EOF\n"
 FULL_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")
 FULL_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 SURVEY = 2  # 甘肃秦川勘察研究院有限公司 in the dev CA's samples
+ZHIJIANG_SURVEY = 9  # 四川之江勘察研究院有限公司, whose credit code is all digits
 
 
 def test_an_approved_filing_is_public_within_seconds_without_full_numbers(platform):
@@ -76,3 +77,42 @@ def test_the_rebuild_command_rebuilds_the_list_from_filing(platform):
     assert "rebuilt:" in result.stdout and "#" in result.stdout
     after = requests.get(f"{platform.url}/api/v1/public/enterprises", timeout=10).json()["total"]
     assert after == before
+
+
+def test_planted_id_and_phone_numbers_never_reach_any_public_answer(platform):
+    """What enterprises type ends up public: a phone in the Xinjiang office address, a special
+    operation certificate whose number is its holder's ID number. Every public answer, API and
+    pages, list, detail, feed and booklet verification, shows neither in full."""
+    enterprise, entry = login_enterprise(platform, index=ZHIJIANG_SURVEY)
+    _, manager = hire(platform, enterprise, "leak-m", "510100198802116817", "测试丙")
+    _, tech = hire(platform, enterprise, "leak-t", "510100198502104910", "测试丁")
+    planted_phone = "13712345678"
+    certificate = enterprise.post("/api/v1/ent/certificates", {
+        "person_id": tech, "kind": "special_operation", "type": "电工作业", "cert_no": "510100198502104910",
+        "issuer": "四川省应急管理厅", "issued_on": "2024-01-10", "valid_until": "2030-01-09"})
+    assert certificate.status_code == 201, certificate.text
+    case = enterprise.post("/api/v1/ent/filings", {"business": "first_filing", "enterprise_type": "survey", "data": {
+        "basic": {"name": entry["name"], "legal_representative": "王某", "registered_address": "四川省成都市某路1号",
+                  "registered_capital_wan": 1000, "established_on": "2009-05-01", "contact_name": "联系人",
+                  "contact_phone": "13900139001",
+                  "xj_office_address": f"乌鲁木齐市天山区某路88号（联系手机{planted_phone}）"},
+        "manager_person_id": manager, "tech_manager_person_id": tech,
+        "attachments": [upload(enterprise, PDF).json()["file_id"]], "sync_qualifications": True}})
+    assert case.status_code == 201 and case.json()["status"] == "approved", case.text
+    filed = enterprise.post("/api/v1/ent/filings", {"business": "personnel_filing", "enterprise_type": "survey",
+                                                    "data": {"certificate_ids": [certificate.json()["id"]]}})
+    assert filed.status_code == 201 and filed.json()["status"] == "approved", filed.text
+
+    uscc = entry["uscc"]  # 915101006988058629: an all-digit credit code, which stays whole
+    detail = eventually(lambda: requests.get(f"{platform.url}/api/v1/public/enterprises/{uscc}", timeout=10),
+                        until=lambda answer: "510100********4910" in answer.text)
+    booklet_no = enterprise.get("/api/v1/ent/registrations").json()["items"][0]["booklet_no"]
+    answers = [detail] + [requests.get(f"{platform.url}{path}", timeout=10) for path in (
+        f"/api/v1/public/enterprises?q={uscc}", "/api/v1/public/feed?limit=500",
+        f"/api/v1/public/booklets/{booklet_no}", f"/public/?q={uscc}", f"/public/enterprises/{uscc}",
+        f"/public/booklets/{booklet_no}")]
+    for answer in answers:
+        assert answer.status_code == 200, (answer.url, answer.text)
+        assert [number for number in FULL_ID.findall(answer.text) if number != uscc] == [], answer.url
+        assert FULL_PHONE.findall(answer.text) == [], answer.url
+    assert uscc in detail.text and "137****5678" in detail.text

@@ -152,6 +152,40 @@ EVERY_ENDPOINT = [f"{BASE}/enterprises", f"{BASE}/enterprises/{USCC}", f"{BASE}/
                   f"{BASE}/booklets/{BOOKLET_NO}"]
 
 
+LEAKED_ID, LEAKED_PHONE = make_id_card(birth="19850505", seq="217"), "13987654321"
+FULL_ID = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+
+
+def planted(value):
+    """The same answer with a full ID number and a mobile number planted into every string."""
+    if isinstance(value, str) and value and not re.fullmatch(r"[0-9A-Z]{18,19}|[0-9T:+\-]{10,25}", value):
+        return f"{value} {LEAKED_ID} 手机{LEAKED_PHONE}"
+    if isinstance(value, dict):
+        return {key: planted(item) if key not in ("uscc", "enterprise_type", "change", "kind") else item
+                for key, item in value.items()}
+    if isinstance(value, list):
+        return [planted(item) for item in value]
+    return value
+
+
+@pytest.mark.parametrize("path", EVERY_ENDPOINT + ["/public/", f"/public/enterprises/{USCC}",
+                                                   f"/public/booklets/{BOOKLET_NO}"])
+def test_no_public_answer_shows_a_full_id_or_phone_number_whichever_field_it_hides_in(client, services, app, path):
+    from gateway.resources import public_pages
+    if "public-pages" not in app.blueprints:
+        app.register_blueprint(public_pages.blp)
+    services.answers[("publicity", "search")] = planted(search_page())
+    services.answers[("publicity", "enterprise")] = planted(detail())
+    services.answers[("publicity", "feed")] = planted(feed(feed_item()))
+    services.answers[("publicity", "verify_booklet")] = planted(verification())
+    response = client.get(path)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    assert "手机" in body  # the planted text arrived …
+    assert FULL_ID.findall(body) == [] and MOBILE.findall(body) == []  # … without the numbers
+
+
 def refused(response, services):
     assert response.status_code == 422
     body = response.get_json()

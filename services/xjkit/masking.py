@@ -7,7 +7,12 @@ LOGGING dictConfig, gunicorn's log setup), because it attaches to the handlers t
 import logging
 import re
 
+from xjkit.validators import check_uscc
+
 MASK = "*"
+# keys whose text is a public registry code, shown whole when it is one: an all-digit credit code
+# such as 911101054728576191 would otherwise look like an ID number
+PUBLIC_CODE_KEYS = frozenset({"uscc"})
 
 
 def _mask(value, head, tail):
@@ -45,6 +50,21 @@ def redact_text(text) -> str:
         return ""
     text = _ID_TOKEN.sub(lambda m: mask_id_card(m.group()), str(text))
     return _MOBILE_TOKEN.sub(lambda m: mask_phone(m.group()), text)
+
+
+def redact_public(value, key=None):
+    """A copy of a public answer (dicts, lists, strings, numbers) with every string redacted:
+    certificate numbers that are ID numbers, phones typed into addresses or names, anything. Only a
+    valid credit code under a ``uscc`` key is kept whole."""
+    if isinstance(value, str):
+        if key in PUBLIC_CODE_KEYS and check_uscc(value) is None:
+            return value
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {name: redact_public(item, name) for name, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_public(item, key) for item in value]
+    return value
 
 
 class RedactingFilter(logging.Filter):

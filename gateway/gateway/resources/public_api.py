@@ -3,10 +3,10 @@ with ETag. The search, one enterprise's detail, the change feed for bidding plat
 verification of a printed booklet (进疆报送册), all read from publicity-svc.
 
 A malformed USCC or booklet number cannot name anything: 404 without a call. Responses only
-carry public fields (IDs masked, no phones; see ``gateway.schemas.public``).
+carry public fields (see ``gateway.schemas.public``), and every string in them has been through
+the one public redaction (``gateway.public_reads``).
 """
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -15,11 +15,11 @@ from xjkit.errors import NotFound
 from xjkit.validators import check_uscc, normalize_uscc
 
 from gateway import http_cache, ratelimit
+from gateway.public_reads import read_public
 from gateway.schemas.public import (
     BookletVerification, EnterpriseSearchQuery, Feed, FeedQuery, PublicEnterpriseDetail, PublicEnterprisePage,
 )
 
-SERVICE = "publicity"
 LIST_MAX_AGE = 30
 FEED_MAX_AGE = 5
 
@@ -56,10 +56,6 @@ def cache_doc(max_age):
     }
 
 
-def services():
-    return current_app.extensions["xj_rpc"]
-
-
 @blp.route("/enterprises")
 class Enterprises(MethodView):
     @blp.doc(responses=cache_doc(LIST_MAX_AGE))
@@ -68,7 +64,7 @@ class Enterprises(MethodView):
     @http_cache.cacheable(LIST_MAX_AGE)
     def get(self, query):
         """查询进疆企业公示：仅含有效登记；q 匹配企业名称（包含）或统一社会信用代码"""
-        return services().call(SERVICE, "search", q=query.get("q"), enterprise_type=query.get("enterprise_type"),
+        return read_public("search", q=query.get("q"), enterprise_type=query.get("enterprise_type"),
                                qualification=query.get("qualification"), page=query["page"],
                                per_page=query["per_page"])
 
@@ -84,7 +80,7 @@ class Enterprise(MethodView):
         code = normalize_uscc(uscc)
         if check_uscc(code):
             raise PublicEnterpriseNotFound()
-        return services().call(SERVICE, "enterprise", uscc=code)
+        return read_public("enterprise", uscc=code)
 
 
 @blp.route("/feed")
@@ -95,7 +91,7 @@ class ChangeFeed(MethodView):
     @http_cache.cacheable(FEED_MAX_AGE)
     def get(self, query):
         """变更订阅（供招标投标平台）：since 之后的变更，每家企业为其最新状态；下次以 next 作为 since"""
-        return services().call(SERVICE, "feed", since=query.get("since"), limit=query["limit"])
+        return read_public("feed", since=query.get("since"), limit=query["limit"])
 
 
 @blp.route("/booklets/<string:booklet_no>")
@@ -109,4 +105,4 @@ class Booklet(MethodView):
         number = normalize_booklet_no(booklet_no)
         if not is_booklet_no(number):  # a typo never names another booklet: its check character fails
             raise BookletNotFound()
-        return services().call(SERVICE, "verify_booklet", booklet_no=number)
+        return read_public("verify_booklet", booklet_no=number)

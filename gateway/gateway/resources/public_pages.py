@@ -1,11 +1,12 @@
-"""Public web pages (进疆企业信息公示): the enterprise search and one enterprise's detail.
+"""Public web pages (进疆企业信息公示): the enterprise search, one enterprise's detail, and the
+verification of a printed booklet.
 
 Server-rendered Chinese HTML for anyone, no login and no JavaScript: ``GET /public/``,
-``GET /public/enterprises/<uscc>`` and ``GET /public/booklets/<booklet_no>`` (a printed booklet's QR code), the same data as the public API, read from publicity-svc
-through the gateway's RPC pool. Query arguments are checked here (a bad one re-renders the form
-with a Chinese message, status 400, and reaches no service); a malformed USCC is a 404 without a
-call. Autoescaping stays on; free text from the service is also passed through the log redaction,
-so a full ID or mobile number can never show on a public page even if one slipped through.
+``GET /public/enterprises/<uscc>`` and ``GET /public/booklets/<booklet_no>`` (where a printed
+booklet's QR code leads): the same data as the public API, read through ``read_public``, which
+redacts every string, so a full ID or mobile number can never show on a public page. Query
+arguments are checked here (a bad one re-renders the form with a Chinese message, status 400, and
+reaches no service); a malformed USCC or booklet number is a 404 without a call. Autoescaping stays on.
 """
 import logging
 import math
@@ -13,15 +14,15 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from xjkit.booklets import is_booklet_no, normalize_booklet_no
 from xjkit.clock import shanghai_date
 from xjkit.errors import DomainError
-from xjkit.masking import redact_text
 from xjkit.validators import check_uscc, normalize_uscc
 
+from gateway.public_reads import SERVICE, read_public
 from gateway.schemas.filings import ENTERPRISE_TYPES
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,6 @@ log = logging.getLogger(__name__)
 blp = Blueprint("public-pages", __name__, url_prefix="/public", template_folder="../templates",
                 static_folder="../static", static_url_path="/static")
 
-SERVICE = "publicity"
 PER_PAGE = 20
 MAX_PAGE = 10000
 MAX_Q_LENGTH = 100
@@ -65,10 +65,10 @@ MESSAGES = {
 
 @blp.app_template_filter("pub_text")
 def public_text(value):
-    """Text from the service as shown to the public: a full ID or mobile number becomes masked."""
-    if value is None or value == "":
+    """Text from the service as shown to the public (already redacted by ``read_public``)."""
+    if value is None:
         return ""
-    return redact_text(value)
+    return str(value)
 
 
 @blp.app_template_filter("pub_date")
@@ -154,7 +154,7 @@ def search():
     context = {"form": form, "types": ENTERPRISE_TYPES, "errors": errors, "result": None}
     if errors:
         return render_template("public/search.html", **context), 400
-    result = _rpc("search", q=form["q"] or None, enterprise_type=form["enterprise_type"] or None,
+    result = read_public("search", q=form["q"] or None, enterprise_type=form["enterprise_type"] or None,
                   qualification=form["qualification"] or None, page=form["page"], per_page=PER_PAGE)
     total = int(result.get("total") or 0)
     pages = max(1, math.ceil(total / PER_PAGE))
@@ -169,7 +169,7 @@ def enterprise(uscc):
     code = normalize_uscc(uscc) if len(uscc) <= 64 else ""
     if check_uscc(code) is not None:
         return _error_page(404, MESSAGES["not_found"], MESSAGES["not_found_hint"])
-    detail = _rpc("enterprise", uscc=code)
+    detail = read_public("enterprise", uscc=code)
     if not detail:
         return _error_page(404, MESSAGES["not_found"], MESSAGES["not_found_hint"])
     return render_template("public/detail.html", enterprise=detail, types=ENTERPRISE_TYPES)
@@ -181,15 +181,11 @@ def booklet(booklet_no):
     number = normalize_booklet_no(booklet_no) if len(booklet_no) <= 64 else ""
     if not is_booklet_no(number):
         return _error_page(404, MESSAGES["booklet_not_found"], MESSAGES["booklet_not_found_hint"])
-    return render_template("public/booklet.html", result=_rpc("verify_booklet", booklet_no=number),
+    return render_template("public/booklet.html", result=read_public("verify_booklet", booklet_no=number),
                            types=ENTERPRISE_TYPES)
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-def _rpc(method, **kwargs):
-    return current_app.extensions["xj_rpc"].call(SERVICE, method, **kwargs)
-
 
 def _clean(value):
     return unicodedata.normalize("NFKC", value or "").strip()

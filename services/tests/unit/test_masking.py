@@ -4,7 +4,7 @@ import logging
 import pytest
 
 from xjkit.masking import (
-    RedactingFilter, install_log_redaction, mask_id_card, mask_phone, redact_text,
+    RedactingFilter, install_log_redaction, mask_id_card, mask_phone, redact_public, redact_text,
 )
 
 ID = "510104199001011234"
@@ -128,3 +128,29 @@ def test_install_log_redaction_covers_existing_handlers_once():
         for target in [*handlers, logging.lastResort]:
             for f in [f for f in target.filters if isinstance(f, RedactingFilter)]:
                 target.removeFilter(f)
+
+
+# --- the one redaction of every public answer ------------------------------------------------
+
+def test_every_string_of_a_public_answer_is_redacted_at_any_depth():
+    leaked_id, leaked_phone = "510104199001011234", "13912345678"
+    answer = {
+        "uscc": "911101054728576191",  # an all-digit credit code: public, kept whole
+        "name": f"四川某公司（联系电话{leaked_phone}）",
+        "registrations": [{"basic": {"xj_office_address": f"乌鲁木齐市天山区88号 手机 {leaked_phone}"},
+                           "personnel": [{"kind": "special_operation", "cert_no": leaked_id,
+                                          "specialties": [f"T{leaked_id}"]}]}],
+        "total": 1, "valid": True, "at": None,
+    }
+    public = redact_public(answer)
+    text = repr(public)
+    assert leaked_id not in text and leaked_phone not in text
+    assert public["uscc"] == "911101054728576191"
+    assert public["registrations"][0]["personnel"][0]["cert_no"] == "510104********1234"
+    assert public["registrations"][0]["personnel"][0]["specialties"] == ["T510104********1234"]
+    assert public["registrations"][0]["basic"]["xj_office_address"].endswith("139****5678")
+    assert (public["total"], public["valid"], public["at"]) == (1, True, None)
+
+
+def test_an_id_number_under_a_uscc_key_that_is_no_credit_code_is_still_masked():
+    assert redact_public({"uscc": "510104199001011234"}) == {"uscc": "510104********1234"}

@@ -1,0 +1,13 @@
+"""Every public read, API and web pages alike, goes through ``read_public``: publicity-svc's answer
+with every string redacted (xjkit.masking.redact_public). The public read model is built from
+what enterprises typed; a phone number in an address or an ID number used as a certificate number
+must never reach the public, whichever field it hides in."""
+from flask import current_app
+
+from xjkit.masking import redact_public
+
+SERVICE = "publicity"
+
+
+def read_public(method, **kwargs):
+    return redact_public(current_app.extensions["xj_rpc"].call(SERVICE, method, **kwargs))
