@@ -9,7 +9,8 @@ from flask_smorest import Api
 from xjkit.config import env_int
 from xjkit.masking import install_log_redaction
 
-from gateway import idempotency, ratelimit
+from gateway import bodies, idempotency, ratelimit
+from gateway.bodies import UPLOAD_BODY_LIMIT
 from gateway.auth import token_key_from_env
 from gateway.errors import register_error_handlers
 from gateway.metrics import Metrics
@@ -20,7 +21,6 @@ from gateway.resources import (
 from gateway.rpc import RpcPool
 
 SWAGGER_UI_DIR = os.path.join(os.path.dirname(flask_swagger_ui.__file__), "dist")
-MAX_REQUEST_BYTES = 11 * 1024 * 1024  # a 10 MiB upload plus its multipart envelope
 
 
 def settings_from_env(environ=os.environ):
@@ -32,7 +32,7 @@ def settings_from_env(environ=os.environ):
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "/docs",
         "OPENAPI_SWAGGER_UI_URL": "/static/swagger-ui/",
-        "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
+        "MAX_CONTENT_LENGTH": UPLOAD_BODY_LIMIT,  # the largest any route takes; each route has its own (bodies)
         "JSON_AS_ASCII": False,
         "AMQP_URI": environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/"),
         "XJ_RPC_TIMEOUT_SECONDS": env_int("XJ_RPC_TIMEOUT_SECONDS", 10, environ),
@@ -71,6 +71,7 @@ def create_app(overrides=None):
     def swagger_ui_files(filename):
         return send_from_directory(SWAGGER_UI_DIR, filename)
 
+    bodies.init_app(app)
     idempotency.init_app(app)
     ratelimit.init_app(app)  # checks the public rate-limit settings at start-up
     register_error_handlers(app)

@@ -3,11 +3,13 @@
 """
 import logging
 
-from flask import jsonify
+from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from xjkit.errors import DomainError
 from xjkit.uploads import FileTooLarge
+
+from gateway.bodies import UPLOAD_BODY_LIMIT, limit_of
 
 log = logging.getLogger(__name__)
 
@@ -82,12 +84,11 @@ def register_error_handlers(app):
             errors = flatten_field_errors(data["messages"])
         if status == 400 and data.get("messages"):
             message = "请求体不是有效的JSON"
-        if status == 413:  # only an upload can exceed MAX_CONTENT_LENGTH: the body of FILE_TOO_LARGE (API.md)
+        if status == 413 and limit_of(request.endpoint) == UPLOAD_BODY_LIMIT:  # an upload: FILE_TOO_LARGE (API.md)
             too_large = FileTooLarge()
             code, message, errors = too_large.code, too_large.message, too_large.errors
-        custom = getattr(error, "xj_code", None)
-        if custom:
-            code = custom
+        elif status == 413:
+            code, message = "REQUEST_TOO_LARGE", f"请求体过大（不能超过{limit_of(request.endpoint) // 1024} KiB）"
         headers = dict(getattr(error, "xj_headers", None) or {})
         return _respond(error_body(status, code, message, errors), headers)
 

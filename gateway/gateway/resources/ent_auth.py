@@ -1,9 +1,10 @@
 """Enterprise portal: CA-certificate login (challenge → signature) and the enterprise's account."""
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway.auth import ENTERPRISE, enterprise_required, issue_token
+from gateway.blueprint import Blueprint
+from gateway.bodies import body_limit
 from gateway.schemas.enterprises import CaLoginRequest, CaLoginResponse, ChallengeResponse, EnterpriseMe
 from gateway.schemas.filings import registration_summary
 
@@ -15,6 +16,10 @@ def services():
     return current_app.extensions["xj_rpc"]
 
 
+# a login carries the certificate chain: identity-svc reads up to 64 K characters of it
+LOGIN_BODY_LIMIT = 128 * 1024
+
+
 @blp.route("/auth/challenge")
 class Challenge(MethodView):
     @blp.response(200, ChallengeResponse)
@@ -24,6 +29,7 @@ class Challenge(MethodView):
 
 
 @blp.route("/auth/login")
+@body_limit(LOGIN_BODY_LIMIT)
 class CaLogin(MethodView):
     @blp.arguments(CaLoginRequest)
     @blp.response(200, CaLoginResponse)

@@ -2,9 +2,9 @@
 kinds, list them, and confirm or revoke the titles staff register."""
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway.auth import enterprise_required
+from gateway.blueprint import Blueprint
 from gateway.idempotency import idempotency_of
 from gateway.schemas.certificates import (
     CertificateListQuery, CertificatePage, CertificateSchema, EntryRequest, SyncResult, entry_fields,

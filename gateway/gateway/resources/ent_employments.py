@@ -1,9 +1,9 @@
 """Enterprise portal: look up a person, make offers, cancel, terminate (聘用)."""
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway.auth import enterprise_required
+from gateway.blueprint import Blueprint
 from gateway.idempotency import idempotency_of
 from gateway.schemas.employments import (
     EmploymentListQuery, EmploymentPage, EmploymentSchema, OfferRequest, PersonLookupQuery,

@@ -5,12 +5,13 @@ from urllib.parse import quote
 
 from flask import Response, current_app, g, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from xjkit.errors import ValidationFailed
 
 from gateway.auth import enterprise_required
+from gateway.blueprint import Blueprint
+from gateway.bodies import UPLOAD_BODY_LIMIT, body_limit
 from gateway.idempotency import idempotency_of
 from gateway.schemas.files import DOWNLOAD_RESPONSES, FileMeta, FileUploadRequest, read_upload
 
@@ -34,6 +35,7 @@ def content_disposition(filename):
 
 
 @blp.route("/files")
+@body_limit(UPLOAD_BODY_LIMIT)
 class Files(MethodView):
     decorators = [enterprise_required]
 

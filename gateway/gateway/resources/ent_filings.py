@@ -4,11 +4,11 @@ import base64
 
 from flask import Response, current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from xjkit.errors import NotFound
 
 from gateway.auth import enterprise_required
+from gateway.blueprint import Blueprint
 from gateway.idempotency import idempotency_of
 from gateway.resources.ent_files import content_disposition
 from gateway.schemas.filings import (

@@ -1,9 +1,9 @@
 """Mini-program: the person's certificates; register a title (补登记) or correct a revoked one (变更)."""
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway.auth import person_required
+from gateway.blueprint import Blueprint
 from gateway.idempotency import idempotency_of
 from gateway.schemas.certificates import CertificateSchema, PersonCertificateList, TitleRequest, title_fields
 

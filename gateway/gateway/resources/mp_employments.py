@@ -1,9 +1,9 @@
 """Mini-program: the person's offers and employments; accept (with a face ticket) or reject."""
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway.auth import person_required
+from gateway.blueprint import Blueprint
 from gateway.idempotency import idempotency_of
 from gateway.schemas.employments import AcceptRequest, EmploymentSchema, PersonEmploymentList, RejectRequest
 

@@ -1,9 +1,9 @@
 """Mini-program: WeChat login, real-name verification, the person's own record."""
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway.auth import PERSON, issue_token, person_required
+from gateway.blueprint import Blueprint
 from gateway.schemas.base import PageQuery
 from gateway.schemas.persons import (
     FaceSessionResponse, FaceTicketRequest, MessagePage, MessageSchema, PersonLoginResponse,

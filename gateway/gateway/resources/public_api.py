@@ -8,13 +8,13 @@ the one public redaction (``gateway.public_reads``).
 """
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from xjkit.booklets import is_booklet_no, normalize_booklet_no
 from xjkit.errors import NotFound
 from xjkit.validators import check_uscc, normalize_uscc
 
 from gateway import http_cache, ratelimit
+from gateway.blueprint import Blueprint
 from gateway.public_reads import read_public
 from gateway.schemas.public import (
     BookletVerification, EnterpriseSearchQuery, Feed, FeedQuery, PublicEnterpriseDetail, PublicEnterprisePage,
