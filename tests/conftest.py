@@ -22,6 +22,7 @@ import uuid
 
 import pytest
 import requests
+from gateway.ratelimit import DEFAULT_LIMITS
 from xjstubs.config import dataset_day
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -80,6 +81,10 @@ class RunningPlatform:
             "XJ_STUBS_PORT": str(self.stubs_port),
             "XJ_STORE_PORT": str(self.store_port),
             "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/{vhost}",
+            # rate-limit counts of this platform only; limits high enough for a whole test session
+            # from one address (tests of the limits themselves set their own)
+            "XJ_RATELIMIT_PREFIX": vhost,
+            **{name: "100000/second" for name in DEFAULT_LIMITS},
             **(extra_env or {}),
         }
         self.env.pop("MONGO_URI", None)

@@ -11,9 +11,11 @@ from xjkit.nameko.store import Store
 
 from employment.adapters.file_store import MongoFileRepository, prepare_files
 from employment.adapters.identity_client import IdentityFaceTickets, IdentityPersonDirectory
+from employment.adapters.lookup_audit import MongoLookupAudit
 from employment.adapters.repository import MongoEmploymentRepository, prepare_database
 from employment.domain.files import FileNotFound
 from employment.file_rpc import FileRpcMixin
+from employment.service_layer import audit
 from employment.service_layer import files as file_use_cases
 from employment.service_layer import employments as use_cases
 from employment.service_layer.ports import ContractFiles
@@ -24,6 +26,7 @@ EXPIRY_INTERVAL_SECONDS = 300
 def prepare(database):
     prepare_database(database)
     prepare_files(database)
+    MongoLookupAudit(database).ensure_indexes()
 
 
 class StoredContractFiles(ContractFiles):
@@ -60,7 +63,13 @@ class EmploymentService(FileRpcMixin):
     @rpc(sensitive_arguments=("id_card_no",))
     def lookup_person(self, enterprise_uscc, id_card_no):
         return use_cases.lookup_person(IdentityPersonDirectory(self.identity), self._employments(),
-                                       enterprise_uscc, id_card_no)
+                                       MongoLookupAudit(self.store.db), self.wall, enterprise_uscc, id_card_no)
+
+    @rpc
+    def lookup_log(self, enterprise_uscc=None, person_id=None, since=None, until=None, page=1, per_page=100):
+        """The audit log of person lookups, for regulators (xj-audit-lookups)."""
+        return audit.lookup_log(MongoLookupAudit(self.store.db), enterprise_uscc, person_id, since, until,
+                                page, per_page)
 
     @rpc(sensitive_arguments=("id_card_no",))
     def make_offer(self, enterprise_uscc, enterprise_name, id_card_no, contract_start, contract_end,

@@ -73,6 +73,6 @@ def create_app(overrides=None):
 
     bodies.init_app(app)
     idempotency.init_app(app)
-    ratelimit.init_app(app)  # checks the public rate-limit settings at start-up
+    ratelimit.init_app(app)  # checks every rate-limit setting at start-up
     register_error_handlers(app)
     return app

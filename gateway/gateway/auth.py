@@ -68,6 +68,15 @@ def _claims_from_request():
         raise TokenInvalid()
 
 
+def claims_or_none():
+    """The verified claims of the request's bearer token, or None: for keys (rate limits) that
+    must not refuse anything themselves."""
+    try:
+        return _claims_from_request()
+    except (TokenMissing, TokenInvalid):
+        return None
+
+
 def role_required(role):
     def decorator(view):
         @functools.wraps(view)

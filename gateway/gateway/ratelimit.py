@@ -1,131 +1,185 @@
-"""Rate limiting of the public API (API.md "Public": rate limited; 429 with ``Retry-After``).
+"""Rate limits (API.md: 429 with ``Retry-After``), global across every gateway worker and replica.
 
-Each client (its IP address) has a token bucket: ``XJ_PUBLIC_RATE`` requests per second on
-average (default 20) with bursts of up to ``XJ_PUBLIC_BURST`` (default 40). Both come from the
-app config, else the environment, else the defaults. Over the limit the answer is 429 with the API
-error body (``RATE_LIMITED``, "请求过于频繁，请稍后再试") and ``Retry-After`` in whole seconds (at
-least 1). Only the public blueprint is limited (``init_blueprint``).
+The counting is the ``limits`` library's (the engine of Flask-Limiter): a sliding-window counter
+kept in Redis (``XJ_REDIS_URL``), so two gunicorn workers, or two gateway pods, share one count
+per client. If Redis cannot be reached, each worker counts in its own memory until it can again:
+still limited, never unlimited, never down. Keys carry ``XJ_RATELIMIT_PREFIX``, so platforms
+sharing a Redis never share counts.
 
-The client is ``request.remote_addr``. The first address of ``X-Forwarded-For`` is used instead
-only when ``XJ_TRUST_PROXY`` is true (the gateway sits behind a reverse proxy that sets it);
-otherwise anybody could pick a new "address" for every request and never be limited.
+What is limited, and by what (each a rate string such as ``20/second;600/minute``, from the app
+config, else the environment, else the default below; one setting is one budget, shared by every
+route it decorates):
 
-Memory stays bounded: the buckets are kept in least-recently-used order; a bucket that has filled
-up again is the same as a new one and is dropped as soon as it reaches the old end, and there are
-never more than ``XJ_PUBLIC_MAX_CLIENTS`` (default 100 000) buckets: beyond that the least
-recently seen client is forgotten (it simply starts again with a full bucket). One lock guards the
-buckets, so gunicorn's threads (gthread) share them safely; every operation under it is O(1).
+| setting | applies to | keyed by |
+|---|---|---|
+| ``XJ_LIMIT_PUBLIC`` | the public API and the ``/public/`` pages together | client address |
+| ``XJ_LIMIT_CA_CHALLENGE`` | ``POST /ent/auth/challenge`` (each stores a document) | client address |
+| ``XJ_LIMIT_CA_LOGIN`` | ``POST /ent/auth/login`` | client address |
+| ``XJ_LIMIT_CA_LOGIN_ALL`` | the same, every client together (an SM2 check costs identity ~24 ms of CPU) | — |
+| ``XJ_LIMIT_MP_LOGIN`` | ``POST /mp/auth/login`` (code2session spends WeChat quota) | client address |
+| ``XJ_LIMIT_FACE_PERSON`` | ``POST /mp/realname`` and ``/mp/face`` (each starts a paid face check) | person |
+| ``XJ_LIMIT_FACE_ADDRESS`` | those and ``/mp/realname/complete`` | client address |
+| ``XJ_LIMIT_LOOKUP_ACCOUNT`` | ``GET /ent/persons/lookup`` (an ID number gives a name) | enterprise |
+| ``XJ_LIMIT_LOOKUP_ADDRESS`` | the same | client address |
 
-Each gunicorn worker process keeps its own buckets, so the effective limit is per worker: with
-``N`` workers a client may get up to ``N`` times the rate (depending on which worker answers).
-To make the limit global, keep the buckets in a shared store instead — Redis, which the machine
-has (one small Lua script doing the same refill-and-take atomically per key, with a TTL of
-``burst / rate`` seconds instead of the LRU). That is not implemented yet.
+The client is ``request.remote_addr``; the first address of ``X-Forwarded-For`` only when
+``XJ_TRUST_PROXY`` is true (the gateway sits behind a proxy that sets it), or anybody could pick
+a new "address" for every request and never be limited. The person or enterprise is the subject
+of a valid bearer token; without one the client address stands in.
 """
+import functools
 import ipaddress
+import logging
 import math
 import os
-import threading
 import time
-from collections import OrderedDict
 
 from flask import current_app, request
+from limits import parse_many
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, RedisStorage
+from limits.strategies import SlidingWindowCounterRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
-DEFAULT_RATE = 20.0
-DEFAULT_BURST = 40
-DEFAULT_MAX_CLIENTS = 100_000
-EXTENSION = "xj_public_ratelimit"
-IDLE_SWEEP = 8  # at most this many refilled buckets dropped per request (keeps each request O(1))
+from gateway.auth import claims_or_none
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LIMITS = {
+    "XJ_LIMIT_PUBLIC": "20/second;600/minute",
+    "XJ_LIMIT_CA_CHALLENGE": "30/minute",
+    "XJ_LIMIT_CA_LOGIN": "10/minute",
+    "XJ_LIMIT_CA_LOGIN_ALL": "20/second",
+    "XJ_LIMIT_MP_LOGIN": "20/minute",
+    "XJ_LIMIT_FACE_PERSON": "5/minute;20/day",
+    "XJ_LIMIT_FACE_ADDRESS": "30/minute",
+    "XJ_LIMIT_LOOKUP_ACCOUNT": "100/hour;500/day",
+    "XJ_LIMIT_LOOKUP_ADDRESS": "300/hour",
+}
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+EXTENSION = "xj_rate_limits"
+REDIS_RETRY_SECONDS = 5  # after a Redis failure, count in memory this long before trying again
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("", "0", "false", "no", "off")
 
-_init_lock = threading.Lock()
+RATE_LIMITED_DOC = {429: {"description": "请求过于频繁（RATE_LIMITED），响应头 Retry-After 给出等待秒数",
+                          "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}}}}
 
 
-class TokenBuckets:
-    """Per-key token buckets: ``rate`` tokens a second, at most ``burst``; thread-safe."""
+class RateLimits:
+    """The app's budgets: ``hit(setting, key)`` counts one request and refuses it past the limit."""
 
-    def __init__(self, rate, burst, max_clients=DEFAULT_MAX_CLIENTS, clock=time.monotonic):
-        if not rate > 0:
-            raise ValueError("rate must be above 0")
-        if burst < 1:
-            raise ValueError("burst must be at least 1")
-        if max_clients < 1:
-            raise ValueError("max_clients must be at least 1")
-        self.rate, self.burst, self.max_clients = float(rate), float(burst), int(max_clients)
-        self.clock = clock
-        self._buckets = OrderedDict()  # key -> [tokens, last refill time], least recently used first
-        self._lock = threading.Lock()
+    def __init__(self, limits, redis_url, prefix):
+        self.limits = {name: parse_many(value) for name, value in limits.items()}
+        self.prefix = prefix
+        self.shared = SlidingWindowCounterRateLimiter(
+            RedisStorage(redis_url, wrap_exceptions=True, socket_timeout=0.5, socket_connect_timeout=0.5))
+        self.local = SlidingWindowCounterRateLimiter(MemoryStorage())
+        self.redis_down_until = 0.0
 
-    def __len__(self):
-        return len(self._buckets)
+    def hit(self, setting, key):
+        """Raise 429 with ``Retry-After`` when ``key`` is over the budget ``setting``."""
+        for item in self.limits[setting]:
+            counter = self._counter()
+            try:
+                allowed = counter.hit(item, self.prefix, setting, key)
+            except StorageError as error:
+                log.warning("rate limits: Redis unreachable (%s); counting in this worker for %s s",
+                            error, REDIS_RETRY_SECONDS)
+                self.redis_down_until = time.monotonic() + REDIS_RETRY_SECONDS
+                counter = self.local
+                allowed = counter.hit(item, self.prefix, setting, key)
+            if not allowed:
+                reset = counter.get_window_stats(item, self.prefix, setting, key).reset_time
+                raise too_many_requests(max(1, math.ceil(reset - time.time())))
 
-    def _refilled(self, bucket, now):
-        return min(self.burst, bucket[0] + max(0.0, now - bucket[1]) * self.rate)
-
-    def take(self, key):
-        """Take a token for ``key``: 0.0 when allowed, else the seconds until one is available."""
-        with self._lock:
-            now = self.clock()
-            bucket = self._buckets.get(key)
-            if bucket is None:
-                bucket = self._buckets[key] = [self.burst, now]
-            else:
-                self._buckets.move_to_end(key)
-                bucket[0], bucket[1] = self._refilled(bucket, now), now
-            if bucket[0] >= 1.0:
-                bucket[0] -= 1.0
-                wait = 0.0
-            else:
-                wait = (1.0 - bucket[0]) / self.rate
-            self._forget_idle(now)
-            return wait
-
-    def _forget_idle(self, now):
-        """Drop refilled buckets at the old end, and the oldest ones beyond ``max_clients``."""
-        while len(self._buckets) > self.max_clients:
-            self._buckets.popitem(last=False)
-        for _ in range(IDLE_SWEEP):
-            if len(self._buckets) <= 1:
-                return
-            key, oldest = next(iter(self._buckets.items()))
-            if self._refilled(oldest, now) < self.burst:
-                return
-            del self._buckets[key]
+    def _counter(self):
+        return self.local if time.monotonic() < self.redis_down_until else self.shared
 
 
-# --- configuration -------------------------------------------------------------------------------
-
-def _setting(app, name, default, environ):
-    value = app.config.get(name)
-    if value is None:
-        value = environ.get(name)
-        if value is None or str(value).strip() == "":
-            return default
-    return value
+def too_many_requests(retry_after):
+    error = TooManyRequests(retry_after=retry_after)
+    error.xj_headers = {"Retry-After": str(int(retry_after))}  # errors.py puts these on the API body
+    return error
 
 
-def _positive_number(name, value):
+# --- keys ----------------------------------------------------------------------------------------
+
+def client_address():
+    if current_app.config["XJ_TRUST_PROXY"]:
+        forwarded = _address(request.headers.get("X-Forwarded-For", "").split(",")[0])
+        if forwarded:
+            return forwarded
+    return _address(request.remote_addr) or (request.remote_addr or "unknown")
+
+
+def account_or_address():
+    """``person:<id>`` / ``enterprise:<uscc>`` of a valid bearer token, else the client address."""
+    claims = claims_or_none()
+    return f"{claims['role']}:{claims['sub']}" if claims else client_address()
+
+
+def everyone():
+    return "all"
+
+
+def _address(text):
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number above 0, got {value!r}") from None
-    if not math.isfinite(number) or number <= 0:
-        raise ValueError(f"{name} must be a number above 0, got {value!r}")
-    return number
-
-
-def _whole_number(name, value):
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be an integer of at least 1, got {value!r}")
-    try:
-        number = int(str(value).strip()) if not isinstance(value, int) else value
+        return str(ipaddress.ip_address((text or "").strip()))
     except ValueError:
-        raise ValueError(f"{name} must be an integer of at least 1, got {value!r}") from None
-    if number < 1:
-        raise ValueError(f"{name} must be an integer of at least 1, got {value!r}")
-    return number
+        return None
+
+
+# --- where limits apply --------------------------------------------------------------------------
+
+def check(setting, key_func=client_address):
+    current_app.extensions[EXTENSION].hit(setting, key_func())
+
+
+def limit(setting, key_func=client_address):
+    """Decorate a view (or a MethodView's method) with the budget ``setting``."""
+    def decorator(view):
+        @functools.wraps(view)
+        def limited(*args, **kwargs):
+            check(setting, key_func)
+            return view(*args, **kwargs)
+        return limited
+    return decorator
+
+
+def limit_blueprint(blueprint, setting, key_func=client_address):
+    """Every request of ``blueprint`` counts against ``setting``."""
+    blueprint.before_request(lambda: check(setting, key_func))
+    blueprint.after_request(ensure_retry_after)
+    return blueprint
+
+
+def ensure_retry_after(response):
+    """Any 429 of a limited blueprint (also a service's) says when to come back."""
+    if response.status_code == 429 and "Retry-After" not in response.headers:
+        response.headers["Retry-After"] = "1"
+    return response
+
+
+# --- settings -------------------------------------------------------------------------------------
+
+def init_app(app, environ=os.environ):
+    """Read and check every setting (a bad one stops start-up, naming the variable)."""
+    limits = {}
+    for name, default in DEFAULT_LIMITS.items():
+        value = str(app.config.get(name) or environ.get(name) or default)
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError(f"{name} must be a rate such as '20/second;600/minute', got {value!r}") from None
+        limits[name] = app.config[name] = value
+    app.config["XJ_TRUST_PROXY"] = _flag("XJ_TRUST_PROXY", app.config.get("XJ_TRUST_PROXY",
+                                                                          environ.get("XJ_TRUST_PROXY", "")))
+    redis_url = app.config.get("XJ_REDIS_URL") or environ.get("XJ_REDIS_URL") or DEFAULT_REDIS_URL
+    prefix = app.config.get("XJ_RATELIMIT_PREFIX") or environ.get("XJ_RATELIMIT_PREFIX") or "xj"
+    app.extensions[EXTENSION] = RateLimits(limits, redis_url, prefix)
+    app.after_request(ensure_retry_after)
+    return app.extensions[EXTENSION]
 
 
 def _flag(name, value):
@@ -137,80 +191,3 @@ def _flag(name, value):
     if text in FALSE_WORDS:
         return False
     raise ValueError(f"{name} must be true or false, got {value!r}")
-
-
-class PublicRateLimit:
-    def __init__(self, buckets, trust_proxy=False):
-        self.buckets = buckets
-        self.trust_proxy = trust_proxy
-
-    @classmethod
-    def from_config(cls, app, environ=os.environ):
-        rate = _positive_number("XJ_PUBLIC_RATE", _setting(app, "XJ_PUBLIC_RATE", DEFAULT_RATE, environ))
-        burst = _whole_number("XJ_PUBLIC_BURST", _setting(app, "XJ_PUBLIC_BURST", DEFAULT_BURST, environ))
-        max_clients = _whole_number("XJ_PUBLIC_MAX_CLIENTS",
-                                    _setting(app, "XJ_PUBLIC_MAX_CLIENTS", DEFAULT_MAX_CLIENTS, environ))
-        trust_proxy = _flag("XJ_TRUST_PROXY", _setting(app, "XJ_TRUST_PROXY", False, environ))
-        return cls(TokenBuckets(rate, burst, max_clients), trust_proxy)
-
-    def client_of(self, req):
-        if self.trust_proxy:
-            first = req.headers.get("X-Forwarded-For", "").split(",")[0]
-            address = _address(first)
-            if address:
-                return address
-        return _address(req.remote_addr) or (req.remote_addr or "unknown")
-
-    def check(self, req):
-        """Raise 429 (with ``Retry-After``) when the client is over its limit."""
-        wait = self.buckets.take(self.client_of(req))
-        if wait > 0:
-            raise too_many_requests(max(1, math.ceil(wait)))
-
-
-def _address(text):
-    try:
-        return str(ipaddress.ip_address((text or "").strip()))
-    except ValueError:
-        return None
-
-
-def too_many_requests(retry_after):
-    error = TooManyRequests(retry_after=retry_after)
-    error.xj_headers = {"Retry-After": str(int(retry_after))}  # errors.py puts these on the API body
-    return error
-
-
-# --- wiring --------------------------------------------------------------------------------------
-
-def init_app(app, environ=os.environ):
-    """(Re)build the limiter from the app config / environment; a bad setting stops start-up."""
-    limiter = PublicRateLimit.from_config(app, environ)
-    app.extensions[EXTENSION] = limiter
-    return limiter
-
-
-def limiter_of(app):
-    limiter = app.extensions.get(EXTENSION)
-    if limiter is None:  # init_app was not called: build it once, on first use
-        with _init_lock:
-            limiter = app.extensions.get(EXTENSION) or init_app(app)
-    return limiter
-
-
-def limit_request():
-    """Before-request hook of a limited blueprint."""
-    limiter_of(current_app).check(request)
-
-
-def ensure_retry_after(response):
-    """Any 429 of a limited blueprint (also a service's) says when to come back."""
-    if response.status_code == 429 and "Retry-After" not in response.headers:
-        response.headers["Retry-After"] = "1"
-    return response
-
-
-def init_blueprint(blp):
-    blp.before_request(limit_request)
-    blp.after_request(ensure_retry_after)
-    return blp

@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 
 from gateway.app import create_app
@@ -33,7 +35,8 @@ def services():
 
 @pytest.fixture
 def app(services):
-    app = create_app({"TESTING": True})
+    # rate-limit counts live in the real Redis: each app counts under a prefix of its own
+    app = create_app({"TESTING": True, "XJ_RATELIMIT_PREFIX": f"test-{uuid.uuid4().hex}"})
     app.extensions["xj_rpc"] = services
     return app
 

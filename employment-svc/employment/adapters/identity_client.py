@@ -1,4 +1,7 @@
 """identity-svc through nameko RPC (employment may call identity; the graph stays acyclic)."""
+from xjkit.errors import DomainError
+
+from employment.domain.errors import PersonNotFound
 from employment.service_layer import ports
 
 FACE_PURPOSE = "employment.accept"
@@ -9,7 +12,12 @@ class IdentityPersonDirectory(ports.PersonDirectory):
         self.identity = identity_rpc
 
     def lookup_by_id_card(self, id_card_no):
-        return self.identity.lookup_person_by_id_card(id_card_no=id_card_no)
+        try:
+            return self.identity.lookup_person_by_id_card(id_card_no=id_card_no)
+        except DomainError as error:  # remote refusals arrive as the base class, by their code
+            if error.code == PersonNotFound.code:
+                raise PersonNotFound() from None
+            raise
 
 
 class IdentityFaceTickets(ports.FaceTickets):

@@ -11,8 +11,9 @@ from employment.domain import employment as states
 from employment.domain.contract import contract_problems, parse_date
 from employment.domain.employment import Employment
 from employment.domain.errors import (
-    EmploymentNotFound, OfferExists, PersonEmployed, PersonNotVerified,
+    EmploymentNotFound, OfferExists, PersonEmployed, PersonNotFound, PersonNotVerified,
 )
+from employment.service_layer.audit import record_lookup
 from employment.service_layer.views import employment_view, event_payload
 
 log = logging.getLogger(__name__)
@@ -27,9 +28,15 @@ def _event(name, employment, clock):
     return new_event(f"employment.{name}", event_payload(employment), clock)
 
 
-def lookup_person(directory, employments, uscc, id_card_no):
-    """For the enterprise's hiring form: who this is and whether they can be offered a job now."""
-    person = directory.lookup_by_id_card(id_card_no)
+def lookup_person(directory, employments, audit, wall, uscc, id_card_no):
+    """For the enterprise's hiring form: who this is and whether they can be offered a job now.
+    Every lookup, found or not, goes into the audit log first (an ID number gives a name)."""
+    try:
+        person = directory.lookup_by_id_card(id_card_no)
+    except PersonNotFound:
+        record_lookup(audit, wall, uscc, id_card_no, None)
+        raise
+    record_lookup(audit, wall, uscc, id_card_no, person["person_id"])
     employable, reason = True, None
     if person["realname_status"] != VERIFIED:
         employable, reason = False, PersonNotVerified.message

@@ -48,6 +48,18 @@ class PersonDirectory(ABC):
         """{person_id, name, id_card_masked, realname_status}, or raise PersonNotFound."""
 
 
+class LookupAudit(ABC):
+    """Every person lookup an enterprise made (who, when, which masked ID), kept for regulators."""
+
+    @abstractmethod
+    def record(self, entry):
+        """Append one entry: {lookup_id, enterprise_uscc, id_card_masked, person_id, found, at}."""
+
+    @abstractmethod
+    def page(self, enterprise_uscc, person_id, since, until, page, per_page):
+        """(entries newest first, total), each filter optional; ``since``/``until`` aware datetimes."""
+
+
 class FaceTickets(ABC):
     @abstractmethod
     def consume(self, person_id, verify_id, purpose, target_id):

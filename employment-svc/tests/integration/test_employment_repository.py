@@ -7,8 +7,10 @@ import pytest
 from xjkit.clock import SHANGHAI, FixedClock
 from xjkit.mongo.repository import DuplicateKey
 
+from employment.adapters.lookup_audit import MongoLookupAudit
 from employment.adapters.repository import MongoEmploymentRepository
 from employment.domain.employment import Employment
+from employment.service_layer import audit
 from employment.service_layer import employments as use_cases
 
 pytestmark = pytest.mark.integration
@@ -80,3 +82,21 @@ def test_two_expiry_runs_at_once_expire_each_contract_once(employments):
     assert sum(counts) == 20
     outboxes = [employments.collection.find_one({"_id": f"e{n}"})["outbox"] for n in range(20)]
     assert all([e["type"] for e in outbox] == ["employment.expired"] for outbox in outboxes)
+
+
+def test_the_lookup_audit_is_kept_and_read_back_by_enterprise_person_and_time(database):
+    audit_log = MongoLookupAudit(database)
+    audit_log.ensure_indexes()
+    wall = FixedClock(NOW)
+    for uscc, person in (("U1", "p1"), ("U2", "p1"), ("U1", None)):
+        audit.record_lookup(audit_log, wall, uscc, "510104199001011230", person)
+        wall.advance(hours=1)
+    everything = audit.lookup_log(audit_log)
+    assert everything["total"] == 3
+    assert [(e["enterprise_uscc"], e["found"]) for e in everything["items"]] == [("U1", False), ("U2", True), ("U1", True)]
+    assert everything["items"][0]["id_card_masked"] == "510104********1230"
+    assert audit.lookup_log(audit_log, enterprise_uscc="U1")["total"] == 2
+    assert audit.lookup_log(audit_log, person_id="p1")["total"] == 2
+    since = (NOW + datetime.timedelta(minutes=30)).isoformat()
+    assert [e["enterprise_uscc"] for e in audit.lookup_log(audit_log, since=since)["items"]] == ["U1", "U2"]
+    assert "510104199001011230" not in repr(list(database["person_lookups"].find()))

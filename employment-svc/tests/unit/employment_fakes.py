@@ -86,6 +86,22 @@ class FakeDirectory(ports.PersonDirectory):
         return dict(self.persons[id_card_no])
 
 
+class FakeLookupAudit(ports.LookupAudit):
+    def __init__(self):
+        self.entries = []
+
+    def record(self, entry):
+        self.entries.append(dict(entry))
+
+    def page(self, enterprise_uscc, person_id, since, until, page, per_page):
+        found = [e for e in self.entries
+                 if (not enterprise_uscc or e["enterprise_uscc"] == enterprise_uscc)
+                 and (not person_id or e["person_id"] == person_id)
+                 and (not since or e["at"] >= since) and (not until or e["at"] < until)]
+        found.sort(key=lambda e: e["at"], reverse=True)
+        return found[(page - 1) * per_page:page * per_page], len(found)
+
+
 class FakeFaceTickets(ports.FaceTickets):
     """Tickets are (person_id, target_id) pairs issued by the test; each passes once."""
 

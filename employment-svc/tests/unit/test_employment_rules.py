@@ -10,9 +10,10 @@ from xjkit.testdata import make_id_card, make_uscc
 from employment.domain.errors import (
     EmploymentNotFound, EmploymentStateConflict, OfferExists, PersonEmployed, PersonNotFound, PersonNotVerified,
 )
+from employment.service_layer import audit
 from employment.service_layer import employments as use_cases
 
-from employment_fakes import FakeDirectory, FakeEmployments, FakeFaceTickets, FakeFiles
+from employment_fakes import FakeDirectory, FakeEmployments, FakeFaceTickets, FakeFiles, FakeLookupAudit
 
 ALICE_ID = make_id_card(region="510104", birth="19900101", seq="123")
 ENT_A, ENT_B, ENT_C = make_uscc(region="510100"), make_uscc(region="610100"), make_uscc(region="620100")
@@ -22,7 +23,12 @@ ENT_A, ENT_B, ENT_C = make_uscc(region="510100"), make_uscc(region="610100"), ma
 def world():
     class World:
         employments, directory, tickets, files = FakeEmployments(), FakeDirectory(), FakeFaceTickets(), FakeFiles()
+        audit = FakeLookupAudit()
         clock = FixedClock(datetime.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI))
+        wall = FixedClock(datetime.datetime(2031, 3, 1, 9, 0, tzinfo=SHANGHAI))
+
+        def lookup(self, uscc, id_card_no=ALICE_ID):
+            return use_cases.lookup_person(self.directory, self.employments, self.audit, self.wall, uscc, id_card_no)
 
         def offer(self, uscc, id_card_no=ALICE_ID, start="2026-12-01", end="2027-11-30", file_id=None):
             file_id = file_id or f"file-{uscc}"
@@ -222,12 +228,45 @@ def test_a_contract_file_of_another_enterprise_is_refused(world):
 
 
 def test_lookup_says_whether_and_why_a_person_is_employable(world):
-    assert use_cases.lookup_person(world.directory, world.employments, ENT_A, ALICE_ID)["employable"] is True
+    assert world.lookup(ENT_A)["employable"] is True
     world.accept("alice", world.offer(ENT_A)["id"])
-    mine = use_cases.lookup_person(world.directory, world.employments, ENT_A, ALICE_ID)
-    theirs = use_cases.lookup_person(world.directory, world.employments, ENT_B, ALICE_ID)
+    mine = world.lookup(ENT_A)
+    theirs = world.lookup(ENT_B)
     assert (mine["employable"], mine["reason"]) == (False, "该人员已在本企业在职")
     assert (theirs["employable"], theirs["reason"]) == (False, PersonEmployed.message)
+
+
+def test_every_lookup_found_or_not_is_audited_with_a_masked_id_and_wall_time(world):
+    world.lookup(ENT_A)
+    stranger = make_id_card(region="110101", birth="19800101", seq="009")
+    with pytest.raises(PersonNotFound):
+        world.lookup(ENT_B, stranger)
+    first, second = world.audit.entries
+    assert (first["enterprise_uscc"], first["person_id"], first["found"]) == (ENT_A, "alice", True)
+    assert (second["enterprise_uscc"], second["person_id"], second["found"]) == (ENT_B, None, False)
+    assert second["id_card_masked"] == stranger[:6] + "********" + stranger[-4:]
+    assert first["at"] == world.wall.now()
+    assert ALICE_ID not in repr(world.audit.entries) and stranger not in repr(world.audit.entries)
+
+
+def test_the_lookup_log_filters_by_enterprise_person_and_time_newest_first(world):
+    world.lookup(ENT_A)
+    world.wall.advance(hours=1)
+    world.lookup(ENT_B)
+    world.wall.advance(hours=1)
+    world.lookup(ENT_A)
+    everything = audit.lookup_log(world.audit)
+    assert [e["enterprise_uscc"] for e in everything["items"]] == [ENT_A, ENT_B, ENT_A]
+    assert audit.lookup_log(world.audit, enterprise_uscc=ENT_B)["total"] == 1
+    assert audit.lookup_log(world.audit, person_id="alice", per_page=2)["total"] == 3
+    since = (world.wall.now() - datetime.timedelta(minutes=90)).isoformat()
+    assert [e["enterprise_uscc"] for e in audit.lookup_log(world.audit, since=since)["items"]] == [ENT_A, ENT_B]
+
+
+def test_a_malformed_lookup_log_query_names_its_fields(world):
+    with pytest.raises(ValidationFailed) as refused:
+        audit.lookup_log(world.audit, since="yesterday", page=0, per_page=5000)
+    assert set(refused.value.errors) == {"since", "page", "per_page"}
 
 
 def test_active_staff_lists_only_the_enterprises_active_employees(world):

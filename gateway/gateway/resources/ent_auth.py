@@ -5,6 +5,7 @@ from flask.views import MethodView
 from gateway.auth import ENTERPRISE, enterprise_required, issue_token
 from gateway.blueprint import Blueprint
 from gateway.bodies import body_limit
+from gateway.ratelimit import RATE_LIMITED_DOC, everyone, limit
 from gateway.schemas.enterprises import CaLoginRequest, CaLoginResponse, ChallengeResponse, EnterpriseMe
 from gateway.schemas.filings import registration_summary
 
@@ -22,6 +23,8 @@ LOGIN_BODY_LIMIT = 128 * 1024
 
 @blp.route("/auth/challenge")
 class Challenge(MethodView):
+    @limit("XJ_LIMIT_CA_CHALLENGE")
+    @blp.doc(responses=RATE_LIMITED_DOC)
     @blp.response(200, ChallengeResponse)
     def post(self):
         """获取登录挑战码（随机数，一次有效，5分钟内使用）"""
@@ -31,6 +34,9 @@ class Challenge(MethodView):
 @blp.route("/auth/login")
 @body_limit(LOGIN_BODY_LIMIT)
 class CaLogin(MethodView):
+    @limit("XJ_LIMIT_CA_LOGIN_ALL", key_func=everyone)
+    @limit("XJ_LIMIT_CA_LOGIN")
+    @blp.doc(responses=RATE_LIMITED_DOC)
     @blp.arguments(CaLoginRequest)
     @blp.response(200, CaLoginResponse)
     def post(self, body):

@@ -4,6 +4,7 @@ from flask.views import MethodView
 
 from gateway.auth import enterprise_required
 from gateway.blueprint import Blueprint
+from gateway.ratelimit import RATE_LIMITED_DOC, account_or_address, limit
 from gateway.idempotency import idempotency_of
 from gateway.schemas.employments import (
     EmploymentListQuery, EmploymentPage, EmploymentSchema, OfferRequest, PersonLookupQuery,
@@ -22,7 +23,9 @@ def services():
 class PersonLookup(MethodView):
     decorators = [enterprise_required]
 
-    @blp.doc(security=BEARER)
+    @limit("XJ_LIMIT_LOOKUP_ADDRESS")
+    @limit("XJ_LIMIT_LOOKUP_ACCOUNT", key_func=account_or_address)
+    @blp.doc(security=BEARER, responses=RATE_LIMITED_DOC)
     @blp.arguments(PersonLookupQuery, location="query")
     @blp.response(200, PersonLookupResponse)
     def get(self, query):

@@ -4,6 +4,7 @@ from flask.views import MethodView
 
 from gateway.auth import PERSON, issue_token, person_required
 from gateway.blueprint import Blueprint
+from gateway.ratelimit import RATE_LIMITED_DOC, account_or_address, limit
 from gateway.schemas.base import PageQuery
 from gateway.schemas.persons import (
     FaceSessionResponse, FaceTicketRequest, MessagePage, MessageSchema, PersonLoginResponse,
@@ -22,6 +23,8 @@ def services():
 
 @blp.route("/auth/login")
 class WeChatLogin(MethodView):
+    @limit("XJ_LIMIT_MP_LOGIN")
+    @blp.doc(responses=RATE_LIMITED_DOC)
     @blp.arguments(WeChatLoginRequest)
     @blp.response(200, PersonLoginResponse)
     def post(self, body):
@@ -56,7 +59,9 @@ class Me(MethodView):
 class RealnameStart(MethodView):
     decorators = [person_required]
 
-    @blp.doc(security=BEARER)
+    @limit("XJ_LIMIT_FACE_ADDRESS")
+    @limit("XJ_LIMIT_FACE_PERSON", key_func=account_or_address)
+    @blp.doc(security=BEARER, responses=RATE_LIMITED_DOC)
     @blp.arguments(RealnameStartRequest)
     @blp.response(200, FaceSessionResponse)
     def post(self, body):
@@ -69,7 +74,8 @@ class RealnameStart(MethodView):
 class RealnameComplete(MethodView):
     decorators = [person_required]
 
-    @blp.doc(security=BEARER)
+    @limit("XJ_LIMIT_FACE_ADDRESS")
+    @blp.doc(security=BEARER, responses=RATE_LIMITED_DOC)
     @blp.arguments(RealnameCompleteRequest)
     @blp.response(200, PersonSchema)
     def post(self, body):
@@ -82,7 +88,9 @@ class RealnameComplete(MethodView):
 class FaceTicket(MethodView):
     decorators = [person_required]
 
-    @blp.doc(security=BEARER)
+    @limit("XJ_LIMIT_FACE_ADDRESS")
+    @limit("XJ_LIMIT_FACE_PERSON", key_func=account_or_address)
+    @blp.doc(security=BEARER, responses=RATE_LIMITED_DOC)
     @blp.arguments(FaceTicketRequest)
     @blp.response(200, FaceSessionResponse)
     def post(self, body):

@@ -13,9 +13,10 @@ from xjkit.booklets import is_booklet_no, normalize_booklet_no
 from xjkit.errors import NotFound
 from xjkit.validators import check_uscc, normalize_uscc
 
-from gateway import http_cache, ratelimit
+from gateway import http_cache
 from gateway.blueprint import Blueprint
 from gateway.public_reads import read_public
+from gateway.ratelimit import RATE_LIMITED_DOC, limit_blueprint
 from gateway.schemas.public import (
     BookletVerification, EnterpriseSearchQuery, Feed, FeedQuery, PublicEnterpriseDetail, PublicEnterprisePage,
 )
@@ -25,7 +26,7 @@ FEED_MAX_AGE = 5
 
 blp = Blueprint("public-api", __name__, url_prefix="/api/v1/public",
                 description="公开接口（无需登录，按客户端限流，可按 ETag 缓存）：进疆企业公示、变更订阅、报送册核验")
-ratelimit.init_blueprint(blp)
+limit_blueprint(blp, "XJ_LIMIT_PUBLIC")  # one budget per client with the public pages
 http_cache.init_blueprint(blp)
 
 
@@ -41,8 +42,6 @@ class BookletNotFound(NotFound):
     message = "报送册编号不正确，请核对纸质报送册封面上的编号"
 
 
-RATE_LIMITED = {429: {"description": "请求过于频繁（RATE_LIMITED），响应头 Retry-After 给出等待秒数",
-                      "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}}}}
 
 
 def cache_doc(max_age):
@@ -52,7 +51,7 @@ def cache_doc(max_age):
             "Cache-Control": {"schema": {"type": "string", "enum": [f"public, max-age={max_age}"]}},
         }},
         304: {"description": "If-None-Match 与当前 ETag 相符，无响应体"},
-        **RATE_LIMITED,
+        **RATE_LIMITED_DOC,
     }
 
 

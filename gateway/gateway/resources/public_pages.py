@@ -23,12 +23,14 @@ from xjkit.errors import DomainError
 from xjkit.validators import check_uscc, normalize_uscc
 
 from gateway.public_reads import SERVICE, read_public
+from gateway.ratelimit import limit_blueprint
 from gateway.schemas.filings import ENTERPRISE_TYPES
 
 log = logging.getLogger(__name__)
 
 blp = Blueprint("public-pages", __name__, url_prefix="/public", template_folder="../templates",
                 static_folder="../static", static_url_path="/static")
+limit_blueprint(blp, "XJ_LIMIT_PUBLIC")  # one budget per client with the public API
 
 PER_PAGE = 20
 MAX_PAGE = 10000
@@ -54,6 +56,8 @@ MESSAGES = {
     "not_found_hint": "该企业可能尚未进行进疆信息报送，或其公示已过有效期。请核对统一社会信用代码后重新查询。",
     "booklet_not_found": "报送册编号不正确",
     "booklet_not_found_hint": "请核对纸质报送册封面或页脚上的编号后重新输入，或扫描封面上的二维码。",
+    "rate_limited": "访问过于频繁",
+    "rate_limited_hint": "您的访问次数超过了限制，请稍等片刻后再刷新页面。批量获取数据请使用公开接口的变更订阅（/api/v1/public/feed）。",
     "unavailable": "公示服务暂时不可用",
     "unavailable_hint": "系统正在维护或访问量较大，请稍后刷新页面重试。",
     "failed": "页面暂时无法显示",
@@ -141,6 +145,9 @@ def page_failed(error):
         status = error.code or 500
         if status == 404:
             return _error_page(404, MESSAGES["not_found"], MESSAGES["not_found_hint"])
+        if status == 429:
+            page, _ = _error_page(429, MESSAGES["rate_limited"], MESSAGES["rate_limited_hint"])
+            return page, 429, getattr(error, "xj_headers", None) or {"Retry-After": "1"}
         return _error_page(status, MESSAGES["failed"], MESSAGES["failed_hint"])
     if isinstance(error, DomainError):
         return _domain_error_page(error)
