@@ -1,6 +1,6 @@
 """Schemas of the mini-program's person endpoints (API.md "Person login")."""
 from gateway.schemas.base import (
-    Bool, DateTime, IdCardNo, Int, List, Mobile, Nested, RequestSchema, ResponseSchema, Str, length,
+    Bool, DateTime, Dict, IdCardNo, Int, List, Mobile, Nested, RequestSchema, ResponseSchema, Str, length,
     one_of, page_of,
 )
 from gateway.schemas.employments import EmploymentSchema
@@ -72,3 +72,13 @@ class SubscriptionGrantRequest(RequestSchema):
 
 class SubscriptionGrantResponse(ResponseSchema):
     subscribe_grants = Nested(ResponseSchema)
+
+
+class SubscriptionTemplate(ResponseSchema):
+    template_id = Str()
+    kinds = List(Str(), metadata={"description": "此模板推送的通知类别，如 employment_offer、title_confirmed"})
+
+
+class SubscriptionStatus(ResponseSchema):
+    templates = List(Nested(SubscriptionTemplate))
+    subscribe_grants = Dict(keys=Str(), values=Int(), metadata={"description": "模板ID → 剩余可推送条数"})
