@@ -19,6 +19,8 @@ class PersonSchema(ResponseSchema):
     id_card_masked = Str(allow_none=True, metadata={"example": "510104********1234"})
     realname_status = Str(metadata={"enum": ["unverified", "verified"]})
     phone_masked = Str(allow_none=True, metadata={"example": "138****8000"})
+    education = Str(allow_none=True, metadata={"enum": list(EDUCATION_LEVELS)})
+    address = Str(allow_none=True)
     employment = Nested(EmploymentSchema, allow_none=True, dump_default=None)
 
 
