@@ -97,7 +97,7 @@ class MiniApp {
 
   element(selector) {
     const found = this.find(selector)
-    if (!found) throw new Error(`no ${selector} on ${this.route}: ${this.text()}`)
+    if (!found) throw new Error(`no ${selector} on ${this.route}: ${this.text()} (toasts: ${this.fake.record.toasts.join(" | ")})`)
     return found
   }
 
