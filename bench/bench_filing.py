@@ -55,7 +55,7 @@ def login(session, platform, enterprise):
 
     issued = issue(os.path.join(platform.data_dir, "devca"), name=enterprise["name"], uscc=enterprise["uscc"],
                    algorithm="ecdsa", out=os.path.join(platform.data_dir, "bench", enterprise["uscc"]),
-                   not_before=datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=30))
+                   now=platform.business_now())
     challenge = _post(session, f"{platform.url}/api/v1/ent/auth/challenge")
     with open(issued.key_path, "rb") as handle:
         signature = sign_nonce(handle.read(), base64.b64decode(challenge["nonce"]))

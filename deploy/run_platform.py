@@ -3,7 +3,8 @@
 Used by ``make run`` and by the end-to-end tests, so both start it the same way. Stdlib only:
 it runs with the project's virtualenv but imports none of the project's packages.
 
-Honours XJ_ENV, XJ_FAKE_NOW, XJ_GATEWAY_PORT (8000), XJ_STUBS_PORT (8900), XJ_STORE_PORT
+Honours XJ_ENV, XJ_FAKE_NOW (the business clock starts there and travels on; every process gets
+the same XJ_FAKE_NOW_SINCE, so they agree), XJ_GATEWAY_PORT (8000), XJ_STUBS_PORT (8900), XJ_STORE_PORT
 (27017), XJ_NATIONAL_DATA, XJ_CA_ROOTS, XJ_CA_CRLS, XJ_DATA_DIR (var/), AMQP_URI. SIGTERM or
 Ctrl-C stops every process it started; if one of them dies, it stops the rest and exits 1.
 """
@@ -15,6 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import datetime, timezone
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV_BIN = os.path.join(ROOT, ".venv", "bin")
@@ -28,7 +30,7 @@ SERVICES = (
     ("publicity", "publicity-svc", "publicity.service:PublicityService"),
 )
 
-DEFAULT_NATIONAL_DATA = os.path.join(os.path.dirname(ROOT), "shared", "fixtures", "national-platform.json")
+DEFAULT_NATIONAL_DATA = os.path.join(ROOT, "deploy", "stubs", "xjstubs", "data", "national-platform.json")
 
 READY_TIMEOUT_SECONDS = 120
 STOP_GRACE_SECONDS = 10
@@ -88,6 +90,9 @@ class Platform:
         env.setdefault("XJ_PUBLIC_BASE_URL", f"http://127.0.0.1:{self.gateway_port}")
         env["XJ_DATA_DIR"] = self.data_dir
         env.setdefault("XJ_NATIONAL_DATA", DEFAULT_NATIONAL_DATA)
+        if env.get("XJ_FAKE_NOW", "").strip() and not env.get("XJ_FAKE_NOW_SINCE", "").strip():
+            # one anchor for every process: they all read XJ_FAKE_NOW at this same wall instant
+            env["XJ_FAKE_NOW_SINCE"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         env["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(self.data_dir, "run", "prometheus")
         env["PYTHONUNBUFFERED"] = "1"
         return env
@@ -169,6 +174,9 @@ class Platform:
         log(f"  stubs of WeChat, face verification, national platform: http://127.0.0.1:{self.stubs_port}")
         log(f"  data: {self.data_dir}  logs: {self.log_dir}")
         log(f"  CA roots: {self.environment['XJ_CA_ROOTS']}")
+        if self.environment.get("XJ_FAKE_NOW", "").strip():
+            log(f"  business clock: started at {self.environment['XJ_FAKE_NOW']} "
+                f"(wall clock {self.environment['XJ_FAKE_NOW_SINCE']}) and travels on")
         log("Ctrl-C stops everything.")
 
     def check_children(self):

@@ -2,8 +2,18 @@
 
 Each platform gets its own RabbitMQ vhost, ports and data directory, so it never meets a
 developer's running platform.
+
+Two clocks: the platform's business clock starts on the day the national-platform dataset
+describes (its ``generated_for``), so the tests' business dates (contracts, validity, the 20
+December window) agree with the dataset's certificates and qualifications, whatever the real date.
+Housekeeping (tokens, face checks, challenges, TTLs, settle windows) reads the wall clock, which
+runs free: the suite passes on any real date, and a platform may be started with its wall clock
+moved (``wall_offset``, Debian's faketime) to prove it.
 """
+import datetime
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,9 +27,18 @@ import requests
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RABBIT_API = os.environ.get("RABBIT_API_URI", "http://127.0.0.1:15672")
 RABBIT_AUTH = ("guest", "guest")
-# every e2e platform runs on a frozen business clock, so the tests' dates (contracts, validity,
-# the 20 December window) mean the same whatever day they run; a test may set another
-BUSINESS_NOW = "2026-11-25T12:00:00"
+NATIONAL_DATASET = os.path.join(ROOT, "deploy", "stubs", "xjstubs", "data", "national-platform.json")
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def _dataset_day():
+    with open(NATIONAL_DATASET, encoding="utf-8") as handle:
+        return datetime.date.fromisoformat(json.load(handle)["generated_for"])
+
+
+# where every e2e platform's business clock starts (a test may start one elsewhere)
+BUSINESS_DAY = _dataset_day()
+BUSINESS_NOW = f"{BUSINESS_DAY.isoformat()}T12:00:00"
 
 
 def _free_port():
@@ -30,7 +49,10 @@ def _free_port():
 
 
 class RunningPlatform:
-    def __init__(self, data_dir, vhost, extra_env=None):
+    """``wall_offset``: a libfaketime offset (``"+365d"``, ``"-365d"``) for the wall clock of every
+    process of the platform; the business clock still starts at XJ_FAKE_NOW."""
+
+    def __init__(self, data_dir, vhost, extra_env=None, wall_offset=None):
         self.data_dir = data_dir
         self.vhost = vhost
         self.gateway_port = _free_port()
@@ -48,7 +70,11 @@ class RunningPlatform:
             **(extra_env or {}),
         }
         self.env.pop("MONGO_URI", None)
+        if "XJ_FAKE_NOW_SINCE" not in (extra_env or {}):
+            self.env.pop("XJ_FAKE_NOW_SINCE", None)  # the launcher anchors the business clock at its start
+        self.wall_offset = wall_offset
         self.process = None
+        self.started_at = None
         self.output_path = os.path.join(data_dir, "launcher.out")
 
     @property
@@ -63,8 +89,15 @@ class RunningPlatform:
         os.makedirs(self.data_dir, exist_ok=True)
         self.output_offset = os.path.getsize(self.output_path) if os.path.exists(self.output_path) else 0
         output = open(self.output_path, "ab")
+        command = [sys.executable, os.path.join(ROOT, "deploy", "run_platform.py")]
+        if self.wall_offset:
+            faketime = shutil.which("faketime")
+            if faketime is None:
+                raise RuntimeError("moving the wall clock needs Debian's faketime (make install adds it)")
+            command = [faketime, "-m", "-f", self.wall_offset, *command]
+        self.started_at = time.monotonic()
         # SIGINT ignored, as a launcher started with `&` from a script inherits it
-        self.process = subprocess.Popen([sys.executable, os.path.join(ROOT, "deploy", "run_platform.py")],
+        self.process = subprocess.Popen(command,
                                         env=self.env, stdout=output, stderr=subprocess.STDOUT,
                                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
         deadline = time.monotonic() + timeout
@@ -75,6 +108,13 @@ class RunningPlatform:
                 return self
             time.sleep(0.5)
         raise RuntimeError(f"the platform was not ready in {timeout} s:\n{self.output()}")
+
+    def business_now(self):
+        """The platform's business instant now (to within the second it took to start)."""
+        start = datetime.datetime.fromisoformat(self.env["XJ_FAKE_NOW"])
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=SHANGHAI)
+        return (start + datetime.timedelta(seconds=time.monotonic() - self.started_at)).astimezone(SHANGHAI)
 
     def output(self):
         """What this run of the launcher printed (a restart appends to the same file)."""
@@ -109,8 +149,9 @@ def delete_vhost(vhost):
 def platform_factory():
     started = []
 
-    def start(data_dir=None, vhost=None, extra_env=None):
-        running = RunningPlatform(data_dir or tempfile.mkdtemp(prefix="xj-e2e-"), vhost or create_vhost(), extra_env)
+    def start(data_dir=None, vhost=None, extra_env=None, wall_offset=None):
+        running = RunningPlatform(data_dir or tempfile.mkdtemp(prefix="xj-e2e-"), vhost or create_vhost(), extra_env,
+                                  wall_offset)
         started.append(running)
         return running.start()
 

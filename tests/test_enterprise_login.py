@@ -1,6 +1,5 @@
 """Enterprise CA login end to end: the dev CA's certificates, signed nonces, CRL revocation, roles."""
 import base64
-import datetime
 import os
 
 import pytest
@@ -52,10 +51,9 @@ def test_a_wrong_signature_is_refused(platform):
 
 def test_a_revoked_certificate_is_refused_once_the_crl_names_it(platform, tmp_path):
     directory = devca_dir(platform)
-    # valid from a month back: the platform's business clock is frozen (tests/conftest.py)
+    # valid around the platform's business instant, which the login judges validity at
     issued = issue(directory, name="陕西华西建设监理咨询有限公司", uscc="91610100859574891U", algorithm="rsa",
-                   out=tmp_path / "to-revoke",
-                   not_before=datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=30))
+                   out=tmp_path / "to-revoke", now=platform.business_now())
     assert ca_login(platform, issued.cert_path, issued.key_path)[0].status_code == 200
     revoke(directory, issued.cert_path)
     response, _ = ca_login(platform, issued.cert_path, issued.key_path)
@@ -63,8 +61,9 @@ def test_a_revoked_certificate_is_refused_once_the_crl_names_it(platform, tmp_pa
 
 
 def test_an_expired_certificate_is_refused(platform, tmp_path):
+    # expired the day before the platform's business date: the real date plays no part
     issued = issue(devca_dir(platform), name="甘肃秦川勘察研究院有限公司", uscc="91620100604230413K",
-                   algorithm="sm2", out=tmp_path / "expired", expired=True)
+                   algorithm="sm2", out=tmp_path / "expired", expired=True, now=platform.business_now())
     response, _ = ca_login(platform, issued.cert_path, issued.key_path)
     assert response.status_code == 401 and response.json()["error"] == "CA_CERT_EXPIRED"
 

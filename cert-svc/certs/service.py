@@ -2,8 +2,8 @@
 from nameko.events import event_handler
 from nameko.timer import timer
 
-from xjkit.clock import clock_from_env
 from xjkit.events import Event
+from xjkit.nameko.clocks import BusinessClock
 from xjkit.nameko.ping import ping_report
 from xjkit.nameko.rpc import rpc
 from xjkit.nameko.rpc_proxy import TimedRpcProxy
@@ -16,7 +16,6 @@ from certs.adapters.service_clients import EmploymentPersonFiles, EmploymentStaf
 from certs.service_layer import certificates as use_cases
 from certs.service_layer.national_sync import sync_registered
 
-CLOCK = clock_from_env()
 EXPIRY_INTERVAL_SECONDS = 3600
 
 
@@ -27,6 +26,7 @@ class CertService:
     national = NationalPlatformClient()
     employment = TimedRpcProxy("employment")
     identity = TimedRpcProxy("identity")
+    clock = BusinessClock()
 
     def _certificates(self):
         return MongoCertificateRepository(self.store.db)
@@ -42,7 +42,7 @@ class CertService:
         return self.store.run_once(
             f"{enterprise_uscc}:sync_registered", idempotency_key, request_fingerprint,
             lambda: sync_registered(self._certificates(), EmploymentStaff(self.employment),
-                                    IdentityIdNumbers(self.identity), self.national, CLOCK,
+                                    IdentityIdNumbers(self.identity), self.national, self.clock,
                                     enterprise_uscc, map_concurrently=green_map))
 
     @rpc
@@ -51,7 +51,7 @@ class CertService:
         return self.store.run_once(
             f"{enterprise_uscc}:add_certificate", idempotency_key, request_fingerprint,
             lambda: use_cases.add_certificate(self._certificates(), EmploymentStaff(self.employment),
-                                              CLOCK, enterprise_uscc, person_id, kind, fields))
+                                              self.clock, enterprise_uscc, person_id, kind, fields))
 
     @rpc
     def list_certificates(self, enterprise_uscc, kind=None, person_id=None, page=1, per_page=20):
@@ -66,7 +66,7 @@ class CertService:
                       request_fingerprint=None):
         return self.store.run_once(
             f"{enterprise_uscc}:confirm_title:{certificate_id}", idempotency_key, request_fingerprint,
-            lambda: use_cases.confirm_title(self._certificates(), CLOCK, enterprise_uscc,
+            lambda: use_cases.confirm_title(self._certificates(), self.clock, enterprise_uscc,
                                             certificate_id, enterprise_name))
 
     @rpc
@@ -74,12 +74,12 @@ class CertService:
                      request_fingerprint=None):
         return self.store.run_once(
             f"{enterprise_uscc}:revoke_title:{certificate_id}", idempotency_key, request_fingerprint,
-            lambda: use_cases.revoke_title(self._certificates(), CLOCK, enterprise_uscc,
+            lambda: use_cases.revoke_title(self._certificates(), self.clock, enterprise_uscc,
                                            certificate_id, enterprise_name))
 
     @rpc
     def set_filed(self, enterprise_uscc, certificate_ids, filed):
-        result = use_cases.set_filed(self._certificates(), CLOCK, enterprise_uscc, certificate_ids, filed)
+        result = use_cases.set_filed(self._certificates(), self.clock, enterprise_uscc, certificate_ids, filed)
         self.store.events_written()
         return result
 
@@ -95,7 +95,7 @@ class CertService:
     def on_filing_personnel_changed(self, event_data):
         # idempotent by itself: marks already in place are left alone
         payload = Event.from_dict(event_data).payload
-        use_cases.apply_filing_change(self._certificates(), CLOCK, payload["uscc"], payload["filed"],
+        use_cases.apply_filing_change(self._certificates(), self.clock, payload["uscc"], payload["filed"],
                                       payload["unfiled"])
         self.store.events_written()
 
@@ -110,21 +110,21 @@ class CertService:
         return self.store.run_once(
             f"{person_id}:register_title", idempotency_key, request_fingerprint,
             lambda: use_cases.register_title(self._certificates(), EmploymentStaff(self.employment),
-                                             EmploymentPersonFiles(self.employment), CLOCK, person_id, fields))
+                                             EmploymentPersonFiles(self.employment), self.clock, person_id, fields))
 
     @rpc
     def reregister_title(self, person_id, certificate_id, fields, idempotency_key=None, request_fingerprint=None):
         return self.store.run_once(
             f"{person_id}:reregister_title:{certificate_id}", idempotency_key, request_fingerprint,
             lambda: use_cases.reregister_title(self._certificates(), EmploymentPersonFiles(self.employment),
-                                               CLOCK, person_id, certificate_id, fields))
+                                               self.clock, person_id, certificate_id, fields))
 
     # --- reactions and housekeeping --------------------------------------------------------------
 
     def _detach(self, event_data):
         # idempotent by itself: a redelivered event finds the certificates already detached
         payload = Event.from_dict(event_data).payload
-        if use_cases.detach_after_employment_ended(self._certificates(), CLOCK, payload["enterprise_uscc"],
+        if use_cases.detach_after_employment_ended(self._certificates(), self.clock, payload["enterprise_uscc"],
                                                    payload["person_id"]):
             self.store.events_written()
 
@@ -138,12 +138,12 @@ class CertService:
 
     @timer(interval=EXPIRY_INTERVAL_SECONDS)
     def expire_certificates(self):
-        if use_cases.expire_due(self._certificates(), CLOCK):
+        if use_cases.expire_due(self._certificates(), self.clock):
             self.store.events_written()
 
     @rpc
     def run_expiry(self):
         """For operations (and tests): mark what is past validity now, without waiting for the timer."""
-        expired = use_cases.expire_due(self._certificates(), CLOCK)
+        expired = use_cases.expire_due(self._certificates(), self.clock)
         self.store.events_written()
         return {"expired": expired}

@@ -5,15 +5,12 @@ Bytes cross RPC as base64 text: nameko's JSON serializer cannot carry bytes.
 import base64
 import binascii
 
-from xjkit.clock import clock_from_env
 from xjkit.nameko.rpc import rpc
 
 from employment.adapters.file_store import MongoFileRepository
 from employment.adapters.repository import MongoEmploymentRepository
 from employment.domain.files import MAX_FILE_BYTES, FileDataInvalid, FileTooLarge
 from employment.service_layer import files as file_cases
-
-FILE_CLOCK = clock_from_env()
 
 # base64 of MAX_FILE_BYTES; anything longer decodes to more than the limit
 MAX_B64_CHARS = 4 * -(-MAX_FILE_BYTES // 3)
@@ -42,7 +39,8 @@ def encode_b64(data):
 class FileRpcMixin:
     """``store_file`` / ``read_file`` / ``file_meta``: an enterprise's uploads (PDF, JPEG, PNG ≤ 10 MiB);
     ``store_person_file`` / ``read_person_file`` / ``person_file_meta``: a person's photos (JPEG, PNG);
-    ``read_contract_for_person``: the labour contract of the person's own offer."""
+    ``read_contract_for_person``: the labour contract of the person's own offer.
+    The service provides ``store`` and ``wall`` (an upload's time is housekeeping, not a business date)."""
 
     def _file_store(self):
         return MongoFileRepository(self.store.db)
@@ -54,7 +52,7 @@ class FileRpcMixin:
         data = decode_b64(data_b64)
         return self.store.run_once(
             f"{owner_uscc}:store_file", idempotency_key, request_fingerprint,
-            lambda: file_cases.store_file(self._file_store(), FILE_CLOCK, owner_uscc, filename, data))
+            lambda: file_cases.store_file(self._file_store(), self.wall, owner_uscc, filename, data))
 
     @rpc
     def read_file(self, owner_uscc, file_id):
@@ -73,7 +71,7 @@ class FileRpcMixin:
         data = decode_b64(data_b64)
         return self.store.run_once(
             f"person:{person_id}:store_file", idempotency_key, request_fingerprint,
-            lambda: file_cases.store_person_file(self._file_store(), FILE_CLOCK, person_id, filename, data))
+            lambda: file_cases.store_person_file(self._file_store(), self.wall, person_id, filename, data))
 
     @rpc
     def read_person_file(self, person_id, file_id):

@@ -2,8 +2,8 @@
 from nameko.events import event_handler
 from nameko.timer import timer
 
-from xjkit.clock import clock_from_env
 from xjkit.events import Event
+from xjkit.nameko.clocks import BusinessClock, WallClock
 from xjkit.nameko.ping import ping_report
 from xjkit.nameko.rpc import rpc
 from xjkit.nameko.rpc_proxy import TimedRpcProxy
@@ -18,7 +18,6 @@ from employment.service_layer import files as file_use_cases
 from employment.service_layer import employments as use_cases
 from employment.service_layer.ports import ContractFiles
 
-CLOCK = clock_from_env()
 EXPIRY_INTERVAL_SECONDS = 300
 
 
@@ -46,6 +45,8 @@ class EmploymentService(FileRpcMixin):
 
     store = Store(outbox_collections=("employments",), prepare=prepare)
     identity = TimedRpcProxy("identity")
+    clock = BusinessClock()
+    wall = WallClock()
 
     def _employments(self):
         return MongoEmploymentRepository(self.store.db)
@@ -67,7 +68,7 @@ class EmploymentService(FileRpcMixin):
         def offer():
             return use_cases.make_offer(
                 self._employments(), IdentityPersonDirectory(self.identity), StoredContractFiles(self.store.db),
-                CLOCK, enterprise_uscc, enterprise_name, id_card_no, contract_start, contract_end, contract_file_id,
+                self.clock, enterprise_uscc, enterprise_name, id_card_no, contract_start, contract_end, contract_file_id,
             )
 
         return self.store.run_once(
@@ -89,13 +90,13 @@ class EmploymentService(FileRpcMixin):
     def cancel_offer(self, enterprise_uscc, employment_id, idempotency_key=None, request_fingerprint=None):
         return self.store.run_once(
             f"{enterprise_uscc}:cancel_offer:{employment_id}", idempotency_key, request_fingerprint,
-            lambda: use_cases.cancel_offer(self._employments(), CLOCK, enterprise_uscc, employment_id))
+            lambda: use_cases.cancel_offer(self._employments(), self.clock, enterprise_uscc, employment_id))
 
     @rpc
     def terminate_by_enterprise(self, enterprise_uscc, employment_id, idempotency_key=None, request_fingerprint=None):
         return self.store.run_once(
             f"{enterprise_uscc}:terminate_by_enterprise:{employment_id}", idempotency_key, request_fingerprint,
-            lambda: use_cases.terminate_by_enterprise(self._employments(), CLOCK, enterprise_uscc, employment_id))
+            lambda: use_cases.terminate_by_enterprise(self._employments(), self.clock, enterprise_uscc, employment_id))
 
     # --- person side ---------------------------------------------------------------------------
 
@@ -112,19 +113,19 @@ class EmploymentService(FileRpcMixin):
         return self.store.run_once(
             f"{person_id}:accept_offer:{employment_id}", idempotency_key, request_fingerprint,
             lambda: use_cases.accept_offer(self._employments(), IdentityFaceTickets(self.identity),
-                                           CLOCK, person_id, employment_id, verify_id))
+                                           self.clock, person_id, employment_id, verify_id))
 
     @rpc
     def reject_offer(self, person_id, employment_id, reason=None, idempotency_key=None, request_fingerprint=None):
         return self.store.run_once(
             f"{person_id}:reject_offer:{employment_id}", idempotency_key, request_fingerprint,
-            lambda: use_cases.reject_offer(self._employments(), CLOCK, person_id, employment_id, reason))
+            lambda: use_cases.reject_offer(self._employments(), self.clock, person_id, employment_id, reason))
 
     @rpc
     def terminate_by_person(self, person_id, employment_id, idempotency_key=None, request_fingerprint=None):
         return self.store.run_once(
             f"{person_id}:terminate_by_person:{employment_id}", idempotency_key, request_fingerprint,
-            lambda: use_cases.terminate_by_person(self._employments(), CLOCK, person_id, employment_id))
+            lambda: use_cases.terminate_by_person(self._employments(), self.clock, person_id, employment_id))
 
     # --- reactions and housekeeping --------------------------------------------------------------
 
@@ -132,19 +133,19 @@ class EmploymentService(FileRpcMixin):
     def on_accepted_withdraw_other_offers(self, event_data):
         event = Event.from_dict(event_data)
         # idempotent by itself: a second run finds no pending offers left
-        if use_cases.withdraw_other_offers(self._employments(), CLOCK, event.payload["person_id"],
+        if use_cases.withdraw_other_offers(self._employments(), self.clock, event.payload["person_id"],
                                            event.payload["employment_id"]):
             self.store.events_written()
 
     @timer(interval=EXPIRY_INTERVAL_SECONDS)
     def expire_contracts(self):
-        if use_cases.expire_due(self._employments(), CLOCK):
+        if use_cases.expire_due(self._employments(), self.clock):
             self.store.events_written()
 
     @rpc
     def run_expiry(self):
         """For operations (and tests): expire what is due now, without waiting for the timer."""
-        expired = use_cases.expire_due(self._employments(), CLOCK)
+        expired = use_cases.expire_due(self._employments(), self.clock)
         if expired:
             self.store.events_written()
         return {"expired": expired}

@@ -6,8 +6,8 @@ from eventlet import tpool
 from nameko.dependency_providers import Config
 from nameko.events import event_handler
 
-from xjkit.clock import clock_from_env
 from xjkit.events import Event
+from xjkit.nameko.clocks import BusinessClock
 from xjkit.nameko.ping import ping_report
 from xjkit.nameko.rpc import rpc
 from xjkit.nameko.rpc_proxy import TimedRpcProxy
@@ -21,7 +21,6 @@ from filing.adapters.repositories import (
 )
 from filing.service_layer import queries, review
 
-CLOCK = clock_from_env()
 
 
 class FilingService:
@@ -33,13 +32,14 @@ class FilingService:
     employment = TimedRpcProxy("employment")
     cert = TimedRpcProxy("cert")
     identity = TimedRpcProxy("identity")
+    clock = BusinessClock()
 
     def _registrations(self):
         return MongoRegistrationRepository(self.store.db)
 
     def _world(self):
         return review.World(self._registrations(), self.national, EmploymentStaff(self.employment),
-                            CertCertificates(self.cert), CLOCK)
+                            CertCertificates(self.cert), self.clock)
 
     @rpc
     def ping(self):
@@ -63,17 +63,17 @@ class FilingService:
 
     @rpc
     def registrations(self, enterprise_uscc):
-        return queries.registrations_of(self._registrations(), CLOCK, enterprise_uscc)
+        return queries.registrations_of(self._registrations(), self.clock, enterprise_uscc)
 
     @rpc
     def qualifications(self, enterprise_uscc, enterprise_type):
-        return queries.qualifications_of(self.national, CLOCK, enterprise_uscc, enterprise_type)
+        return queries.qualifications_of(self.national, self.clock, enterprise_uscc, enterprise_type)
 
     @rpc
     def booklet(self, enterprise_uscc, enterprise_type):
         """The current registration as a PDF (base64), its number recorded for verification."""
-        data = queries.booklet_data(self._registrations(), CLOCK, enterprise_uscc, enterprise_type)
-        now = CLOCK.now()
+        data = queries.booklet_data(self._registrations(), self.clock, enterprise_uscc, enterprise_type)
+        now = self.clock.now()
         verify_url = f"{self.config.get('PUBLIC_BASE_URL') or 'http://127.0.0.1:8000'}/public/booklets/{data['booklet_no']}"
         # rendering is CPU work of a few hundred ms: off the eventlet hub, so other workers go on
         pdf = tpool.execute(render_booklet, data, data["booklet_no"], verify_url, now)
@@ -86,12 +86,12 @@ class FilingService:
 
     @rpc
     def verify_booklet(self, booklet_no):
-        return queries.verify_booklet(self._registrations(), MongoBookletRepository(self.store.db), CLOCK, booklet_no)
+        return queries.verify_booklet(self._registrations(), MongoBookletRepository(self.store.db), self.clock, booklet_no)
 
     def _remove(self, event_data, why):
         payload = Event.from_dict(event_data).payload
         if payload.get("was_filed") and review.remove_from_filings(
-                self._registrations(), CLOCK, payload["enterprise_uscc"], payload["certificate_id"], why):
+                self._registrations(), self.clock, payload["enterprise_uscc"], payload["certificate_id"], why):
             self.store.events_written()
 
     @event_handler("cert", "certificate_detached")

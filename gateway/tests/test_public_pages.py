@@ -263,6 +263,15 @@ def test_detail_page_shows_each_registration_with_basic_info_managers_qualificat
     assert text.count('<div class="table-wrap"') == 2  # qualifications and personnel scroll sideways
 
 
+def test_dates_on_the_pages_are_shanghai_dates_even_when_the_service_sends_utc_instants(client, services):
+    # 07:18 on 30 November in Shanghai is 23:18 on 29 November in UTC, as pymongo hands it back
+    services.answers[("publicity", "enterprise")] = {**detail(), "updated_at": "2026-11-29T23:18:38+00:00"}
+    text = page_text(client.get(f"/public/enterprises/{USCC_A}"))
+    assert "信息更新于 2026-11-30" in text and "2026-11-29" not in text
+    services.answers[("publicity", "search")] = {**search_result(), "as_of": "2026-11-29T16:00:00+00:00"}
+    assert "数据截至 2026-11-30" in page_text(client.get("/public/"))
+
+
 def test_detail_page_with_several_registrations_has_a_section_and_an_anchor_for_each(client, services):
     services.answers[("publicity", "enterprise")] = detail(registrations=[
         registration(),

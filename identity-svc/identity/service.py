@@ -4,10 +4,10 @@ import logging
 from nameko.dependency_providers import Config
 from nameko.events import event_handler
 
-from xjkit.clock import clock_from_env
 from xjkit.errors import DomainError
 from xjkit.events import Event
 from xjkit.idvault import vault_from_env
+from xjkit.nameko.clocks import BusinessClock, WallClock
 from xjkit.nameko.ping import ping_report
 from xjkit.nameko.rpc import rpc
 from xjkit.nameko.store import Store
@@ -27,7 +27,6 @@ from identity.service_layer.notices import notice_from_event
 log = logging.getLogger(__name__)
 
 # process-wide: read once, validated at import so a misconfigured prod refuses to start
-CLOCK = clock_from_env()
 VAULT = vault_from_env()
 
 
@@ -48,6 +47,8 @@ class IdentityService:
 
     store = Store(outbox_collections=("persons", "enterprise_accounts"), prepare=prepare_database)
     config = Config()
+    clock = BusinessClock()
+    wall = WallClock()
     wechat = WeChat()
     ca_verifier = CaVerifier()
 
@@ -80,7 +81,7 @@ class IdentityService:
 
     @rpc
     def login_with_wechat(self, code):
-        return person_cases.login_with_wechat(self._persons(), WeChatCodeLogin(self.wechat), CLOCK, code)
+        return person_cases.login_with_wechat(self._persons(), WeChatCodeLogin(self.wechat), self.clock, code)
 
     @rpc
     def get_person(self, person_id):
@@ -97,14 +98,14 @@ class IdentityService:
     @rpc(sensitive_arguments=("id_card_no",))
     def start_realname(self, person_id, name, id_card_no):
         return person_cases.start_realname(
-            self._persons(), self._checks(), WeChatFaceVerifier(self.wechat), VAULT, CLOCK,
+            self._persons(), self._checks(), WeChatFaceVerifier(self.wechat), VAULT, self.wall,
             person_id, name, id_card_no,
         )
 
     @rpc
     def complete_realname(self, person_id, verify_id):
         result = person_cases.complete_realname(
-            self._persons(), self._checks(), WeChatFaceVerifier(self.wechat), VAULT, CLOCK,
+            self._persons(), self._checks(), WeChatFaceVerifier(self.wechat), VAULT, self.clock, self.wall,
             person_id, verify_id,
         )
         self.store.events_written()
@@ -128,14 +129,14 @@ class IdentityService:
     @rpc
     def start_face_ticket(self, person_id, purpose, target_id):
         return face_tickets.start_face_ticket(
-            self._persons(), self._checks(), WeChatFaceVerifier(self.wechat), VAULT, CLOCK,
+            self._persons(), self._checks(), WeChatFaceVerifier(self.wechat), VAULT, self.wall,
             person_id, purpose, target_id,
         )
 
     @rpc
     def consume_face_ticket(self, person_id, verify_id, purpose, target_id):
         return face_tickets.consume_face_ticket(
-            self._checks(), WeChatFaceVerifier(self.wechat), VAULT, CLOCK,
+            self._checks(), WeChatFaceVerifier(self.wechat), VAULT, self.wall,
             person_id, verify_id, purpose, target_id,
         )
 
@@ -147,14 +148,14 @@ class IdentityService:
 
     @rpc
     def mark_message_read(self, person_id, message_id):
-        return inbox.mark_read(self._messages(), CLOCK, person_id, message_id)
+        return inbox.mark_read(self._messages(), self.clock, person_id, message_id)
 
     def _deliver(self, event_data):
         notice = notice_from_event(Event.from_dict(event_data))
         if notice is None:
             return
         inbox.deliver(self._persons(), self._messages(), WeChatSubscribeMessenger(self.wechat),
-                      self._templates(), CLOCK, notice)
+                      self._templates(), self.clock, notice)
 
     @event_handler("employment", "offered")
     def on_employment_offered(self, event_data):
@@ -188,13 +189,13 @@ class IdentityService:
 
     @rpc
     def create_login_challenge(self):
-        return enterprises.create_challenge(MongoChallengeRepository(self.store.db), CLOCK)
+        return enterprises.create_challenge(MongoChallengeRepository(self.store.db), self.wall)
 
     @rpc
     def login_with_certificate(self, challenge_id, certificate, signature):
         result = enterprises.login_with_certificate(
             MongoChallengeRepository(self.store.db), MongoEnterpriseAccountRepository(self.store.db),
-            self._verifier(), CLOCK, challenge_id, certificate, signature,
+            self._verifier(), self.clock, self.wall, challenge_id, certificate, signature,
         )
         self.store.events_written()
         return result

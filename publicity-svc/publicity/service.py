@@ -2,8 +2,8 @@
 from nameko.events import event_handler
 from nameko.timer import timer
 
-from xjkit.clock import SystemClock, clock_from_env
 from xjkit.events import Event
+from xjkit.nameko.clocks import BusinessClock, WallClock
 from xjkit.nameko.ping import ping_report
 from xjkit.nameko.rpc import rpc
 from xjkit.nameko.store import Store
@@ -11,8 +11,6 @@ from xjkit.nameko.store import Store
 from publicity.adapters.listing_store import MongoListing, prepare_database
 from publicity.service_layer import publicity as use_cases
 
-CLOCK = clock_from_env()  # the business day: what is valid
-WALL_CLOCK = SystemClock()  # when a change was written: the feed's order and settling
 EXPIRY_CHECK_SECONDS = 60
 
 
@@ -20,6 +18,8 @@ class PublicityService:
     name = "publicity"
 
     store = Store(prepare=prepare_database)
+    clock = BusinessClock()  # the business day: what is valid
+    wall = WallClock()  # when a change was written: the feed's order and settling
 
     def _listing(self):
         return MongoListing(self.store.db)
@@ -31,32 +31,32 @@ class PublicityService:
     @event_handler("filing", "registration_changed")
     def on_registration_changed(self, event_data):
         # idempotent and order-proof by the registration's serial
-        use_cases.apply_registration_event(self._listing(), CLOCK, WALL_CLOCK, Event.from_dict(event_data).payload)
+        use_cases.apply_registration_event(self._listing(), self.clock, self.wall, Event.from_dict(event_data).payload)
 
     @rpc
     def search(self, q=None, enterprise_type=None, qualification=None, page=1, per_page=20):
-        return use_cases.search(self._listing(), CLOCK, q, enterprise_type, qualification, page, per_page)
+        return use_cases.search(self._listing(), self.clock, q, enterprise_type, qualification, page, per_page)
 
     @rpc
     def enterprise(self, uscc):
-        return use_cases.enterprise(self._listing(), CLOCK, uscc)
+        return use_cases.enterprise(self._listing(), self.clock, uscc)
 
     @rpc
     def feed(self, since=None, limit=100):
-        return use_cases.feed(self._listing(), CLOCK, WALL_CLOCK, since, limit)
+        return use_cases.feed(self._listing(), self.clock, self.wall, since, limit)
 
     @rpc
     def verify_booklet(self, booklet_no):
-        return use_cases.verify_booklet(self._listing(), CLOCK, booklet_no)
+        return use_cases.verify_booklet(self._listing(), self.clock, booklet_no)
 
     @timer(interval=EXPIRY_CHECK_SECONDS)
     def hide_expired(self):
-        use_cases.hide_expired(self._listing(), CLOCK, WALL_CLOCK)
+        use_cases.hide_expired(self._listing(), self.clock, self.wall)
 
     @rpc
     def apply_registrations(self, payloads):
         """For the rebuild command: apply a page of filing's registrations."""
-        return sum(use_cases.apply_registration_event(self._listing(), CLOCK, WALL_CLOCK, p) for p in payloads)
+        return sum(use_cases.apply_registration_event(self._listing(), self.clock, self.wall, p) for p in payloads)
 
     @rpc
     def clear(self):

@@ -2,7 +2,6 @@
 and the stubs: entered certificates, the whole title flow, the employment-ended effect, sync."""
 import base64
 import json
-import os
 
 import eventlet
 import pytest
@@ -10,6 +9,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from xjkit.errors import DomainError
 from xjkit.testdata import make_id_card
+from xjstubs.config import DEFAULT_NATIONAL_DATA
 
 from certs.service import CertService
 from employment.service import EmploymentService
@@ -22,8 +22,7 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 # a person of the national fixture whose registered certificate belongs to this enterprise
 FIXTURE_USCC = "9151010029141777XB"
 FIXTURE_PERSON = "510100196609086389"
-NATIONAL_FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), *[".."] * 4,
-                                "shared", "fixtures", "national-platform.json")
+NATIONAL_FIXTURE = str(DEFAULT_NATIONAL_DATA)
 
 
 

@@ -6,7 +6,7 @@ import os
 import runpy
 import stat
 import sys
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -19,10 +19,11 @@ from cryptography.x509.oid import NameOID
 import xjdevca
 from xjdevca import cli
 from xjdevca import sm2 as devca_sm2
+from xjstubs.config import DEFAULT_NATIONAL_DATA
 
 USCC = "9151010029141777XB"
 NAME = "四川黄河建设集团有限公司"
-DATASET = Path("/work/shared/fixtures/national-platform.json")
+DATASET = DEFAULT_NATIONAL_DATA  # the development dataset in the repository
 
 
 def load(path) -> x509.Certificate:
@@ -148,6 +149,26 @@ def test_issue_expired_ended_yesterday_and_not_before_sets_the_start(ca, tmp_pat
         xjdevca.issue(ca.directory, name=NAME, uscc=USCC, expired=True, not_before=start, out=tmp_path / "g")
 
 
+def test_certificates_sit_around_the_business_instant_and_crls_carry_real_time(tmp_path, monkeypatch):
+    # a platform whose business clock is years from the wall clock: the certificate must be
+    # expired at business time, and the CRL fresh by the real clock
+    monkeypatch.setenv("XJ_FAKE_NOW", "2031-03-01T10:00:00")
+    directory = tmp_path / "ca"
+    assert cli.main(["init", "--dir", str(directory)]) == 0
+    assert cli.main(["issue", "--dir", str(directory), "--uscc", USCC, "--name", NAME, "--expired",
+                     "--out", str(tmp_path / "old")]) == 0
+    business = datetime.fromisoformat("2031-03-01T10:00:00+08:00")
+    expired = load(tmp_path / "old.cert.pem")
+    assert expired.not_valid_after_utc == business - timedelta(days=1)
+    root = load(directory / "root-rsa.pem")
+    assert root.not_valid_before_utc < business < root.not_valid_after_utc
+    real = datetime.now(timezone.utc)
+    for family in ("rsa", "sm2"):
+        crl = x509.load_pem_x509_crl((directory / f"crl-{family}.pem").read_bytes())
+        assert abs(crl.last_update_utc - real) < timedelta(minutes=5)
+        assert crl.next_update_utc > real
+
+
 def test_issue_in_a_directory_without_a_ca_says_to_run_init(tmp_path):
     with pytest.raises(xjdevca.DevCaError, match="init"):
         xjdevca.issue(tmp_path, name=NAME, uscc=USCC)
@@ -231,7 +252,6 @@ def test_sign_refuses_a_key_of_another_algorithm_than_asked_and_non_keys(ca, tmp
 # --- sample -----------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not DATASET.exists(), reason="the shared national-platform dataset is not here")
 def test_sample_issues_an_rsa_certificate_per_enterprise_and_ecdsa_and_sm2_for_the_first(tmp_path):
     issued = xjdevca.sample(tmp_path / "ca", DATASET)  # creates the CA too
     enterprises = json.loads(DATASET.read_text(encoding="utf-8"))["enterprises"]

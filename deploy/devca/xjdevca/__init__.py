@@ -7,7 +7,7 @@ Python API (what the command ``xj-dev-ca`` runs)::
     issued = issue(dir, name="…有限公司", uscc="9151…", algorithm="sm2")  # rsa | ecdsa | sm2
     revoke(dir, issued.cert_path)                                      # rewrites crl-rsa.pem / crl-sm2.pem
     signature = sign_nonce(issued.key_path.read_bytes(), nonce)         # bytes; base64 it for the API
-    sample(dir, "/work/shared/fixtures/national-platform.json")
+    sample(dir, "deploy/stubs/xjstubs/data/national-platform.json")
 """
 
 from .ca import (

@@ -8,6 +8,11 @@ Layout of a CA directory::
     issued/<uscc>-<alg>.cert.pem / .key.pem         what ``issue`` writes by default
     sample/…  sample/index.json                     what ``sample`` writes
 
+Two clocks, as on the platform: certificate validity is placed around ``now``, the business
+instant under test (``--now``, default ``XJ_FAKE_NOW``), because the platform judges a login
+certificate at business time; CRLs (thisUpdate, nextUpdate, revocation dates) always carry real
+wall-clock time, because their freshness is housekeeping.
+
 FOR DEVELOPMENT AND TESTS ONLY: keys are unencrypted files.
 """
 
@@ -27,7 +32,8 @@ from . import sm2
 
 FAMILIES = ("rsa", "sm2")
 ALGORITHMS = ("rsa", "ecdsa", "sm2")
-ROOT_YEARS = 10
+ROOT_YEARS = 20
+ROOT_BACKDATE_DAYS = 2 * 365  # roots outlive any business date a test travels to
 CRL_DAYS = 30
 ROOT_NAMES = {
     "rsa": "XJ Dev Root CA (RSA)",
@@ -105,7 +111,8 @@ def is_valid_uscc(value: str) -> bool:
 
 def init_ca(directory, *, force: bool = False, now: datetime | None = None) -> DevCA:
     """Create both roots, their (empty) CRLs and ``roots.pem``. Existing roots are kept unless
-    ``force``; missing CRLs or bundle are (re)written either way."""
+    ``force``; missing CRLs or bundle are (re)written either way. The roots are valid from two
+    years before ``now`` (the business instant; default: real now) for twenty years."""
     ca = DevCA(Path(directory))
     ca.directory.mkdir(parents=True, exist_ok=True)
     now = _utc(now)
@@ -114,7 +121,7 @@ def init_ca(directory, *, force: bool = False, now: datetime | None = None) -> D
             write_root(ca, now)
             ca.crl_path(family).unlink(missing_ok=True)  # it belonged to the old root
         if not ca.crl_path(family).exists():
-            _write_crl(ca, family, [], now)
+            _write_crl(ca, family, [], _utc(None))
     bundle = b"".join(ca.root_cert_path(family).read_bytes() for family in FAMILIES)
     if not ca.roots_pem.exists() or ca.roots_pem.read_bytes() != bundle:
         ca.roots_pem.write_bytes(bundle)
@@ -218,7 +225,8 @@ def issue(
 
 
 def revoke(directory, cert_path, *, now: datetime | None = None) -> Path:
-    """Add the certificate's serial to its root's CRL and rewrite that CRL; returns the CRL path."""
+    """Add the certificate's serial to its root's CRL and rewrite that CRL; returns the CRL path.
+    ``now`` is the wall-clock instant of the revocation (default: real now), never a business one."""
     ca = _existing(directory)
     cert = x509.load_pem_x509_certificate(Path(cert_path).read_bytes())
     family = "sm2" if cert.signature_algorithm_oid.dotted_string == sm2.SM2_WITH_SM3_OID else "rsa"
@@ -288,8 +296,8 @@ def sample(directory, data_path, *, now: datetime | None = None) -> list[Issued]
                     uscc=enterprise["uscc"],
                     algorithm=algorithm,
                     out=ca.directory / "sample" / f"{enterprise['uscc']}-{algorithm}",
-                    # valid from a year back for ten years: a platform on a frozen business clock
-                    # (XJ_FAKE_NOW) in that span can log the sample enterprises in
+                    # valid from a year before the business instant for ten years: a platform whose
+                    # business clock (XJ_FAKE_NOW) travels within that span logs them in
                     not_before=_utc(now) - timedelta(days=SAMPLE_BACKDATE_DAYS),
                     days=SAMPLE_DAYS,
                     now=now,
@@ -346,7 +354,7 @@ def _write_rsa_root(ca: DevCA, now: datetime) -> None:
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_before(now - timedelta(days=ROOT_BACKDATE_DAYS))
         .not_valid_after(now + timedelta(days=365 * ROOT_YEARS))
     )
     for extension in _root_extensions(x509.SubjectKeyIdentifier.from_public_key(key.public_key())):
@@ -365,7 +373,7 @@ def _write_sm2_root(ca: DevCA, now: datetime) -> None:
         subject=name,
         subject_spki_der=key.spki_der(),
         serial=x509.random_serial_number(),
-        not_before=now - timedelta(minutes=5),
+        not_before=now - timedelta(days=ROOT_BACKDATE_DAYS),
         not_after=now + timedelta(days=365 * ROOT_YEARS),
         extensions=_root_extensions(x509.SubjectKeyIdentifier(key.key_identifier())),
     )

@@ -3,6 +3,7 @@
 import argparse
 import base64
 import binascii
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ def main(argv=None) -> int:
 
 def _init(args) -> int:
     existed = ca.DevCA(Path(args.dir)).exists()
-    dev = ca.init_ca(args.dir, force=args.force)
+    dev = ca.init_ca(args.dir, force=args.force, now=_instant(args.now))
     if existed and not args.force:
         print(f"dev CA already in {dev.directory} (kept; --force makes new roots)")
     else:
@@ -43,6 +44,7 @@ def _issue(args) -> int:
         expired=args.expired,
         out=args.out,
         allow_invalid_uscc=args.allow_invalid_uscc,
+        now=_instant(args.now),
     )
     print(f"certificate: {issued.cert_path}\nkey:         {issued.key_path}\nserial:      {issued.serial:x}")
     return 0
@@ -72,13 +74,24 @@ def _base64(text: str) -> bytes:
 
 
 def _sample(args) -> int:
-    issued = ca.sample(args.dir, args.data)
+    issued = ca.sample(args.dir, args.data, now=_instant(args.now))
     dev = ca.DevCA(Path(args.dir))
     for item in issued:
         print(f"{item.uscc}  {item.algorithm:5}  {item.name}\n    {item.cert_path}\n    {item.key_path}")
     print(f"{len(issued)} certificates; list in {dev.directory / 'sample' / 'index.json'}")
     _print_env(dev)
     return 0
+
+
+def _instant(text):
+    """``--now``: ISO 8601, no offset means +08:00 (as XJ_FAKE_NOW); None means real now."""
+    return datetime.fromisoformat(text.strip()) if text and text.strip() else None
+
+
+def _add_now(command) -> None:
+    command.add_argument("--now", default=os.environ.get("XJ_FAKE_NOW"),
+                         help="the business instant the certificates are valid around, ISO 8601 (no offset "
+                         "means +08:00); default: XJ_FAKE_NOW when set, else now. CRLs always carry real time")
 
 
 def _print_env(dev: ca.DevCA) -> None:
@@ -97,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="create the RSA and SM2 dev roots, empty CRLs and roots.pem")
     init.add_argument("--dir", required=True, help="CA directory")
     init.add_argument("--force", action="store_true", help="replace existing roots (old certificates stop working)")
+    _add_now(init)
     init.set_defaults(run=_init)
 
     issue = commands.add_parser("issue", help="issue an enterprise login certificate and its key")
@@ -111,6 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     issue.add_argument("--expired", action="store_true", help="a certificate that expired yesterday")
     issue.add_argument("--out", help="output prefix: writes PREFIX.cert.pem and PREFIX.key.pem "
                        "(default DIR/issued/<uscc>-<alg>)")
+    _add_now(issue)
     issue.set_defaults(run=_issue)
 
     revoke = commands.add_parser("revoke", help="put a certificate on its root's CRL (crl-rsa.pem / crl-sm2.pem)")
@@ -126,6 +141,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sample = commands.add_parser("sample", help="certificates for every enterprise of a national-platform dataset")
     sample.add_argument("--dir", required=True, help="CA directory (created if missing)")
-    sample.add_argument("--data", required=True, help="dataset JSON (e.g. /work/shared/fixtures/national-platform.json)")
+    sample.add_argument("--data", required=True, help="dataset JSON (e.g. deploy/stubs/xjstubs/data/national-platform.json)")
+    _add_now(sample)
     sample.set_defaults(run=_sample)
     return parser

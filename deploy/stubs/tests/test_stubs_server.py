@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from xjstubs import StubConfigError, create_app, serve_in_thread
-from xjstubs.config import DEFAULT_NATIONAL_DATA, REPO_ROOT
+from xjstubs.config import DEFAULT_NATIONAL_DATA
 from xjstubs.masking import mask_sensitive
 
 STUBS_DIR = Path(__file__).resolve().parents[1]
@@ -24,9 +24,9 @@ def test_health_is_ok(stub):
     assert response.status_code == 200 and response.json() == {"status": "ok"}
 
 
-def test_default_dataset_is_the_shared_fixture_beside_the_repository():
-    assert REPO_ROOT == STUBS_DIR.parents[1]
-    assert DEFAULT_NATIONAL_DATA == (REPO_ROOT.parent / "shared" / "fixtures" / "national-platform.json").resolve()
+def test_the_default_dataset_ships_inside_the_stubs_package():
+    assert DEFAULT_NATIONAL_DATA == STUBS_DIR / "xjstubs" / "data" / "national-platform.json"
+    assert DEFAULT_NATIONAL_DATA.is_file()
 
 
 @pytest.mark.parametrize("env", ["prod", "production", "staging"])

@@ -9,9 +9,8 @@ import os
 import time
 from pathlib import Path
 
-# xjstubs/config.py -> xjstubs -> stubs -> deploy -> the repository root
-REPO_ROOT = Path(__file__).resolve().parents[3]
-DEFAULT_NATIONAL_DATA = (REPO_ROOT / ".." / "shared" / "fixtures" / "national-platform.json").resolve()
+# the development dataset of the national platform ships inside this package (the image has it too)
+DEFAULT_NATIONAL_DATA = (Path(__file__).resolve().parent / "data" / "national-platform.json")
 
 ALLOWED_ENVS = ("dev", "test")
 

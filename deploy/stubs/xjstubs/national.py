@@ -1,7 +1,8 @@
 """The national construction-market platform (全国建筑市场监管公共服务平台, 四库一平台).
 
 It has no public API, so the stub defines a small JSON REST API under /national/api/v1/ (see the
-README) over a dataset in the format of shared/fixtures/national-platform.json:
+README) over a dataset in the format of xjstubs/data/national-platform.json (the development dataset;
+`xj-national-dataset` generates larger ones):
 `{"enterprises": [{"uscc", "name", ..., "qualifications": [...]}],
   "persons": [{"id_card_no", "name", "gender", "registered_certs": [{"cert_no", "type", "specialties": [...],
   "registered_uscc", ...}]}]}`.
@@ -81,7 +82,7 @@ def load_dataset_file(path: str) -> dict:
     if not file.is_file():
         raise StubConfigError(
             f"national-platform dataset not found: {file} (set XJ_NATIONAL_DATA to a file in the "
-            f"format of shared/fixtures/national-platform.json)")
+            f"format of xjstubs/data/national-platform.json)")
     try:
         doc = json.loads(file.read_text(encoding="utf-8"))
         validate_dataset(doc)

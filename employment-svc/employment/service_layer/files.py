@@ -33,14 +33,14 @@ def _check_owner(owner_uscc):
     return owner_uscc.upper()
 
 
-def store_file(files, clock, owner_uscc, filename, data):
-    """Check and store an upload; returns its metadata."""
+def store_file(files, wall, owner_uscc, filename, data):
+    """Check and store an upload; returns its metadata. ``created_at`` is wall time (retention)."""
     owner = _check_owner(owner_uscc)
     content_type = check_upload(data)
     data = bytes(data)
     stored = StoredFile(
         file_id=uuid.uuid4().hex, owner_uscc=owner, filename=sanitize_filename(filename, content_type),
-        content_type=content_type, size=len(data), sha256=sha256_hex(data), created_at=clock.now(),
+        content_type=content_type, size=len(data), sha256=sha256_hex(data), created_at=wall.now(),
     )
     files.add(stored, data)
     return file_view(stored)

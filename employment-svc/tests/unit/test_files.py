@@ -8,6 +8,7 @@ from nameko.testing.services import worker_factory
 
 from xjkit.clock import SHANGHAI, FixedClock
 from xjkit.errors import DomainError
+from xjkit.nameko.clocks import WallClock
 from xjkit.nameko.store import Store
 from xjkit.testdata import make_uscc
 
@@ -219,11 +220,12 @@ def test_base64_longer_than_10_mib_of_data_is_413_before_decoding():
 class FilesOnlyService(FileRpcMixin):
     name = "files_only"
     store = Store()
+    wall = WallClock()
 
 
 @pytest.fixture
 def rpc_service(files):
-    service = worker_factory(FilesOnlyService)
+    service = worker_factory(FilesOnlyService, wall=FixedClock(datetime.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)))
     service._file_store = lambda: files
     # without an Idempotency-Key the store simply runs the work
     service.store.run_once.side_effect = lambda scope, key, fingerprint, work: work()

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from flask import Blueprint, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from xjkit.clock import shanghai_date
 from xjkit.errors import DomainError
 from xjkit.masking import redact_text
 from xjkit.validators import check_uscc, normalize_uscc
@@ -69,11 +70,10 @@ def public_text(value):
 
 @blp.app_template_filter("pub_date")
 def public_date(value):
-    """``2026-11-25`` or ``2026-11-25T12:00:00+08:00`` → ``2026-11-25``."""
-    if not value:
-        return ""
-    text = str(value)
-    return text[:10] if re.match(r"\d{4}-\d{2}-\d{2}", text) else text
+    """The Shanghai date a reader should see: ``2026-11-25`` as it is, an instant such as
+    ``2026-11-29T23:18:38+00:00`` converted first (``2026-11-30``)."""
+    day = shanghai_date(value)
+    return day.isoformat() if day else ""
 
 
 @blp.app_template_filter("pub_yuan")

@@ -1,4 +1,8 @@
-"""Enterprise login with a CA certificate (CA锁): challenge, then a signature over its nonce."""
+"""Enterprise login with a CA certificate (CA锁): challenge, then a signature over its nonce.
+
+A challenge expires by the wall clock (``wall``); the certificate's validity and the account's
+dates are business time (``clock``), so a platform on a travelled business date still logs in.
+"""
 import base64
 import datetime
 import secrets
@@ -15,8 +19,8 @@ CHALLENGE_LIFETIME = datetime.timedelta(minutes=5)
 NONCE_BYTES = 32
 
 
-def create_challenge(challenges, clock):
-    now = clock.now()
+def create_challenge(challenges, wall):
+    now = wall.now()
     challenge = LoginChallenge(
         challenge_id=uuid.uuid4().hex,
         nonce_b64=base64.b64encode(secrets.token_bytes(NONCE_BYTES)).decode("ascii"),
@@ -26,13 +30,12 @@ def create_challenge(challenges, clock):
     return {"challenge_id": challenge.challenge_id, "nonce": challenge.nonce_b64, "expires_at": challenge.expires_at}
 
 
-def login_with_certificate(challenges, accounts, verifier, clock, challenge_id, certificate_pem, signature_b64):
+def login_with_certificate(challenges, accounts, verifier, clock, wall, challenge_id, certificate_pem, signature_b64):
     """The challenge is spent first, whatever follows: a refused attempt cannot be retried on it."""
     challenge = challenges.consume(challenge_id)
-    now = clock.now()
-    if challenge is None or now >= challenge.expires_at:
+    if challenge is None or wall.now() >= challenge.expires_at:
         raise ChallengeInvalid()
-    certificate = verifier.verify(certificate_pem, signature_b64, base64.b64decode(challenge.nonce_b64), now)
+    certificate = verifier.verify(certificate_pem, signature_b64, base64.b64decode(challenge.nonce_b64), clock.now())
     account = _account_after_login(accounts, certificate, clock)
     return {"uscc": account.uscc, "name": account.name, "certificate": {
         "issuer": certificate["issuer"], "serial_hex": certificate["serial_hex"],

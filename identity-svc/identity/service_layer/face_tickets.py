@@ -1,4 +1,5 @@
 """Face tickets: a fresh face check for one action on one target, consumed once by that action.
+A ticket lives by the wall clock (``wall``), as WeChat's verify_id does.
 
 The mini-program asks for a ticket (POST /mp/face), runs wx.requestFacialVerify with its
 verify_id, then calls the action (e.g. accept an offer) with the verify_id. The service doing the
@@ -27,7 +28,7 @@ def _verified_person(persons, person_id):
     return person
 
 
-def start_face_ticket(persons, checks, face, vault, clock, person_id, purpose, target_id):
+def start_face_ticket(persons, checks, face, vault, wall, person_id, purpose, target_id):
     if purpose not in ACTION_PURPOSES:
         raise FacePurposeUnknown(errors={"purpose": ["取值应为：" + "、".join(sorted(ACTION_PURPOSES))]})
     person = _verified_person(persons, person_id)
@@ -37,18 +38,18 @@ def start_face_ticket(persons, checks, face, vault, clock, person_id, purpose, t
     checks.add(FaceCheck.start(
         verify_id=verify_id, person_id=person_id, openid=person.openid, out_seq_no=out_seq_no,
         purpose=purpose, target_id=target_id, cert_name=person.name, id_card_enc=person.id_card_enc,
-        now=clock.now(), expires_in_seconds=expires_in,
+        now=wall.now(), expires_in_seconds=expires_in,
     ))
     return {"verify_id": verify_id, "expires_in": expires_in}
 
 
-def consume_face_ticket(checks, face, vault, clock, person_id, verify_id, purpose, target_id):
+def consume_face_ticket(checks, face, vault, wall, person_id, verify_id, purpose, target_id):
     """Pass only when the ticket is this person's, for this purpose and target, unused, unexpired,
     and WeChat says verify_ret == 10000. Returns ``{"verify_id", "passed": True}``."""
     check = checks.get(verify_id)
     if check is None:
         raise FaceCheckNotFound()
-    check.ensure_usable_by(person_id, purpose, target_id, clock.now())
+    check.ensure_usable_by(person_id, purpose, target_id, wall.now())
     verify_ret = face.result(check.verify_id, check.out_seq_no, check.openid, check.cert_name,
                              vault.decrypt(check.id_card_enc))
     check.consume(verify_ret)

@@ -52,8 +52,9 @@ def _validated_identity(name, id_card_no):
     return name, id_card_no
 
 
-def start_realname(persons, checks, face, vault, clock, person_id, name, id_card_no):
-    """getverifyid for the person's name + ID number; the mini-program then runs the face scan."""
+def start_realname(persons, checks, face, vault, wall, person_id, name, id_card_no):
+    """getverifyid for the person's name + ID number; the mini-program then runs the face scan.
+    The check lives by the wall clock, as WeChat's verify_id does."""
     name, id_card_no = _validated_identity(name, id_card_no)
     person = persons.get(person_id)
     if person is None:
@@ -68,17 +69,18 @@ def start_realname(persons, checks, face, vault, clock, person_id, name, id_card
     checks.add(FaceCheck.start(
         verify_id=verify_id, person_id=person_id, openid=person.openid, out_seq_no=out_seq_no,
         purpose=REALNAME, target_id=person_id, cert_name=name, id_card_enc=vault.encrypt(id_card_no),
-        now=clock.now(), expires_in_seconds=expires_in,
+        now=wall.now(), expires_in_seconds=expires_in,
     ))
     return {"verify_id": verify_id, "expires_in": expires_in}
 
 
-def complete_realname(persons, checks, face, vault, clock, person_id, verify_id):
-    """queryverifyinfo: the person becomes verified only when WeChat says verify_ret == 10000."""
+def complete_realname(persons, checks, face, vault, clock, wall, person_id, verify_id):
+    """queryverifyinfo: the person becomes verified only when WeChat says verify_ret == 10000.
+    The check's lifetime is judged by the wall clock; the verification date is a business date."""
     check = checks.get(verify_id)
     if check is None:
         raise FaceCheckNotFound()
-    check.ensure_usable_by(person_id, REALNAME, person_id, clock.now())
+    check.ensure_usable_by(person_id, REALNAME, person_id, wall.now())
     id_card_no = vault.decrypt(check.id_card_enc)
     verify_ret = face.result(check.verify_id, check.out_seq_no, check.openid, check.cert_name, id_card_no)
     check.consume(verify_ret)

@@ -166,10 +166,15 @@ class FakeAccounts(_VersionedStore, ports.EnterpriseAccountRepository):
 
 
 class FakeVerifier(ports.CertificateVerifier):
-    """Accepts a certificate text "CERT:<uscc>:<name>:<serial>" whose signature is "sig:<nonce b64>"."""
+    """Accepts a certificate text "CERT:<uscc>:<name>:<serial>" whose signature is "sig:<nonce b64>";
+    remembers the instants it judged certificates at."""
+
+    def __init__(self):
+        self.judged_at = []
 
     def verify(self, certificate_pem, signature_b64, nonce, now):
         import base64
+        self.judged_at.append(now)
         from identity.domain.errors import CaLoginRefused
         if not certificate_pem.startswith("CERT:"):
             raise CaLoginRefused(code="CA_CERT_UNTRUSTED", message="证书不是由受信任的CA机构签发的")

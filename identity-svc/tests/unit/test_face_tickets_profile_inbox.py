@@ -34,22 +34,24 @@ def world():
         messages, messenger = FakeMessages(), FakeMessenger()
         challenges, accounts, verifier = FakeChallenges(), FakeAccounts(), FakeVerifier()
         vault = IdVault(b"k" * 32)
+        # business time and wall time years apart: each rule must read the right one
         clock = FixedClock(datetime.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI))
+        wall = FixedClock(datetime.datetime(2031, 3, 1, 9, 0, tzinfo=SHANGHAI))
 
         def verified_person(self, openid, id_card_no=ID_CARD):
             person = person_cases.login_with_wechat(self.persons, FakeWeChat(), self.clock, f"dev-{openid}")["person"]
-            started = person_cases.start_realname(self.persons, self.checks, self.face, self.vault, self.clock,
+            started = person_cases.start_realname(self.persons, self.checks, self.face, self.vault, self.wall,
                                                   person["person_id"], "张三", id_card_no)
-            person_cases.complete_realname(self.persons, self.checks, self.face, self.vault, self.clock,
+            person_cases.complete_realname(self.persons, self.checks, self.face, self.vault, self.clock, self.wall,
                                            person["person_id"], started["verify_id"])
             return person["person_id"]
 
         def ticket(self, person_id, target="offer-1", purpose=OFFER):
-            return face_tickets.start_face_ticket(self.persons, self.checks, self.face, self.vault, self.clock,
+            return face_tickets.start_face_ticket(self.persons, self.checks, self.face, self.vault, self.wall,
                                                   person_id, purpose, target)["verify_id"]
 
         def consume(self, person_id, verify_id, target="offer-1", purpose=OFFER):
-            return face_tickets.consume_face_ticket(self.checks, self.face, self.vault, self.clock,
+            return face_tickets.consume_face_ticket(self.checks, self.face, self.vault, self.wall,
                                                     person_id, verify_id, purpose, target)
     return World()
 
@@ -95,9 +97,19 @@ def test_the_realname_check_cannot_serve_as_an_action_ticket(world):
 def test_an_expired_face_ticket_is_refused(world):
     person_id = world.verified_person("alice")
     verify_id = world.ticket(person_id)
-    world.clock.advance(hours=1, seconds=1)
+    world.wall.advance(hours=1, seconds=1)
     with pytest.raises(FaceCheckExpired):
         world.consume(person_id, verify_id)
+
+
+def test_a_face_ticket_lives_by_the_wall_clock_not_the_business_clock(world):
+    person_id = world.verified_person("alice")
+    verify_id = world.ticket(person_id)
+    world.clock.advance(days=400)  # a travelled business date does not age the ticket
+    assert world.consume(person_id, verify_id)["passed"] is True
+    stored = world.checks.get(verify_id)
+    assert stored.expires_at - stored.created_at == datetime.timedelta(hours=1)
+    assert stored.created_at == world.wall.now()  # what the store's TTL index counts from
 
 
 def test_a_face_ticket_whose_scan_failed_is_refused_and_spent(world):
@@ -224,10 +236,10 @@ def sign(nonce_b64):
 
 
 def test_enterprise_login_creates_the_account_bound_to_the_uscc(world):
-    challenge = enterprises.create_challenge(world.challenges, world.clock)
+    challenge = enterprises.create_challenge(world.challenges, world.wall)
     assert len(base64.b64decode(challenge["nonce"])) >= 16
-    assert challenge["expires_at"] - world.clock.now() == datetime.timedelta(minutes=5)
-    result = enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock,
+    assert challenge["expires_at"] - world.wall.now() == datetime.timedelta(minutes=5)
+    result = enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock, world.wall,
                                                 challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01",
                                                 sign(challenge["nonce"]))
     assert (result["uscc"], result["name"]) == ("9151010029141777XB", "黄河")
@@ -236,8 +248,8 @@ def test_enterprise_login_creates_the_account_bound_to_the_uscc(world):
 
 def test_a_renewed_certificate_keeps_the_same_account(world):
     for serial in ("01", "02"):
-        challenge = enterprises.create_challenge(world.challenges, world.clock)
-        enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock,
+        challenge = enterprises.create_challenge(world.challenges, world.wall)
+        enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock, world.wall,
                                            challenge["challenge_id"], f"CERT:9151010029141777XB:黄河:{serial}",
                                            sign(challenge["nonce"]))
     account = world.accounts.get("9151010029141777XB")
@@ -246,31 +258,41 @@ def test_a_renewed_certificate_keeps_the_same_account(world):
 
 
 def test_a_replayed_challenge_is_refused(world):
-    challenge = enterprises.create_challenge(world.challenges, world.clock)
+    challenge = enterprises.create_challenge(world.challenges, world.wall)
     args = (challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01", sign(challenge["nonce"]))
-    enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock, *args)
+    enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock, world.wall, *args)
     with pytest.raises(ChallengeInvalid):
-        enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock, *args)
+        enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock, world.wall, *args)
 
 
 def test_an_expired_or_unknown_challenge_is_refused(world):
-    challenge = enterprises.create_challenge(world.challenges, world.clock)
-    world.clock.advance(minutes=5)
+    challenge = enterprises.create_challenge(world.challenges, world.wall)
+    world.wall.advance(minutes=5)
     with pytest.raises(ChallengeInvalid):
-        enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock,
+        enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock, world.wall,
                                            challenge["challenge_id"], "CERT:x:y:01", sign(challenge["nonce"]))
     with pytest.raises(ChallengeInvalid):
-        enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock,
+        enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock, world.wall,
                                            "nope", "CERT:x:y:01", "sig")
 
 
+def test_a_challenge_expires_by_the_wall_clock_and_the_certificate_is_judged_at_business_time(world):
+    challenge = enterprises.create_challenge(world.challenges, world.wall)
+    world.clock.advance(days=400)  # the business clock moving does not expire a challenge
+    enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock, world.wall,
+                                       challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01",
+                                       sign(challenge["nonce"]))
+    assert world.verifier.judged_at == [world.clock.now()]
+    assert world.accounts.get("9151010029141777XB").created_at == world.clock.now()
+
+
 def test_a_refused_signature_still_spends_the_challenge(world):
-    challenge = enterprises.create_challenge(world.challenges, world.clock)
+    challenge = enterprises.create_challenge(world.challenges, world.wall)
     with pytest.raises(CaLoginRefused):
-        enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock,
+        enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock, world.wall,
                                            challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01", "sig:wrong")
     with pytest.raises(ChallengeInvalid):
-        enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock,
+        enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock, world.wall,
                                            challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01",
                                            sign(challenge["nonce"]))
     assert world.accounts.items == {}

@@ -27,18 +27,20 @@ def world():
         checks = FakeFaceChecks()
         face = FakeFace()
         vault = IdVault(b"k" * 32)
+        # business time and wall time years apart: each rule must read the right one
         clock = FixedClock(datetime.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI))
+        wall = FixedClock(datetime.datetime(2031, 3, 1, 9, 0, tzinfo=SHANGHAI))
         wechat = FakeWeChat()
 
         def login(self, openid):
             return use_cases.login_with_wechat(self.persons, self.wechat, self.clock, f"dev-{openid}")["person"]
 
         def start(self, person_id, name="张三", id_card_no=ID_CARD):
-            return use_cases.start_realname(self.persons, self.checks, self.face, self.vault, self.clock,
+            return use_cases.start_realname(self.persons, self.checks, self.face, self.vault, self.wall,
                                             person_id, name, id_card_no)
 
         def complete(self, person_id, verify_id):
-            return use_cases.complete_realname(self.persons, self.checks, self.face, self.vault, self.clock,
+            return use_cases.complete_realname(self.persons, self.checks, self.face, self.vault, self.clock, self.wall,
                                                person_id, verify_id)
     return World()
 
@@ -116,9 +118,18 @@ def test_a_check_cannot_be_completed_twice(world):
 def test_a_check_expires_with_wechats_expires_in(world):
     person = world.login("alice")
     started = world.start(person["person_id"])
-    world.clock.advance(seconds=3601)
+    world.wall.advance(seconds=3601)
     with pytest.raises(FaceCheckExpired):
         world.complete(person["person_id"], started["verify_id"])
+
+
+def test_a_check_lives_by_the_wall_clock_and_the_verification_date_is_business_time(world):
+    person = world.login("alice")
+    started = world.start(person["person_id"])
+    world.clock.advance(days=-400)  # a business clock far from the wall clock expires nothing
+    world.complete(person["person_id"], started["verify_id"])
+    assert world.checks.get(started["verify_id"]).expires_at == world.wall.now() + datetime.timedelta(seconds=3600)
+    assert world.persons.get(person["person_id"]).verified_at == world.clock.now()
 
 
 def test_another_persons_check_looks_like_a_missing_one(world):

@@ -1,7 +1,5 @@
 import json
-import os
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -122,11 +120,8 @@ def test_make_id_card_refuses_to_build_an_invalid_number():
 # --- unified social credit code ---------------------------------------------------------
 
 def fixture_usccs():
-    path = os.environ.get("XJ_NATIONAL_DATA") or (
-        Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "national-platform.json")
-    if not Path(path).is_file():
-        pytest.fail(f"national-platform fixture not found at {path}")
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    from xjstubs.config import DEFAULT_NATIONAL_DATA  # the development dataset in the repository
+    data = json.loads(DEFAULT_NATIONAL_DATA.read_text(encoding="utf-8"))
     return [enterprise["uscc"] for enterprise in data["enterprises"]]
 
 

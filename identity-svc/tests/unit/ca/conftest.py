@@ -26,7 +26,7 @@ import xjdevca  # noqa: E402
 
 from identity.adapters.ca import TrustStore, verify_login  # noqa: E402
 
-# from /work/shared/fixtures/national-platform.json
+# from the development dataset (deploy/stubs/xjstubs/data/national-platform.json)
 USCC = "9151010029141777XB"
 NAME = "四川黄河建设集团有限公司"
 OTHER_USCC = "91610100859574891U"

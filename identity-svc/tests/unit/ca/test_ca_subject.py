@@ -1,18 +1,18 @@
 """Where a certificate subject carries the enterprise's unified social credit code, and its display name."""
 
 import json
-from pathlib import Path
 
 import pytest
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
 from identity.adapters.ca.subject import display_name, find_uscc, is_valid_uscc
+from xjstubs.config import DEFAULT_NATIONAL_DATA
 
 USCC = "9151010029141777XB"
 OTHER = "91610100859574891U"
 BAD_CHECK = USCC[:-1] + "A"
-DATASET = Path("/work/shared/fixtures/national-platform.json")
+DATASET = DEFAULT_NATIONAL_DATA  # the development dataset in the repository
 
 
 def name(*pairs) -> x509.Name:
@@ -22,7 +22,6 @@ def name(*pairs) -> x509.Name:
     return x509.Name([x509.NameAttribute(oids[key], value) for key, value in pairs])
 
 
-@pytest.mark.skipif(not DATASET.exists(), reason="the shared national-platform dataset is not here")
 def test_every_uscc_of_the_national_platform_dataset_is_valid():
     for enterprise in json.loads(DATASET.read_text(encoding="utf-8"))["enterprises"]:
         assert is_valid_uscc(enterprise["uscc"]), enterprise["uscc"]
