@@ -69,7 +69,7 @@ def test_the_person_journey_runs_in_the_mini_program_against_the_platform(platfo
     run([node_tool("jest"), "--selectProjects", "flow", "--ci", "--runInBand"], env={
         "XJ_GATEWAY_URL": platform.url,
         "XJ_STUBS_URL": platform.stubs_url,
-        "XJ_BUSINESS_DATE": platform.env["XJ_FAKE_NOW"][:10],
+        "XJ_BUSINESS_DATE": platform.business_now().date().isoformat(),
         "XJ_ENTERPRISES": json.dumps(enterprises, ensure_ascii=False),
         "XJ_EXPIRED_TOKEN": expired_person_token(token_key),
     })

@@ -62,7 +62,7 @@ Component({
       return api.post('/mp/face', { purpose: FACE_PURPOSE, target_id: this.employmentId })
         .then((started) => face.scan(started.verify_id).then(() => started.verify_id))
         .then((verifyId) => api.post(`/mp/employments/${this.employmentId}/accept`, { verify_id: verifyId },
-          { idempotencyKey: this.acceptKey }))
+          { idempotencyKey: this.acceptKey, quiet: true }))
         .then(() => {
           this.acceptKey = null
           this.setData({ busy: false })
@@ -77,6 +77,8 @@ Component({
             return null
           }
           if (error.status >= 400 && error.status < 500) this.acceptKey = null // refused: a new try is a new request
+          // the refusal's message says it all (a failed face check's detail is WeChat's verify_ret code)
+          if (error.status !== 401) wx.showToast({ title: error.message, icon: 'none', duration: 3000 })
           return error.status === 409 || error.status === 404 ? this.reload() : null
         })
     },

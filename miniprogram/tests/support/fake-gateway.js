@@ -67,7 +67,9 @@ function createGateway() {
       return { json: { verify_id: 'verify-realname', expires_in: 3600 } }
     }
     if (route === 'POST /mp/realname/complete') {
-      if (state.faceVerdict !== 10000) return apiError(422, 'FACE_NOT_PASSED', '人脸核身未通过，请重新进行人脸识别')
+      if (state.faceVerdict !== 10000) {
+        return apiError(422, 'FACE_NOT_PASSED', '人脸核身未通过，请重新进行人脸识别', { verify_id: [`人脸核身结果：${state.faceVerdict}`] })
+      }
       const { name, id_card_no: id } = state.pendingRealname
       Object.assign(state.person, { name, id_card_masked: `${id.slice(0, 6)}********${id.slice(14)}`, realname_status: 'verified' })
       return { json: me() }
@@ -94,7 +96,9 @@ function createGateway() {
       const action = match[2]
       if (action === 'accept') {
         if (req.json.verify_id !== `verify-${employment.id}`) return apiError(422, 'VALIDATION_FAILED', '提交的数据有误')
-        if (state.faceVerdict !== 10000) return apiError(422, 'FACE_NOT_PASSED', '人脸核身未通过，请重新进行人脸识别')
+        if (state.faceVerdict !== 10000) {
+          return apiError(422, 'FACE_NOT_PASSED', '人脸核身未通过，请重新进行人脸识别', { verify_id: [`人脸核身结果：${state.faceVerdict}`] })
+        }
         employment.status = 'active'
         state.employments.forEach((e) => {
           if (e !== employment && e.status === 'pending') Object.assign(e, { status: 'cancelled', end_reason: 'accepted_elsewhere' })
