@@ -93,11 +93,14 @@ def database(mongo_client):
 
 @pytest.fixture
 def service_config(rabbit_config, store_uri):
-    """nameko config for a service container under test: its own vhost, its own database."""
+    """nameko config for a service container under test: its own vhost, its own database, and a
+    business clock starting on the day the development dataset describes (as the e2e platform's)."""
+    from xjstubs.config import dataset_day
     return {
         **rabbit_config,
         "MONGO_URI": store_uri,
         "MONGO_DATABASE": f"xjtest_{uuid.uuid4().hex[:12]}",
+        "XJ_FAKE_NOW": f"{dataset_day().isoformat()}T12:00:00",
     }
 
 

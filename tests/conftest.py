@@ -11,7 +11,6 @@ runs free: the suite passes on any real date, and a platform may be started with
 moved (``wall_offset``, Debian's faketime) to prove it.
 """
 import datetime
-import json
 import os
 import shutil
 import signal
@@ -23,21 +22,35 @@ import uuid
 
 import pytest
 import requests
+from xjstubs.config import dataset_day
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RABBIT_API = os.environ.get("RABBIT_API_URI", "http://127.0.0.1:15672")
 RABBIT_AUTH = ("guest", "guest")
-NATIONAL_DATASET = os.path.join(ROOT, "deploy", "stubs", "xjstubs", "data", "national-platform.json")
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 
 
-def _dataset_day():
-    with open(NATIONAL_DATASET, encoding="utf-8") as handle:
-        return datetime.date.fromisoformat(json.load(handle)["generated_for"])
+def faketime_offset_of_this_process(environ=os.environ):
+    """How far libfaketime moved this process's clock (``FAKETIME=+400d`` and the like: a signed
+    number with an optional s/m/h/d/y unit); zero without faketime. A platform started with its
+    own offset replaces this one, so offsets for it are counted from the real time."""
+    spec = environ.get("FAKETIME", "").strip() if environ.get("LD_PRELOAD", "").find("faketime") >= 0 else ""
+    if not spec:
+        return datetime.timedelta(0)
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400, "y": 365 * 86400}
+    number, unit = (spec[:-1], spec[-1]) if spec[-1] in units else (spec, "s")
+    try:
+        return datetime.timedelta(seconds=float(number) * units[unit])
+    except ValueError:
+        raise RuntimeError(f"cannot move a platform's wall clock under FAKETIME={spec!r}") from None
+
+
+def real_now():
+    return datetime.datetime.now(datetime.timezone.utc) - faketime_offset_of_this_process()
 
 
 # where every e2e platform's business clock starts (a test may start one elsewhere)
-BUSINESS_DAY = _dataset_day()
+BUSINESS_DAY = dataset_day()
 BUSINESS_NOW = f"{BUSINESS_DAY.isoformat()}T12:00:00"
 
 

@@ -2,6 +2,7 @@
 import base64
 import json
 import os
+import time
 
 import requests
 from xjdevca import sign_nonce
@@ -93,3 +94,14 @@ def hire(platform, enterprise, openid, id_card_no, name, contract_end="2027-11-3
     accepted = person.post(f"/api/v1/mp/employments/{offer['id']}/accept", {"verify_id": ticket["verify_id"]})
     assert accepted.status_code == 200, accepted.text
     return person, person.get("/api/v1/mp/me").json()["person_id"]
+
+
+def eventually(read, seconds=15, until=bool):
+    """``read()`` again and again until ``until`` holds for its value (events take a moment to
+    reach publicity), or the last value after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = read()
+        if until(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.3)

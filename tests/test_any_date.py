@@ -9,14 +9,13 @@ tokens, TTL indexes, the feed's settle window) must follow the wall clock and bu
 one fails here.
 """
 import datetime
-import time
 from email.utils import parsedate_to_datetime
 
 import pytest
 import requests
 
-from .conftest import BUSINESS_DAY, BUSINESS_NOW, SHANGHAI
-from .helpers import hire, login_enterprise, login_person, upload, verify_person
+from .conftest import BUSINESS_DAY, BUSINESS_NOW, SHANGHAI, real_now
+from .helpers import eventually, hire, login_enterprise, login_person, upload, verify_person
 
 pytestmark = pytest.mark.e2e
 
@@ -33,7 +32,7 @@ def faketime_offset(wall_minus_business):
     from its business start instant."""
     business = datetime.datetime.fromisoformat(BUSINESS_NOW).replace(tzinfo=SHANGHAI)
     target = business + wall_minus_business
-    return f"{int((target - datetime.datetime.now(datetime.timezone.utc)).total_seconds()):+d}"
+    return f"{int((target - real_now()).total_seconds()):+d}"
 
 
 @pytest.fixture(scope="module", params=[YEAR, -YEAR],
@@ -84,12 +83,3 @@ def test_a_person_verifies_by_face_is_hired_and_the_enterprise_files_and_is_list
                                                                   params={"limit": 100}).json()["items"]]) \
         == ["9151010029141777XB"]
 
-
-def eventually(read, seconds=15):
-    """What ``read()`` gives once it gives something, or its last (empty) answer after ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while True:
-        value = read()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.3)

@@ -1,15 +1,16 @@
 """The operations manual, end to end through the gateway: hire → certificates → first filing →
 personnel filing → each change → extension at 20 December (XJ_FAKE_NOW) → cost project → booklet.
 
-It runs its own platform on a frozen business clock, then restarts it on the same data with the
-clock at 20 December, as an operator would see the year turn."""
+It runs its own platform with the business clock started on 25 November, then restarts it on the
+same data with the business clock at 20 December, as an operator would see the year turn."""
 import subprocess
 import tempfile
 
 import pytest
+import requests
 
 from .conftest import RunningPlatform, create_vhost, delete_vhost
-from .helpers import hire, login_enterprise, upload
+from .helpers import eventually, hire, login_enterprise, upload
 
 pytestmark = pytest.mark.e2e
 
@@ -115,5 +116,9 @@ def test_the_whole_manual_from_hiring_to_extension(data_dir, vhost):
         [registration] = enterprise.get("/api/v1/ent/registrations").json()["items"]
         assert registration["valid_until"] == "2027-12-31"
         assert registration["booklet_no"] != booklet_no  # the printed booklet is no longer current
+        printed = eventually(lambda: requests.get(f"{december.url}/api/v1/public/booklets/{booklet_no}",
+                                                  timeout=10).json(), until=lambda answer: not answer["current"])
+        assert (printed["authentic"], printed["current"]) == (True, False)
+        assert printed["current_booklet_no"] == registration["booklet_no"]
     finally:
         december.stop()

@@ -62,6 +62,9 @@ def test_an_approved_filing_is_public_within_seconds_without_full_numbers(platfo
     booklet_no = enterprise.get("/api/v1/ent/registrations").json()["items"][0]["booklet_no"]
     verified = requests.get(f"{platform.url}/api/v1/public/booklets/{booklet_no}", timeout=10).json()
     assert (verified["authentic"], verified["current"]) == (True, True)
+    # where the booklet's QR code leads
+    page = requests.get(f"{platform.url}/public/booklets/{booklet_no}", timeout=10)
+    assert page.status_code == 200 and "真实有效，为当前最新的一册" in page.text
 
 
 def test_the_rebuild_command_rebuilds_the_list_from_filing(platform):

@@ -9,7 +9,7 @@ from flask_smorest import Api
 from xjkit.config import env_int
 from xjkit.masking import install_log_redaction
 
-from gateway import ratelimit
+from gateway import idempotency, ratelimit
 from gateway.auth import token_key_from_env
 from gateway.errors import register_error_handlers
 from gateway.metrics import Metrics
@@ -72,6 +72,7 @@ def create_app(overrides=None):
     def swagger_ui_files(filename):
         return send_from_directory(SWAGGER_UI_DIR, filename)
 
+    idempotency.init_app(app)
     ratelimit.init_app(app)  # checks the public rate-limit settings at start-up
     register_error_handlers(app)
     return app

@@ -1,10 +1,12 @@
 """The ``Idempotency-Key`` header of POSTs, checked here and honoured by the service that acts."""
 import re
 
-from flask import request
+from flask import current_app, request
 
 from xjkit.errors import DomainError
-from xjkit.idempotency import request_fingerprint
+from xjkit.idempotency import fingerprint_key, request_fingerprint
+
+EXTENSION = "xj_fingerprint_key"
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:\-]{1,128}$")
 
@@ -15,9 +17,15 @@ class IdempotencyKeyInvalid(DomainError):
     message = "Idempotency-Key 格式无效（1到128位字母、数字或 _ . : -）"
 
 
+def init_app(app):
+    """The body-fingerprint key, derived once from the gateway's secret (XJ_TOKEN_KEY)."""
+    app.extensions[EXTENSION] = fingerprint_key(app.config["XJ_TOKEN_KEY"])
+
+
 def idempotency_of(body):
-    """RPC keyword arguments: the client's key (or None) and the fingerprint of the validated body."""
+    """RPC keyword arguments: the client's key (or None) and the keyed fingerprint of the validated body."""
     key = request.headers.get("Idempotency-Key")
     if key is not None and not KEY_PATTERN.match(key):
         raise IdempotencyKeyInvalid()
-    return {"idempotency_key": key, "request_fingerprint": request_fingerprint(body)}
+    return {"idempotency_key": key,
+            "request_fingerprint": request_fingerprint(body, current_app.extensions[EXTENSION])}

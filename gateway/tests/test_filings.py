@@ -461,7 +461,7 @@ def registration(**overrides):
         "personnel": [{"id": "c1", "kind": "registered", "person_id": "p-manager", "person_name": "张三",
                        "id_card_masked": "510104********1234", "cert_no": "川151", "type": "一级注册建造师",
                        "specialties": ["建筑工程"], "level": None, "valid_until": "2027-05-01"}],
-        "cost_projects": [], "booklet_no": "XJ29141777CO0003", "updated_at": at, **overrides}
+        "cost_projects": [], "booklet_no": "XJ0126M7BJZ7STNND0M", "updated_at": at, **overrides}
 
 
 def test_registrations_show_the_contact_phone_masked_and_keep_masked_id_numbers(client, services, enterprise_token):
@@ -541,7 +541,7 @@ def test_qualifications_need_one_of_the_seven_enterprise_types(client, services,
 
 def test_the_booklet_is_a_pdf_attachment_named_by_its_number_never_cached_or_sniffed(
         client, services, enterprise_token):
-    services.answers[("filing", "booklet")] = {"booklet_no": "XJ29141777CO0003",
+    services.answers[("filing", "booklet")] = {"booklet_no": "XJ0126M7BJZ7STNND0M",
                                                "pdf_b64": base64.b64encode(PDF).decode("ascii")}
     response = client.get("/api/v1/ent/registrations/construction/booklet.pdf", headers=bearer(enterprise_token))
     assert response.status_code == 200
@@ -551,7 +551,7 @@ def test_the_booklet_is_a_pdf_attachment_named_by_its_number_never_cached_or_sni
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;") and "inline" not in disposition
-    assert unquote(disposition.split("filename*=UTF-8''", 1)[1]) == "进疆报送册-XJ29141777CO0003.pdf"
+    assert unquote(disposition.split("filename*=UTF-8''", 1)[1]) == "进疆报送册-XJ0126M7BJZ7STNND0M.pdf"
     assert all(ord(c) < 128 for c in disposition)
     assert services.calls == [("filing", "booklet", {"enterprise_uscc": USCC, "enterprise_type": "construction"})]
 

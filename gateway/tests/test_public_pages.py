@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from xjkit.booklets import new_booklet_no
 from xjkit.errors import DomainError, NotFound
 from xjkit.testdata import make_uscc
 
@@ -270,6 +271,39 @@ def test_dates_on_the_pages_are_shanghai_dates_even_when_the_service_sends_utc_i
     assert "信息更新于 2026-11-30" in text and "2026-11-29" not in text
     services.answers[("publicity", "search")] = {**search_result(), "as_of": "2026-11-29T16:00:00+00:00"}
     assert "数据截至 2026-11-30" in page_text(client.get("/public/"))
+
+
+def test_the_qr_code_of_a_booklet_leads_to_a_page_saying_it_is_authentic_and_current(client, services):
+    number = new_booklet_no("construction", 2026)
+    services.answers[("publicity", "verify_booklet")] = {
+        "booklet_no": number, "authentic": True, "current": True, "uscc": USCC_A,
+        "enterprise_name": "四川蜀道建设工程有限公司", "enterprise_type": "construction", "valid_until": "2026-12-31",
+        "current_booklet_no": number}
+    response = client.get(f"/public/booklets/{number}")
+    text = page_text(response)
+    assert response.status_code == 200
+    for expected in ("真实有效，为当前最新的一册", number, "四川蜀道建设工程有限公司", USCC_A, "施工", "2026-12-31"):
+        assert expected in text, expected
+    assert services.calls == [("publicity", "verify_booklet", {"booklet_no": number})]
+
+
+def test_an_older_or_unknown_booklet_page_says_so_plainly(client, services):
+    old, current = new_booklet_no("supervision", 2026), new_booklet_no("supervision", 2026)
+    services.answers[("publicity", "verify_booklet")] = {
+        "booklet_no": old, "authentic": True, "current": False, "uscc": USCC_A, "enterprise_name": "某监理公司",
+        "enterprise_type": "supervision", "valid_until": "2026-12-31", "current_booklet_no": current}
+    text = page_text(client.get(f"/public/booklets/{old}"))
+    assert "真实，但已不是当前的一册" in text and current in text
+    services.answers[("publicity", "verify_booklet")] = {"booklet_no": old, "authentic": False, "current": False}
+    assert "未查到该报送册" in page_text(client.get(f"/public/booklets/{old}"))
+
+
+def test_a_booklet_number_with_a_wrong_check_character_is_404_without_a_call(client, services):
+    number = new_booklet_no("design", 2026)
+    typo = number[:-1] + ("A" if number[-1] != "A" else "B")
+    response = client.get(f"/public/booklets/{typo}")
+    assert response.status_code == 404 and "报送册编号不正确" in page_text(response)
+    assert services.calls == []
 
 
 def test_detail_page_with_several_registrations_has_a_section_and_an_anchor_for_each(client, services):

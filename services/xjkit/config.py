@@ -7,11 +7,12 @@ naming the variable, instead of silently falling back to a default.
 import os
 
 ENVIRONMENTS = ("dev", "test", "prod")
-DEFAULT_ENV = "dev"
+# unset means production: forgetting XJ_ENV can never switch on development keys, stubs or XJ_FAKE_NOW
+DEFAULT_ENV = "prod"
 
 
 def xj_env(environ=os.environ):
-    """The deployment environment: ``dev``, ``test`` or ``prod`` (``XJ_ENV``, default ``dev``)."""
+    """The deployment environment: ``dev``, ``test`` or ``prod`` (``XJ_ENV``; unset or empty means ``prod``)."""
     raw = environ.get("XJ_ENV", "")
     value = raw.strip().lower() or DEFAULT_ENV  # an empty XJ_ENV= line in compose means "unset"
     if value not in ENVIRONMENTS:

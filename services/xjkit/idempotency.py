@@ -4,9 +4,14 @@ does nothing twice; the same key with another body is refused (409).
 The key is claimed with a unique insert (the store decides who was first, also under concurrent
 retries); the answer is stored with the claim once the work is done. A refusal is kept too (the
 retry gets the same refusal), except a 5xx, which frees the key so a later retry can succeed.
+
+A body is remembered only as a keyed fingerprint (HMAC-SHA256 under a server secret): a body can
+hold an ID number, and the ID-number space is small enough that a plain hash of it would be
+reversed by brute force in a fraction of a second.
 """
 import datetime
 import hashlib
+import hmac
 import json
 
 from pymongo.errors import DuplicateKeyError
@@ -30,10 +35,25 @@ class IdempotencyInProgress(Conflict):
     message = "相同 Idempotency-Key 的请求正在处理中，请稍后重试"
 
 
-def request_fingerprint(payload):
-    """A stable hash of a request body (key order does not matter)."""
+FINGERPRINT_KEY_BYTES = 32
+
+
+def fingerprint_key(secret):
+    """The fingerprint key derived from a server secret (str or bytes of at least 32), for this
+    use only: it never equals the secret itself."""
+    raw = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)
+    if len(raw) < FINGERPRINT_KEY_BYTES:
+        raise ValueError(f"the fingerprint secret must be at least {FINGERPRINT_KEY_BYTES} bytes")
+    return hmac.new(raw, b"xjcloud request-fingerprint v1", hashlib.sha256).digest()
+
+
+def request_fingerprint(payload, key):
+    """A stable keyed hash of a request body (key order does not matter): HMAC-SHA256 under
+    ``key`` (see ``fingerprint_key``), so a stored fingerprint reveals nothing of the body."""
+    if not isinstance(key, bytes) or len(key) < FINGERPRINT_KEY_BYTES:
+        raise ValueError("request_fingerprint needs a key of at least 32 bytes")
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def ensure_indexes(database):

@@ -44,9 +44,10 @@ def test_xj_env_dev_and_test_are_accepted(monkeypatch, env):
     assert create_app().config["XJ_STUBS"]["env"] == env
 
 
-def test_unset_xj_env_means_dev(monkeypatch):
+def test_unset_xj_env_means_prod_so_the_stubs_refuse_to_start(monkeypatch):
     monkeypatch.delenv("XJ_ENV", raising=False)
-    assert create_app().config["XJ_STUBS"]["env"] == "dev"
+    with pytest.raises(StubConfigError, match="XJ_ENV='prod'"):
+        create_app()
 
 
 def test_missing_dataset_file_is_refused_with_its_path(tmp_path):

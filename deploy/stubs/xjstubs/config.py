@@ -5,12 +5,20 @@ so they refuse to run anywhere but in development and tests.
 """
 from __future__ import annotations
 
+import json
 import os
 import time
+from datetime import date
 from pathlib import Path
 
 # the development dataset of the national platform ships inside this package (the image has it too)
 DEFAULT_NATIONAL_DATA = (Path(__file__).resolve().parent / "data" / "national-platform.json")
+
+
+def dataset_day(path=DEFAULT_NATIONAL_DATA) -> date:
+    """The business date a dataset describes (its ``generated_for``): tests start the business
+    clock there, so their dates agree with the dataset's certificates and qualifications."""
+    return date.fromisoformat(json.loads(Path(path).read_text(encoding="utf-8"))["generated_for"])
 
 ALLOWED_ENVS = ("dev", "test")
 
@@ -47,7 +55,7 @@ def load_config(overrides: dict | None = None) -> dict:
     """The effective configuration: environment variables, then `overrides` (keys as below)."""
     env = os.environ
     config = {
-        "env": env.get("XJ_ENV") or "dev",
+        "env": (env.get("XJ_ENV") or "prod").strip().lower(),  # unset means prod, which the stubs refuse
         "host": env.get("XJ_STUBS_HOST") or "127.0.0.1",
         "port": _int_env("XJ_STUBS_PORT", 8900),
         "national_data": env.get("XJ_NATIONAL_DATA") or str(DEFAULT_NATIONAL_DATA),

@@ -11,6 +11,7 @@ from pymongo.errors import DuplicateKeyError
 
 from xjkit.clock import SHANGHAI, FixedClock
 from xjkit.errors import DomainError
+from xjkit.nameko.clocks import WallClock
 from xjkit.nameko.store import Store
 from xjkit.testdata import make_uscc
 
@@ -141,6 +142,7 @@ def test_indexes_exist_and_a_chunk_number_cannot_be_written_twice(store, databas
 class FilesService(FileRpcMixin):
     name = "files_test"
     store = Store(prepare=prepare_files)
+    wall = WallClock()
 
 
 @pytest.fixture

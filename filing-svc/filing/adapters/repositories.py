@@ -9,7 +9,9 @@ from filing.service_layer import ports
 
 class MongoRegistrationRepository(VersionedRepository, ports.RegistrationRepository):
     collection_name = "registrations"
-    indexes = (IndexSpec(keys=(("uscc", 1), ("enterprise_type", 1)), unique=True),)
+    indexes = (IndexSpec(keys=(("uscc", 1), ("enterprise_type", 1)), unique=True),
+               # a booklet number names exactly one registration (xjkit.booklets)
+               IndexSpec(keys=(("booklet_no", 1),), unique=True, sparse=True))
 
     def get(self, uscc, enterprise_type):
         return entity_from_document(Registration, super().get(f"{uscc}:{enterprise_type}"))

@@ -1,9 +1,12 @@
 """A registration (进疆登记) of one enterprise for one enterprise type, as the approved cases
-left it. Every change returns its before/after for the case record, and renews the booklet
-number, so an older printed booklet is no longer current."""
+left it. Every change returns its before/after for the case record, and issues a new booklet
+number (xjkit.booklets: random, with a check character), so an older printed booklet is no
+longer current."""
 import copy
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from xjkit.booklets import new_booklet_no
 
 from filing.domain import validity
 
@@ -23,6 +26,7 @@ class Registration:
     personnel: list = field(default_factory=list)
     cost_projects: list = field(default_factory=list)
     booklet_serial: int = 0
+    booklet_no: str = None
     updated_at: datetime = None
     version: int = 0
     stored_outbox: list = field(default_factory=list, repr=False)
@@ -34,15 +38,16 @@ class Registration:
     def status_on(self, today):
         return "valid" if validity.is_valid(self.valid_until, today) else "expired"
 
-    @property
-    def booklet_no(self):
-        """Changes with every change of the registration (a printed one then says "not current")."""
-        return f"XJ{self.uscc[-8:]}{self.enterprise_type[:2].upper()}{self.booklet_serial:04d}"
+    def issue_booklet_no(self, at):
+        """A new booklet number, for the business year of ``at``: the registration was approved or
+        changed, so a booklet printed before is no longer current."""
+        self.booklet_serial += 1
+        self.booklet_no = new_booklet_no(self.enterprise_type, at.year)
+        self.updated_at = at
 
     def change(self, name, value, at):
         """Set one section; returns the {field, before, after} of the case record."""
         before = copy.deepcopy(getattr(self, name))
         setattr(self, name, value)
-        self.booklet_serial += 1
-        self.updated_at = at
+        self.issue_booklet_no(at)
         return {"field": name, "before": before, "after": copy.deepcopy(value)}

@@ -172,8 +172,9 @@ def first_filing(world, uscc, enterprise_name, enterprise_type, data):
             uscc=uscc, enterprise_type=enterprise_type, enterprise_name=data["basic"]["name"], approved_at=now,
             valid_until=validity.valid_until_for_approval(today).isoformat(), basic=data["basic"],
             manager=manager, tech_manager=tech_manager, attachments=data["attachments"],
-            qualifications=qualifications, booklet_serial=1, updated_at=now,
+            qualifications=qualifications,
         )
+        registration.issue_booklet_no(now)
         event = new_event("filing.registration_changed", {"business": b.FIRST_FILING, **public_payload(registration)},
                           world.clock)
         try:
@@ -325,8 +326,7 @@ def cost_project(world, uscc, enterprise_name, enterprise_type, data):
                        "registered_address": national.get("address"),
                        "registered_capital_wan": national.get("registered_capital_wan"),
                        "established_on": national.get("established_on")},
-                qualifications=_qualifications_of_type(national, b.COST_CONSULTING, world.clock.today()),
-                booklet_serial=0, updated_at=now)
+                qualifications=_qualifications_of_type(national, b.COST_CONSULTING, world.clock.today()))
             change = registration.change("cost_projects", [project], now)
             event = new_event("filing.registration_changed", {"business": b.COST_PROJECT, **public_payload(registration)},
                               world.clock)

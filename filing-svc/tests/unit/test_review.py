@@ -7,6 +7,7 @@ import pytest
 from xjkit.clock import SHANGHAI, FixedClock
 from xjkit.errors import ValidationFailed
 
+from xjkit.booklets import enterprise_type_of, is_booklet_no
 from filing_fakes import FakeCases, FakeCertificates, FakeNational, FakeRegistrations, FakeStaff
 from filing.domain import validity
 from filing.service_layer import queries, review
@@ -199,8 +200,16 @@ def test_manager_change_needs_an_employee_and_a_different_person(world):
 def test_a_change_renews_the_booklet_number(world):
     world.first_filing()
     before = world.registrations.get(USCC, "construction").booklet_no
+    assert is_booklet_no(before) and enterprise_type_of(before) == "construction"
     world.submit("tech_manager_change", {"tech_manager_person_id": "m"})
-    assert world.registrations.get(USCC, "construction").booklet_no != before
+    after = world.registrations.get(USCC, "construction").booklet_no
+    assert after != before and is_booklet_no(after)
+
+
+def test_booklet_numbers_never_derive_from_the_credit_code_or_a_counter(world):
+    world.first_filing()
+    number = world.registrations.get(USCC, "construction").booklet_no
+    assert USCC[-8:] not in number and not number.endswith("0001")
 
 
 # extension -------------------------------------------------------------------------------------------
@@ -238,6 +247,7 @@ def test_a_cost_project_with_a_registered_cost_engineer_creates_the_cost_consult
     case = world.submit("cost_project", cost_project(), uscc=COST_USCC, enterprise_type="cost_consulting")
     assert case["status"] == "approved", case["reasons"]
     registration = world.registrations.get(COST_USCC, "cost_consulting")
+    assert enterprise_type_of(registration.booklet_no) == "cost_consulting"
     assert registration.cost_projects[0]["contract_amount_fen"] == 123456789
     assert registration.cost_projects[0]["lead_person_name"] == "造价师"
 

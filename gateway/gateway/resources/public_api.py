@@ -5,13 +5,12 @@ verification of a printed booklet (进疆报送册), all read from publicity-svc
 A malformed USCC or booklet number cannot name anything: 404 without a call. Responses only
 carry public fields (IDs masked, no phones; see ``gateway.schemas.public``).
 """
-import re
-import unicodedata
 
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from xjkit.booklets import is_booklet_no, normalize_booklet_no
 from xjkit.errors import NotFound
 from xjkit.validators import check_uscc, normalize_uscc
 
@@ -23,7 +22,6 @@ from gateway.schemas.public import (
 SERVICE = "publicity"
 LIST_MAX_AGE = 30
 FEED_MAX_AGE = 5
-BOOKLET_NO = re.compile(r"^[A-Z0-9]{1,40}$")
 
 blp = Blueprint("public-api", __name__, url_prefix="/api/v1/public",
                 description="公开接口（无需登录，按客户端限流，可按 ETag 缓存）：进疆企业公示、变更订阅、报送册核验")
@@ -40,7 +38,7 @@ class PublicEnterpriseNotFound(NotFound):
 
 class BookletNotFound(NotFound):
     code = "BOOKLET_NOT_FOUND"
-    message = "报送册编号格式不正确"
+    message = "报送册编号不正确，请核对纸质报送册封面上的编号"
 
 
 RATE_LIMITED = {429: {"description": "请求过于频繁（RATE_LIMITED），响应头 Retry-After 给出等待秒数",
@@ -104,11 +102,11 @@ class ChangeFeed(MethodView):
 class Booklet(MethodView):
     @blp.doc(responses=cache_doc(LIST_MAX_AGE))
     @blp.response(200, BookletVerification)
-    @blp.alt_response(404, description="报送册编号格式不正确（至多40位大写字母或数字，BOOKLET_NOT_FOUND）")
+    @blp.alt_response(404, description="报送册编号不正确：格式或校验位不符（BOOKLET_NOT_FOUND），不查询任何服务")
     @http_cache.cacheable(LIST_MAX_AGE)
     def get(self, booklet_no):
         """核验纸质进疆报送册：是否为本系统出具（authentic），是否为当前有效的一册（current）"""
-        number = unicodedata.normalize("NFKC", booklet_no).strip().upper()
-        if not BOOKLET_NO.match(number):
+        number = normalize_booklet_no(booklet_no)
+        if not is_booklet_no(number):  # a typo never names another booklet: its check character fails
             raise BookletNotFound()
         return services().call(SERVICE, "verify_booklet", booklet_no=number)

@@ -1,7 +1,7 @@
 """Public web pages (进疆企业信息公示): the enterprise search and one enterprise's detail.
 
-Server-rendered Chinese HTML for anyone, no login and no JavaScript: ``GET /public/`` and
-``GET /public/enterprises/<uscc>``, the same data as the public API, read from publicity-svc
+Server-rendered Chinese HTML for anyone, no login and no JavaScript: ``GET /public/``,
+``GET /public/enterprises/<uscc>`` and ``GET /public/booklets/<booklet_no>`` (a printed booklet's QR code), the same data as the public API, read from publicity-svc
 through the gateway's RPC pool. Query arguments are checked here (a bad one re-renders the form
 with a Chinese message, status 400, and reaches no service); a malformed USCC is a 404 without a
 call. Autoescaping stays on; free text from the service is also passed through the log redaction,
@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from flask import Blueprint, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from xjkit.booklets import is_booklet_no, normalize_booklet_no
 from xjkit.clock import shanghai_date
 from xjkit.errors import DomainError
 from xjkit.masking import redact_text
@@ -51,6 +52,8 @@ MESSAGES = {
     "bad_page": f"页码应为1到{MAX_PAGE}之间的整数",
     "not_found": "未找到该企业的公示信息",
     "not_found_hint": "该企业可能尚未进行进疆信息报送，或其公示已过有效期。请核对统一社会信用代码后重新查询。",
+    "booklet_not_found": "报送册编号不正确",
+    "booklet_not_found_hint": "请核对纸质报送册封面或页脚上的编号后重新输入，或扫描封面上的二维码。",
     "unavailable": "公示服务暂时不可用",
     "unavailable_hint": "系统正在维护或访问量较大，请稍后刷新页面重试。",
     "failed": "页面暂时无法显示",
@@ -170,6 +173,16 @@ def enterprise(uscc):
     if not detail:
         return _error_page(404, MESSAGES["not_found"], MESSAGES["not_found_hint"])
     return render_template("public/detail.html", enterprise=detail, types=ENTERPRISE_TYPES)
+
+
+@blp.get("/booklets/<string:booklet_no>")
+def booklet(booklet_no):
+    """Where a printed booklet's QR code leads: is it authentic, and is it the current one."""
+    number = normalize_booklet_no(booklet_no) if len(booklet_no) <= 64 else ""
+    if not is_booklet_no(number):
+        return _error_page(404, MESSAGES["booklet_not_found"], MESSAGES["booklet_not_found_hint"])
+    return render_template("public/booklet.html", result=_rpc("verify_booklet", booklet_no=number),
+                           types=ENTERPRISE_TYPES)
 
 
 # --- helpers --------------------------------------------------------------------------------

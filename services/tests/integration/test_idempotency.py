@@ -6,10 +6,11 @@ import pytest
 
 from xjkit.errors import DomainError
 from xjkit.idempotency import (
-    IdempotencyInProgress, IdempotencyKeyReused, ensure_indexes, request_fingerprint, run_once,
+    IdempotencyInProgress, IdempotencyKeyReused, ensure_indexes, fingerprint_key, request_fingerprint, run_once,
 )
 
 pytestmark = pytest.mark.integration
+KEY = fingerprint_key(b"s" * 32)
 
 
 @pytest.fixture
@@ -25,16 +26,16 @@ def test_a_retry_with_the_same_key_and_body_returns_the_first_answer_without_doi
         calls.append(1)
         return {"id": f"offer-{len(calls)}"}
 
-    fingerprint = request_fingerprint({"a": 1, "b": 2})
+    fingerprint = request_fingerprint({"a": 1, "b": 2}, KEY)
     first = run_once(db, "ent:make_offer", "k1", fingerprint, work)
-    again = run_once(db, "ent:make_offer", "k1", request_fingerprint({"b": 2, "a": 1}), work)
+    again = run_once(db, "ent:make_offer", "k1", request_fingerprint({"b": 2, "a": 1}, KEY), work)
     assert first == again == {"id": "offer-1"} and len(calls) == 1
 
 
 def test_the_same_key_with_another_body_is_refused(db):
-    run_once(db, "ent:make_offer", "k1", request_fingerprint({"a": 1}), lambda: {"id": 1})
+    run_once(db, "ent:make_offer", "k1", request_fingerprint({"a": 1}, KEY), lambda: {"id": 1})
     with pytest.raises(IdempotencyKeyReused):
-        run_once(db, "ent:make_offer", "k1", request_fingerprint({"a": 2}), lambda: {"id": 2})
+        run_once(db, "ent:make_offer", "k1", request_fingerprint({"a": 2}, KEY), lambda: {"id": 2})
 
 
 def test_keys_are_scoped_to_the_caller(db):

@@ -3,9 +3,9 @@ import pytest
 from xjkit.config import env_int, env_str, is_dev_or_test, xj_env
 
 
-def test_xj_env_defaults_to_dev_when_unset_or_empty():
-    assert xj_env({}) == "dev"
-    assert xj_env({"XJ_ENV": ""}) == "dev"
+def test_an_unset_or_empty_xj_env_means_prod():
+    assert xj_env({}) == "prod"
+    assert xj_env({"XJ_ENV": ""}) == "prod"
 
 
 def test_xj_env_is_lowercased_and_trimmed():
@@ -20,7 +20,7 @@ def test_xj_env_outside_dev_test_prod_is_refused(value):
 
 
 def test_only_dev_and_test_count_as_dev_or_test():
-    assert is_dev_or_test({}) is True
+    assert is_dev_or_test({}) is False
     assert is_dev_or_test({"XJ_ENV": "test"}) is True
     assert is_dev_or_test({"XJ_ENV": "prod"}) is False
 
@@ -45,3 +45,11 @@ def test_env_int_with_a_bad_value_names_the_variable():
     with pytest.raises(ValueError, match="XJ_PORT") as caught:
         env_int("XJ_PORT", 8000, {"XJ_PORT": "80a"})
     assert "80a" in str(caught.value)
+
+
+def test_an_unset_xj_env_refuses_the_development_keys_and_ignores_fake_now():
+    from xjkit.clock import SystemClock, business_clock_from_env
+    from xjkit.idvault import vault_from_env
+    with pytest.raises(Exception, match="XJ_ID_KEY"):
+        vault_from_env({})
+    assert isinstance(business_clock_from_env({"XJ_FAKE_NOW": "2030-01-01T00:00:00"}), SystemClock)
