@@ -9,9 +9,9 @@ PIP_QUIET := --quiet --disable-pip-version-check
 PACKAGES := -e "services[nameko]" -e identity-svc -e employment-svc -e cert-svc -e filing-svc \
 	-e publicity-svc -e gateway -e deploy/stubs -e deploy/devca
 
-.PHONY: install install-system install-python install-store run test test-unit test-integration test-e2e test-e2e-ahead bench clean
+.PHONY: install install-system install-python install-store install-miniprogram run test test-unit test-integration test-e2e test-e2e-ahead bench clean
 
-install: install-system install-python install-store
+install: install-system install-python install-store install-miniprogram
 
 # Debian packages the tests and the platform need (docker-compose validates the compose file)
 install-system:
@@ -31,6 +31,16 @@ $(STORE_VENV)/.installed: deploy/store-requirements.txt
 	@touch $@
 
 install-store: $(STORE_VENV)/.installed
+
+# the mini-program's test tools (jest, miniprogram-simulate, ESLint), pinned by its package-lock.json;
+# pytest runs them (tests/test_miniprogram_journey.py)
+MINIPROGRAM := miniprogram
+$(MINIPROGRAM)/node_modules/.installed: $(MINIPROGRAM)/package.json $(MINIPROGRAM)/package-lock.json
+	@node -e 'const [a, b] = process.versions.node.split(".").map(Number); if (a < 20 || (a === 20 && b < 19)) { console.error("[xjcloud] the mini-program needs Node >= 20.19, found " + process.versions.node); process.exit(1) }'
+	cd $(MINIPROGRAM) && npm ci --no-audit --no-fund
+	@touch $@
+
+install-miniprogram: $(MINIPROGRAM)/node_modules/.installed
 
 run: install
 	@bash deploy/scripts/ensure-rabbitmq.sh
@@ -62,4 +72,4 @@ bench: install
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf $(VENV) $(STORE_VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) $(STORE_VENV) .pytest_cache test-artifacts $(MINIPROGRAM)/node_modules

@@ -12,7 +12,7 @@ from xjkit.nameko.store import Store
 from certs.adapters.concurrency import green_map
 from certs.adapters.providers import NationalPlatformClient
 from certs.adapters.repository import MongoCertificateRepository, prepare_database
-from certs.adapters.service_clients import EmploymentStaff, IdentityIdNumbers
+from certs.adapters.service_clients import EmploymentPersonFiles, EmploymentStaff, IdentityIdNumbers
 from certs.service_layer import certificates as use_cases
 from certs.service_layer.national_sync import sync_registered
 
@@ -110,14 +110,14 @@ class CertService:
         return self.store.run_once(
             f"{person_id}:register_title", idempotency_key, request_fingerprint,
             lambda: use_cases.register_title(self._certificates(), EmploymentStaff(self.employment),
-                                             self.clock, person_id, fields))
+                                             EmploymentPersonFiles(self.employment), self.clock, person_id, fields))
 
     @rpc
     def reregister_title(self, person_id, certificate_id, fields, idempotency_key=None, request_fingerprint=None):
         return self.store.run_once(
             f"{person_id}:reregister_title:{certificate_id}", idempotency_key, request_fingerprint,
-            lambda: use_cases.reregister_title(self._certificates(), self.clock, person_id,
-                                               certificate_id, fields))
+            lambda: use_cases.reregister_title(self._certificates(), EmploymentPersonFiles(self.employment),
+                                               self.clock, person_id, certificate_id, fields))
 
     # --- reactions and housekeeping --------------------------------------------------------------
 

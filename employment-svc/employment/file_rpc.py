@@ -8,6 +8,7 @@ import binascii
 from xjkit.nameko.rpc import rpc
 
 from employment.adapters.file_store import MongoFileRepository
+from employment.adapters.repository import MongoEmploymentRepository
 from employment.domain.files import MAX_FILE_BYTES, FileDataInvalid, FileTooLarge
 from employment.service_layer import files as file_cases
 
@@ -36,7 +37,9 @@ def encode_b64(data):
 
 
 class FileRpcMixin:
-    """``store_file`` / ``read_file`` / ``file_meta``: an enterprise's uploads (PDF, JPEG, PNG ≤ 10 MiB).
+    """``store_file`` / ``read_file`` / ``file_meta``: an enterprise's uploads (PDF, JPEG, PNG ≤ 10 MiB);
+    ``store_person_file`` / ``read_person_file`` / ``person_file_meta``: a person's photos (JPEG, PNG);
+    ``read_contract_for_person``: the labour contract of the person's own offer.
     The service provides ``store`` and ``wall`` (an upload's time is housekeeping, not a business date)."""
 
     def _file_store(self):
@@ -61,3 +64,29 @@ class FileRpcMixin:
     def file_meta(self, owner_uscc, file_id):
         """The metadata of the enterprise's own file; FILE_NOT_FOUND otherwise."""
         return file_cases.file_meta(self._file_store(), owner_uscc, file_id)
+
+    @rpc
+    def store_person_file(self, person_id, filename, data_b64, idempotency_key=None, request_fingerprint=None):
+        """A person's photo (JPEG or PNG ≤ 10 MiB) → its metadata; Idempotency-Key as ``store_file``."""
+        data = decode_b64(data_b64)
+        return self.store.run_once(
+            f"person:{person_id}:store_file", idempotency_key, request_fingerprint,
+            lambda: file_cases.store_person_file(self._file_store(), self.wall, person_id, filename, data))
+
+    @rpc
+    def read_person_file(self, person_id, file_id):
+        """→ {"meta", "data_b64"}; FILE_NOT_FOUND unless the person uploaded it."""
+        meta, data = file_cases.read_person_file(self._file_store(), person_id, file_id)
+        return {"meta": meta, "data_b64": encode_b64(data)}
+
+    @rpc
+    def person_file_meta(self, person_id, file_id):
+        """The metadata of the person's own upload; FILE_NOT_FOUND otherwise."""
+        return file_cases.person_file_meta(self._file_store(), person_id, file_id)
+
+    @rpc
+    def read_contract_for_person(self, person_id, employment_id):
+        """→ {"meta", "data_b64"}: the labour contract of the person's own offer or employment."""
+        meta, data = file_cases.read_contract_for_person(
+            MongoEmploymentRepository(self.store.db), self._file_store(), person_id, employment_id)
+        return {"meta": meta, "data_b64": encode_b64(data)}

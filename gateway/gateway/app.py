@@ -15,8 +15,8 @@ from gateway.auth import token_key_from_env
 from gateway.errors import register_error_handlers
 from gateway.metrics import Metrics
 from gateway.resources import (
-    ent_auth, ent_certificates, ent_employments, ent_files, ent_filings, mp_certificates, mp_employments, mp_persons,
-    ops, public_api, public_pages,
+    ent_auth, ent_certificates, ent_employments, ent_files, ent_filings, mp_certificates, mp_employments, mp_files,
+    mp_persons, ops, public_api, public_pages,
 )
 from gateway.rpc import RpcPool
 
@@ -62,6 +62,7 @@ def create_app(overrides=None):
     api.register_blueprint(mp_employments.blp)
     api.register_blueprint(ent_certificates.blp)
     api.register_blueprint(mp_certificates.blp)
+    api.register_blueprint(mp_files.blp)
     api.register_blueprint(ent_filings.blp)
     api.register_blueprint(public_api.blp)
     app.register_blueprint(ops.blp)

@@ -120,6 +120,10 @@ class IdentityService:
         return profile.grant_subscriptions(self._persons(), person_id, template_ids,
                                            sorted(set(self._templates().values())))
 
+    @rpc
+    def subscriptions(self, person_id):
+        return profile.subscription_status(self._persons(), person_id, self._templates())
+
     # --- face tickets ------------------------------------------------------------------------
 
     @rpc

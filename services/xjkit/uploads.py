@@ -51,6 +51,18 @@ class FileTypeUnsupported(DomainError):
         super().__init__(errors={"file": ["文件内容不是PDF、JPEG或PNG格式"]})
 
 
+class ImageTypeUnsupported(FileTypeUnsupported):
+    """A person's upload (a photo of a certificate) must be an image: PDF is for enterprises."""
+
+    message = "仅支持JPEG或PNG格式的图片"
+
+    def __init__(self):
+        DomainError.__init__(self, errors={"file": ["文件内容不是JPEG或PNG格式的图片"]})
+
+
+IMAGE_TYPES = (JPEG, PNG)
+
+
 def sniff_content_type(data):
     """The content type named by the leading bytes, or None."""
     for magic, content_type in SIGNATURES:
@@ -68,4 +80,17 @@ def check_upload_bytes(data):
     content_type = sniff_content_type(data)
     if content_type is None:
         raise FileTypeUnsupported()
+    return content_type
+
+
+def check_image_bytes(data):
+    """The content type of an acceptable photo (persons' uploads): as ``check_upload_bytes``,
+    and JPEG or PNG only."""
+    if len(data) == 0:
+        raise FileEmpty()
+    if len(data) > MAX_FILE_BYTES:
+        raise FileTooLarge()
+    content_type = sniff_content_type(data)
+    if content_type not in IMAGE_TYPES:
+        raise ImageTypeUnsupported()
     return content_type

@@ -2,7 +2,7 @@
 person, confirmed or revoked by the employer), and what happens when an employment ends."""
 import uuid
 
-from xjkit.errors import ConcurrencyConflict
+from xjkit.errors import ConcurrencyConflict, ValidationFailed
 from xjkit.events import new_event
 from xjkit.mongo.repository import DuplicateKey
 
@@ -69,9 +69,16 @@ def get_for_enterprise(certificates, enterprise_uscc, certificate_id):
 
 # title certificates (职称) -------------------------------------------------------------------
 
-def register_title(certificates, staff, clock, person_id, fields):
+def _check_photo(person_files, person_id, entry):
+    """The certificate's photo must be the person's own upload (never someone else's file id)."""
+    if entry["file_id"] and not person_files.owned_by_person(person_id, entry["file_id"]):
+        raise ValidationFailed({"file_id": ["证书照片不存在，请重新上传"]})
+
+
+def register_title(certificates, staff, person_files, clock, person_id, fields):
     """补登记: the person registers a title at their current employer, who must confirm it."""
     entry = validated_title(fields, clock.today())
+    _check_photo(person_files, person_id, entry)
     employment = staff.current_employment(person_id)
     if employment is None:
         raise NotEmployedAnywhere()
@@ -100,12 +107,13 @@ def register_title(certificates, staff, clock, person_id, fields):
     return certificate_view(certificate)
 
 
-def reregister_title(certificates, clock, person_id, certificate_id, fields):
+def reregister_title(certificates, person_files, clock, person_id, certificate_id, fields):
     """变更: a revoked title is corrected by the person and waits for confirmation again."""
     entry = validated_title(fields, clock.today())
     certificate = certificates.get(certificate_id)
     if certificate is None or certificate.person_id != person_id or certificate.kind != kinds.TITLE:
         raise CertificateNotFound()
+    _check_photo(person_files, person_id, entry)
     if entry["cert_no"] != certificate.cert_no:
         clash = certificates.find_by_key(certificate.enterprise_uscc, kinds.TITLE, entry["cert_no"])
         if clash is not None:

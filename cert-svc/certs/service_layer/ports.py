@@ -48,6 +48,14 @@ class Staff(ABC):
         """The person's active employment {enterprise_uscc, enterprise_name, …}, or None."""
 
 
+class PersonFiles(ABC):
+    """employment-svc's file store, as seen from here: whose upload a file is."""
+
+    @abstractmethod
+    def owned_by_person(self, person_id, file_id):
+        """True when ``file_id`` is an upload of this person (a photo of a certificate)."""
+
+
 class IdentityNumbers(ABC):
     """identity-svc: full ID numbers of persons, only to query the national platform."""
 

@@ -17,6 +17,7 @@ from identity.service import IdentityService
 
 pytestmark = pytest.mark.integration
 
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%%EOF\n"
 # a person of the national fixture whose registered certificate belongs to this enterprise
 FIXTURE_USCC = "9151010029141777XB"
@@ -64,8 +65,16 @@ def test_the_title_flow_and_every_out_of_order_step(broker):
         person_id, _ = employed_person(proxy, "titled", make_id_card(region="510104", birth="19800303", seq="321"), uscc)
         title = {"name": "工程师", "level": "中级", "specialty": "建筑工程", "cert_no": "川职2020-001",
                  "issued_on": "2020-06-01", "issuer": "四川省人力资源和社会保障厅"}
-        registered = proxy.cert.register_title(person_id=person_id, fields=title)
+        enterprise_file = proxy.employment.store_file(owner_uscc=uscc, filename="x.pdf",
+                                                      data_b64=base64.b64encode(PDF).decode())["file_id"]
+        with pytest.raises(DomainError) as refused:  # the photo must be the person's own upload
+            proxy.cert.register_title(person_id=person_id, fields={**title, "file_id": enterprise_file})
+        assert refused.value.errors == {"file_id": ["证书照片不存在，请重新上传"]}
+        photo = proxy.employment.store_person_file(person_id=person_id, filename="证书.png",
+                                                   data_b64=base64.b64encode(PNG).decode())["file_id"]
+        registered = proxy.cert.register_title(person_id=person_id, fields={**title, "file_id": photo})
         assert (registered["status"], registered["enterprise_uscc"]) == ("pending_confirmation", uscc)
+        assert registered["file_id"] == photo
         cid = registered["id"]
 
         with pytest.raises(DomainError) as refused:  # a pending title cannot be re-registered

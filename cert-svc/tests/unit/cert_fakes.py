@@ -173,3 +173,13 @@ class FakeNational(ports.NationalPlatform):
         if self.outage or id_card_no in self.failing:
             raise NationalPlatformUnavailable()
         return copy.deepcopy(self.persons.get(id_card_no, []))
+
+
+class FakePersonFiles(ports.PersonFiles):
+    """employment-svc's uploads: which file ids belong to which person."""
+
+    def __init__(self):
+        self.owners = {}  # file_id -> person_id
+
+    def owned_by_person(self, person_id, file_id):
+        return self.owners.get(file_id) == person_id

@@ -8,7 +8,7 @@ from xjkit.clock import SHANGHAI, FixedClock
 from xjkit.errors import ValidationFailed
 from xjkit.testdata import make_id_card, make_uscc
 
-from cert_fakes import FakeCertificates, FakeStaff
+from cert_fakes import FakeCertificates, FakePersonFiles, FakeStaff
 from certs.domain.errors import (
     CertificateExists, CertificateFiled, CertificateNotFound, CertificateStateConflict, NotEmployedAnywhere,
     PersonNotEmployed,
@@ -24,14 +24,14 @@ TITLE = {"name": "工程师", "level": "中级", "specialty": "建筑工程", "c
 @pytest.fixture
 def world():
     class World:
-        certificates, staff = FakeCertificates(), FakeStaff()
+        certificates, staff, person_files = FakeCertificates(), FakeStaff(), FakePersonFiles()
         clock = FixedClock(datetime.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI))
 
         def add(self, kind, uscc=ENT_A, person_id="alice", **fields):
             return use_cases.add_certificate(self.certificates, self.staff, self.clock, uscc, person_id, kind, fields)
 
         def title(self, person_id="alice", **changes):
-            return use_cases.register_title(self.certificates, self.staff, self.clock, person_id, {**TITLE, **changes})
+            return use_cases.register_title(self.certificates, self.staff, self.person_files, self.clock, person_id, {**TITLE, **changes})
 
         def types(self):
             return [e.type for e in self.certificates.events]
@@ -128,7 +128,7 @@ def test_the_whole_title_change_flow_in_order(world):
     use_cases.set_filed(world.certificates, world.clock, ENT_A, [cid], True)
     use_cases.set_filed(world.certificates, world.clock, ENT_A, [cid], False)      # 1. its filing is cancelled
     use_cases.revoke_title(world.certificates, world.clock, ENT_A, cid, "甲企业")  # 2. the enterprise revokes
-    changed = use_cases.reregister_title(world.certificates, world.clock, "alice", cid,
+    changed = use_cases.reregister_title(world.certificates, world.person_files, world.clock, "alice", cid,
                                          {**TITLE, "level": "副高级"})             # 3. the person re-registers
     assert (changed["status"], changed["level"]) == ("pending_confirmation", "副高级")
     use_cases.confirm_title(world.certificates, world.clock, ENT_A, cid, "甲企业")  # 4. confirmed again
@@ -142,13 +142,13 @@ def test_out_of_order_title_steps_are_refused_with_why(world):
     with pytest.raises(CertificateStateConflict):  # filing a title nobody confirmed
         use_cases.set_filed(world.certificates, world.clock, ENT_A, [cid], True)
     with pytest.raises(CertificateStateConflict):  # re-registering one that is not revoked
-        use_cases.reregister_title(world.certificates, world.clock, "alice", cid, TITLE)
+        use_cases.reregister_title(world.certificates, world.person_files, world.clock, "alice", cid, TITLE)
     use_cases.confirm_title(world.certificates, world.clock, ENT_A, cid)
     with pytest.raises(CertificateStateConflict) as refused:  # confirming twice
         use_cases.confirm_title(world.certificates, world.clock, ENT_A, cid)
     assert "已确认" in refused.value.message
     with pytest.raises(CertificateStateConflict):  # changing a confirmed one
-        use_cases.reregister_title(world.certificates, world.clock, "alice", cid, TITLE)
+        use_cases.reregister_title(world.certificates, world.person_files, world.clock, "alice", cid, TITLE)
     use_cases.set_filed(world.certificates, world.clock, ENT_A, [cid], True)
     with pytest.raises(CertificateFiled):  # revoking a filed one before its filing is cancelled
         use_cases.revoke_title(world.certificates, world.clock, ENT_A, cid)
@@ -162,7 +162,7 @@ def test_only_the_employer_confirms_and_only_the_holder_reregisters(world):
     use_cases.confirm_title(world.certificates, world.clock, ENT_A, cid)
     use_cases.revoke_title(world.certificates, world.clock, ENT_A, cid)
     with pytest.raises(CertificateNotFound):
-        use_cases.reregister_title(world.certificates, world.clock, "bob", cid, TITLE)
+        use_cases.reregister_title(world.certificates, world.person_files, world.clock, "bob", cid, TITLE)
 
 
 def test_a_title_registered_twice_is_refused(world):
@@ -221,3 +221,26 @@ def test_certificates_by_ids_gives_only_the_enterprises_own(world):
     entered = world.add("post", type="施工员", cert_no="P-1", issuer="厅")
     assert set(use_cases.certificates_by_ids(world.certificates, ENT_A, [entered["id"], "nope"])) == {entered["id"]}
     assert use_cases.certificates_by_ids(world.certificates, ENT_B, [entered["id"]]) == {}
+
+
+def test_a_titles_photo_must_be_the_persons_own_upload(world):
+    world.person_files.owners.update({"f" * 32: "alice", "b" * 32: "bob"})
+    assert world.title(file_id="f" * 32)["file_id"] == "f" * 32
+    with pytest.raises(ValidationFailed) as refused:
+        world.title(cert_no="川职2020-002", file_id="b" * 32)
+    assert refused.value.errors == {"file_id": ["证书照片不存在，请重新上传"]}
+    assert len(world.certificates.items) == 1
+
+
+def test_a_reregistered_titles_photo_must_be_the_persons_own_upload(world):
+    world.person_files.owners.update({"f" * 32: "alice", "b" * 32: "bob"})
+    cid = world.title()["id"]
+    use_cases.confirm_title(world.certificates, world.clock, ENT_A, cid)
+    use_cases.revoke_title(world.certificates, world.clock, ENT_A, cid)
+    with pytest.raises(ValidationFailed):
+        use_cases.reregister_title(world.certificates, world.person_files, world.clock, "alice", cid,
+                                   {**TITLE, "file_id": "b" * 32})
+    assert world.certificates.get(cid).status == "revoked"
+    changed = use_cases.reregister_title(world.certificates, world.person_files, world.clock, "alice", cid,
+                                         {**TITLE, "file_id": "f" * 32})
+    assert (changed["status"], changed["file_id"]) == ("pending_confirmation", "f" * 32)

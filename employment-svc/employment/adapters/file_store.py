@@ -73,7 +73,7 @@ class MongoFileRepository(VersionedRepository, FileRepository):
         return {
             "_id": stored_file.file_id, "owner_uscc": stored_file.owner_uscc, "filename": stored_file.filename,
             "content_type": stored_file.content_type, "size": stored_file.size, "sha256": stored_file.sha256,
-            "created_at": stored_file.created_at, "state": COMPLETE,
+            "created_at": stored_file.created_at, "state": COMPLETE, "owner_person_id": stored_file.owner_person_id,
             "chunk_bytes": self.chunk_bytes, "chunks": count,
         }
 
@@ -87,6 +87,7 @@ class MongoFileRepository(VersionedRepository, FileRepository):
             file_id=document["_id"], owner_uscc=document["owner_uscc"], filename=document["filename"],
             content_type=document["content_type"], size=document["size"], sha256=document["sha256"],
             created_at=document["created_at"], state=document["state"],
+            owner_person_id=document.get("owner_person_id"),
         )
 
     def read(self, stored_file):

@@ -11,8 +11,8 @@ from datetime import datetime
 
 from xjkit.errors import DomainError, NotFound, ValidationFailed
 from xjkit.uploads import (  # noqa: F401  (re-exported: the service's callers name them from here)
-    JPEG, MAX_FILE_BYTES, PDF, PNG, FileEmpty, FileTooLarge, FileTypeUnsupported, check_upload_bytes,
-    sniff_content_type,
+    IMAGE_TYPES, JPEG, MAX_FILE_BYTES, PDF, PNG, FileEmpty, FileTooLarge, FileTypeUnsupported, ImageTypeUnsupported,
+    check_image_bytes, check_upload_bytes, sniff_content_type,
 )
 
 MAX_FILENAME_CHARS = 120
@@ -53,6 +53,13 @@ def check_upload(data):
     if not isinstance(data, (bytes, bytearray)):
         raise FileDataInvalid()
     return check_upload_bytes(data)
+
+
+def check_person_upload(data):
+    """A person uploads photos only (a title certificate's picture): JPEG or PNG, same limits."""
+    if not isinstance(data, (bytes, bytearray)):
+        raise FileDataInvalid()
+    return check_image_bytes(data)
 
 
 def sha256_hex(data):
@@ -96,16 +103,18 @@ def sanitize_filename(name, content_type):
 
 @dataclass
 class StoredFile:
-    """The metadata of a stored file; the bytes live apart, in chunks."""
+    """The metadata of a stored file; the bytes live apart, in chunks. Its owner is an enterprise
+    (``owner_uscc``) or a person (``owner_person_id``), never both."""
 
     file_id: str
-    owner_uscc: str
+    owner_uscc: str | None
     filename: str
     content_type: str
     size: int
     sha256: str
     created_at: datetime
     state: str = COMPLETE
+    owner_person_id: str | None = None
 
     def verify(self, data):
         """Refuse bytes that are not exactly what was uploaded."""
@@ -114,7 +123,10 @@ class StoredFile:
         return data
 
     def owned_by(self, uscc):
-        return self.owner_uscc == uscc
+        return self.owner_uscc is not None and self.owner_uscc == uscc
+
+    def owned_by_person(self, person_id):
+        return self.owner_person_id is not None and self.owner_person_id == person_id
 
 
 def is_file_id(value):

@@ -1,21 +1,28 @@
-"""Use cases of uploaded files: store one for an enterprise, read it back, show its metadata.
+"""Use cases of uploaded files: store one for an enterprise or a person, read it back, show its
+metadata; a person reads the labour contract of their own offers.
 
-A file belongs to the enterprise that uploaded it; to anyone else it does not exist (404, the
-same answer as an unknown id), so ids cannot be probed.
+A file belongs to the enterprise or person that uploaded it; to anyone else it does not exist
+(404, the same answer as an unknown id), so ids cannot be probed.
 """
 import uuid
 
 from xjkit.errors import ValidationFailed
 from xjkit.validators import check_uscc
 
-from employment.domain.files import FileNotFound, StoredFile, check_upload, is_file_id, sanitize_filename, sha256_hex
+from employment.domain.errors import EmploymentNotFound
+from employment.domain.files import (
+    FileNotFound, StoredFile, check_person_upload, check_upload, is_file_id, sanitize_filename, sha256_hex,
+)
+
+MAX_PERSON_ID_CHARS = 64
 
 
 def file_view(stored):
     return {
         "file_id": stored.file_id, "sha256": stored.sha256, "size": stored.size,
         "content_type": stored.content_type, "filename": stored.filename,
-        "owner_uscc": stored.owner_uscc, "created_at": stored.created_at,
+        "owner_uscc": stored.owner_uscc, "owner_person_id": stored.owner_person_id,
+        "created_at": stored.created_at,
     }
 
 
@@ -56,4 +63,58 @@ def file_meta(files, owner_uscc, file_id):
 def read_file(files, owner_uscc, file_id):
     """(metadata, bytes) of the enterprise's own file, the bytes verified against the checksum."""
     stored = _owned(files, owner_uscc, file_id)
+    return file_view(stored), files.read(stored)
+
+
+# --- a person's uploads (photos of their certificates) -------------------------------------------
+
+def _check_person(person_id):
+    if not isinstance(person_id, str) or not person_id or len(person_id) > MAX_PERSON_ID_CHARS:
+        # the gateway passes the token's subject; another service could pass anything
+        raise ValidationFailed({"owner_person_id": ["人员编号无效"]})
+    return person_id
+
+
+def store_person_file(files, clock, person_id, filename, data):
+    """Check (JPEG or PNG only) and store a person's photo; returns its metadata."""
+    owner = _check_person(person_id)
+    content_type = check_person_upload(data)
+    data = bytes(data)
+    stored = StoredFile(
+        file_id=uuid.uuid4().hex, owner_uscc=None, owner_person_id=owner,
+        filename=sanitize_filename(filename, content_type), content_type=content_type, size=len(data),
+        sha256=sha256_hex(data), created_at=clock.now(),
+    )
+    files.add(stored, data)
+    return file_view(stored)
+
+
+def _owned_by_person(files, person_id, file_id):
+    stored = files.get(file_id) if is_file_id(file_id) else None
+    if stored is None or not isinstance(person_id, str) or not stored.owned_by_person(person_id):
+        raise FileNotFound()
+    return stored
+
+
+def person_file_meta(files, person_id, file_id):
+    """The metadata of the person's own upload; FileNotFound otherwise (cert-svc checks a title
+    certificate's file_id with it)."""
+    return file_view(_owned_by_person(files, person_id, file_id))
+
+
+def read_person_file(files, person_id, file_id):
+    """(metadata, bytes) of the person's own upload."""
+    stored = _owned_by_person(files, person_id, file_id)
+    return file_view(stored), files.read(stored)
+
+
+def read_contract_for_person(employments, files, person_id, employment_id):
+    """(metadata, bytes) of the labour contract of one of the person's own offers or employments:
+    the person reads what they are asked to sign. Another person's employment is 404."""
+    employment = employments.get(employment_id) if isinstance(employment_id, str) else None
+    if employment is None or employment.person_id != person_id:
+        raise EmploymentNotFound()
+    stored = files.get(employment.contract_file_id) if is_file_id(employment.contract_file_id) else None
+    if stored is None or not stored.owned_by(employment.enterprise_uscc):
+        raise FileNotFound()
     return file_view(stored), files.read(stored)

@@ -175,3 +175,15 @@ def test_rpc_refusals_arrive_as_domain_errors_with_their_status(files_rpc):
     with pytest.raises(DomainError) as refused:
         files_rpc.read_file(owner_uscc=ENT_B, file_id="0" * 32)
     assert (refused.value.status, refused.value.code) == (404, "FILE_NOT_FOUND")
+
+
+def test_a_persons_photo_keeps_its_owner_in_the_store_and_no_enterprise_reads_it(store, database):
+    photo = b"\x89PNG\r\n\x1a\n" + random.Random(7).randbytes(300 * 1024)
+    meta = use_cases.store_person_file(store, CLOCK, "person-a", "证书.png", photo)
+    document = database[FILES].find_one({"_id": meta["file_id"]})
+    assert (document["owner_person_id"], document["owner_uscc"]) == ("person-a", None)
+    assert use_cases.read_person_file(store, "person-a", meta["file_id"]) == (meta, photo)
+    with pytest.raises(FileNotFound):
+        use_cases.read_file(store, ENT_A, meta["file_id"])
+    with pytest.raises(FileNotFound):
+        use_cases.person_file_meta(store, "person-b", meta["file_id"])

@@ -250,3 +250,92 @@ def test_store_file_rpc_refuses_garbage_base64_with_422_and_stores_nothing(rpc_s
     with pytest.raises(FileDataInvalid):
         rpc_service.store_file(ENT_A, "a.pdf", "%PDF-1.7 raw text, not base64")
     assert files.metadata == {}
+
+
+# --- a person's photos and the contracts of their offers ----------------------------------------
+
+PERSON_A, PERSON_B = "person-a", "person-b"
+
+
+@pytest.mark.parametrize("data, content_type", [(JPEG, "image/jpeg"), (PNG, "image/png")])
+def test_a_person_stores_a_photo_owned_by_them_and_no_enterprise(files, clock, data, content_type):
+    meta = use_cases.store_person_file(files, clock, PERSON_A, "证书.jpg", data)
+    assert (meta["owner_person_id"], meta["owner_uscc"], meta["content_type"]) == (PERSON_A, None, content_type)
+    assert use_cases.read_person_file(files, PERSON_A, meta["file_id"]) == (meta, data)
+    assert use_cases.person_file_meta(files, PERSON_A, meta["file_id"]) == meta
+
+
+@pytest.mark.parametrize("data", [PDF, EXE, TEXT], ids=["pdf", "exe", "text"])
+def test_a_person_may_upload_images_only_and_a_refusal_stores_nothing(files, clock, data):
+    with pytest.raises(FileTypeUnsupported) as refused:
+        use_cases.store_person_file(files, clock, PERSON_A, "证书.jpg", data)
+    assert (refused.value.status, refused.value.code) == (415, "FILE_TYPE_UNSUPPORTED")
+    assert refused.value.message == "仅支持JPEG或PNG格式的图片"
+    assert refused.value.errors == {"file": ["文件内容不是JPEG或PNG格式的图片"]}
+    assert files.metadata == {}
+
+
+def test_a_persons_photo_over_10_mib_is_413(files, clock):
+    with pytest.raises(FileTooLarge):
+        use_cases.store_person_file(files, clock, PERSON_A, "a.png", PNG + b"\x00" * MAX_FILE_BYTES)
+
+
+@pytest.mark.parametrize("person_id", ["", None, "x" * 65, {"$ne": None}])
+def test_a_person_upload_needs_a_plain_person_id(files, clock, person_id):
+    with pytest.raises(DomainError) as refused:
+        use_cases.store_person_file(files, clock, person_id, "a.png", PNG)
+    assert refused.value.status == 422 and files.metadata == {}
+
+
+def test_a_persons_photo_is_404_to_another_person_and_to_every_enterprise(files, clock):
+    meta = use_cases.store_person_file(files, clock, PERSON_A, "a.png", PNG)
+    for read in (lambda: use_cases.read_person_file(files, PERSON_B, meta["file_id"]),
+                 lambda: use_cases.person_file_meta(files, PERSON_B, meta["file_id"]),
+                 lambda: use_cases.read_file(files, ENT_A, meta["file_id"]),
+                 lambda: use_cases.file_meta(files, ENT_A, meta["file_id"])):
+        with pytest.raises(FileNotFound):
+            read()
+
+
+def test_an_enterprises_file_is_404_to_a_person(files, clock):
+    meta = use_cases.store_file(files, clock, ENT_A, "合同.pdf", PDF)
+    with pytest.raises(FileNotFound):
+        use_cases.read_person_file(files, PERSON_A, meta["file_id"])
+
+
+def _offer_with_contract(files, clock, person_id=PERSON_A):
+    from employment.domain.employment import Employment
+    from employment_fakes import FakeEmployments
+
+    contract = use_cases.store_file(files, clock, ENT_A, "劳动合同.pdf", PDF)
+    employments = FakeEmployments()
+    employment = Employment(
+        employment_id="e" * 32, person_id=person_id, person_name="张三", id_card_masked="110105********002X",
+        enterprise_uscc=ENT_A, enterprise_name="甲公司", contract_start="2026-12-01", contract_end="2027-11-30",
+        contract_file_id=contract["file_id"], created_at=clock.now())
+    employments.add(employment)
+    return employments, employment, contract
+
+
+def test_a_person_reads_the_contract_of_their_own_offer(files, clock):
+    employments, employment, contract = _offer_with_contract(files, clock)
+    meta, data = use_cases.read_contract_for_person(employments, files, PERSON_A, employment.employment_id)
+    assert data == PDF and meta == contract
+
+
+@pytest.mark.parametrize("employment_id", ["e" * 32, "unknown", None])
+def test_the_contract_of_another_persons_offer_is_404(files, clock, employment_id):
+    employments, employment, _ = _offer_with_contract(files, clock)
+    with pytest.raises(DomainError) as refused:
+        use_cases.read_contract_for_person(employments, files, PERSON_B, employment_id)
+    assert (refused.value.status, refused.value.code) == (404, "EMPLOYMENT_NOT_FOUND")
+
+
+def test_person_file_rpcs_take_and_give_base64(rpc_service, files):
+    meta = rpc_service.store_person_file(PERSON_A, "证书.png", base64.b64encode(PNG).decode())
+    assert meta["owner_person_id"] == PERSON_A and files.blobs[meta["file_id"]] == PNG
+    answer = rpc_service.read_person_file(PERSON_A, meta["file_id"])
+    assert answer["meta"] == meta and base64.b64decode(answer["data_b64"]) == PNG
+    assert rpc_service.person_file_meta(PERSON_A, meta["file_id"]) == meta
+    with pytest.raises(FileNotFound):
+        rpc_service.person_file_meta(PERSON_B, meta["file_id"])

@@ -3,12 +3,21 @@ kinds, list them, and confirm or revoke the titles staff register."""
 from flask import current_app, g
 from flask.views import MethodView
 
+from xjkit.errors import NotFound
+
 from gateway.auth import enterprise_required
 from gateway.blueprint import Blueprint
 from gateway.idempotency import idempotency_of
+from gateway.resources.ent_files import download_response
+from gateway.schemas.files import DOWNLOAD_RESPONSES
 from gateway.schemas.certificates import (
     CertificateListQuery, CertificatePage, CertificateSchema, EntryRequest, SyncResult, entry_fields,
 )
+
+class CertificatePhotoMissing(NotFound):
+    code = "FILE_NOT_FOUND"
+    message = "该证书没有上传照片"
+
 
 blp = Blueprint("ent-certificates", __name__, url_prefix="/api/v1/ent", description="企业端：人员证书")
 BEARER = [{"bearerAuth": []}]
@@ -49,6 +58,22 @@ class Certificates(MethodView):
         entry = {"person_id": body["person_id"], "kind": body["kind"], "fields": entry_fields(body)}
         return services().call("cert", "add_certificate", enterprise_uscc=g.subject, **entry,
                                **idempotency_of(entry))
+
+
+@blp.route("/certificates/<string:certificate_id>/file")
+class CertificatePhoto(MethodView):
+    decorators = [enterprise_required]
+
+    @blp.doc(security=BEARER, responses={**DOWNLOAD_RESPONSES, 404: {"description": "证书不存在、不属于本企业或没有照片"}})
+    def get(self, certificate_id):
+        """下载本单位人员登记职称证书时上传的证书照片（确认前核对）"""
+        certificate = services().call("cert", "get_certificate", enterprise_uscc=g.subject,
+                                      certificate_id=certificate_id)
+        if not certificate.get("file_id"):
+            raise CertificatePhotoMissing()
+        return download_response(services().call("employment", "read_person_file",
+                                                 person_id=certificate["person_id"],
+                                                 file_id=certificate["file_id"]))
 
 
 @blp.route("/certificates/<string:certificate_id>/confirm")

@@ -62,13 +62,17 @@ class FileDownload(MethodView):
     @blp.doc(security=BEARER, responses=DOWNLOAD_RESPONSES)
     def get(self, file_id):
         """下载本企业上传的附件（始终作为附件下载，不在浏览器内打开）"""
-        answer = services().call("employment", "read_file", owner_uscc=g.subject, file_id=file_id)
-        meta = answer["meta"]
-        response = Response(base64.b64decode(answer["data_b64"], validate=True), status=200,
-                            mimetype=meta["content_type"])
-        response.headers["Content-Disposition"] = content_disposition(meta["filename"])
-        # never rendered by the browser: no sniffing into HTML, no scripts even if opened directly
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
+        return download_response(services().call("employment", "read_file", owner_uscc=g.subject, file_id=file_id))
+
+
+def download_response(answer):
+    """A stored file ({"meta", "data_b64"} from employment-svc) as an attachment download."""
+    meta = answer["meta"]
+    response = Response(base64.b64decode(answer["data_b64"], validate=True), status=200,
+                        mimetype=meta["content_type"])
+    response.headers["Content-Disposition"] = content_disposition(meta["filename"])
+    # never rendered by the browser: no sniffing into HTML, no scripts even if opened directly
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -5,7 +5,9 @@ from flask.views import MethodView
 from gateway.auth import person_required
 from gateway.blueprint import Blueprint
 from gateway.idempotency import idempotency_of
+from gateway.resources.ent_files import download_response
 from gateway.schemas.employments import AcceptRequest, EmploymentSchema, PersonEmploymentList, RejectRequest
+from gateway.schemas.files import DOWNLOAD_RESPONSES
 
 blp = Blueprint("mp-employments", __name__, url_prefix="/api/v1/mp", description="小程序：聘用邀请与在职")
 BEARER = [{"bearerAuth": []}]
@@ -24,6 +26,17 @@ class MyEmployments(MethodView):
     def get(self):
         """我的聘用邀请、当前与历史聘用"""
         return services().call("employment", "list_for_person", person_id=g.subject)
+
+
+@blp.route("/employments/<string:employment_id>/contract")
+class OfferContract(MethodView):
+    decorators = [person_required]
+
+    @blp.doc(security=BEARER, responses={**DOWNLOAD_RESPONSES, 404: {"description": "聘用记录不存在或不属于本人"}})
+    def get(self, employment_id):
+        """下载本人聘用邀请（或聘用）的劳动合同"""
+        return download_response(services().call("employment", "read_contract_for_person", person_id=g.subject,
+                                                 employment_id=employment_id))
 
 
 @blp.route("/employments/<string:employment_id>/accept")

@@ -9,7 +9,7 @@ from gateway.schemas.base import PageQuery
 from gateway.schemas.persons import (
     FaceSessionResponse, FaceTicketRequest, MessagePage, MessageSchema, PersonLoginResponse,
     PersonSchema, ProfileRequest, RealnameCompleteRequest, RealnameStartRequest,
-    SubscriptionGrantRequest, SubscriptionGrantResponse, WeChatLoginRequest,
+    SubscriptionGrantRequest, SubscriptionGrantResponse, SubscriptionStatus, WeChatLoginRequest,
 )
 
 blp = Blueprint("mp-persons", __name__, url_prefix="/api/v1/mp",
@@ -125,6 +125,12 @@ class MessageRead(MethodView):
 @blp.route("/subscriptions")
 class Subscriptions(MethodView):
     decorators = [person_required]
+
+    @blp.doc(security=BEARER)
+    @blp.response(200, SubscriptionStatus)
+    def get(self):
+        """可订阅的消息模板（及各自对应的通知类别）与本人剩余可接收的条数，供 wx.requestSubscribeMessage 使用"""
+        return services().call("identity", "subscriptions", person_id=g.subject)
 
     @blp.doc(security=BEARER)
     @blp.arguments(SubscriptionGrantRequest)

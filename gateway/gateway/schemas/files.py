@@ -6,17 +6,22 @@ The type is decided by the content's magic bytes, never by the name or the clien
 """
 from flask_smorest.fields import Upload
 
-from xjkit.uploads import MAX_FILE_BYTES, SIGNATURES, FileEmpty, check_upload_bytes
+from xjkit.uploads import MAX_FILE_BYTES, SIGNATURES, FileEmpty, check_image_bytes, check_upload_bytes
 
 from gateway.schemas.base import COMMON_MESSAGES, DateTime, Int, RequestSchema, ResponseSchema, Str
 
-def read_upload(storage):
+def read_upload(storage, check=check_upload_bytes):
     """The upload's bytes, refused when empty, over 10 MiB or not PDF/JPEG/PNG by content."""
     data = storage.stream.read(MAX_FILE_BYTES + 1)  # one byte more tells "too large" without reading on
     if not data:
         raise FileEmpty()
-    check_upload_bytes(data)
+    check(data)
     return data
+
+
+def read_image_upload(storage):
+    """A person's photo: as ``read_upload``, JPEG or PNG only."""
+    return read_upload(storage, check_image_bytes)
 
 
 class UploadField(Upload):
@@ -26,6 +31,11 @@ class UploadField(Upload):
 class FileUploadRequest(RequestSchema):
     file = UploadField(required=True, metadata={
         "description": "PDF、JPEG 或 PNG 文件（按文件内容判断类型，与文件名无关），不超过10MB"})
+
+
+class ImageUploadRequest(RequestSchema):
+    file = UploadField(required=True, metadata={
+        "description": "JPEG 或 PNG 图片（按文件内容判断类型，与文件名无关），不超过10MB"})
 
 
 class FileMeta(ResponseSchema):

@@ -1,6 +1,6 @@
 """Schemas of the mini-program's person endpoints (API.md "Person login")."""
 from gateway.schemas.base import (
-    Bool, DateTime, IdCardNo, Int, List, Mobile, Nested, RequestSchema, ResponseSchema, Str, length,
+    Bool, DateTime, Dict, IdCardNo, Int, List, Mobile, Nested, RequestSchema, ResponseSchema, Str, length,
     one_of, page_of,
 )
 from gateway.schemas.employments import EmploymentSchema
@@ -19,6 +19,8 @@ class PersonSchema(ResponseSchema):
     id_card_masked = Str(allow_none=True, metadata={"example": "510104********1234"})
     realname_status = Str(metadata={"enum": ["unverified", "verified"]})
     phone_masked = Str(allow_none=True, metadata={"example": "138****8000"})
+    education = Str(allow_none=True, metadata={"enum": list(EDUCATION_LEVELS)})
+    address = Str(allow_none=True)
     employment = Nested(EmploymentSchema, allow_none=True, dump_default=None)
 
 
@@ -72,3 +74,13 @@ class SubscriptionGrantRequest(RequestSchema):
 
 class SubscriptionGrantResponse(ResponseSchema):
     subscribe_grants = Nested(ResponseSchema)
+
+
+class SubscriptionTemplate(ResponseSchema):
+    template_id = Str()
+    kinds = List(Str(), metadata={"description": "此模板推送的通知类别，如 employment_offer、title_confirmed"})
+
+
+class SubscriptionStatus(ResponseSchema):
+    templates = List(Nested(SubscriptionTemplate))
+    subscribe_grants = Dict(keys=Str(), values=Int(), metadata={"description": "模板ID → 剩余可推送条数"})

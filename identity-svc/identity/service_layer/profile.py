@@ -29,3 +29,18 @@ def grant_subscriptions(persons, person_id, template_ids, known_template_ids):
     person.grant_subscriptions(template_ids)
     persons.save(person)
     return {"subscribe_grants": {t: person.subscribe_grants.get(t, 0) for t in known_template_ids}}
+
+
+def subscription_status(persons, person_id, templates):
+    """What the mini-program asks wx.requestSubscribeMessage for: each template id with the notice
+    kinds it carries (``templates``: {kind: template_id}), and the messages the person may still receive."""
+    person = persons.get(person_id)
+    if person is None:
+        raise PersonNotFound()
+    kinds_of = {}
+    for kind, template_id in sorted(templates.items()):
+        kinds_of.setdefault(template_id, []).append(kind)
+    return {
+        "templates": [{"template_id": t, "kinds": kinds} for t, kinds in sorted(kinds_of.items())],
+        "subscribe_grants": {t: person.subscribe_grants.get(t, 0) for t in sorted(kinds_of)},
+    }

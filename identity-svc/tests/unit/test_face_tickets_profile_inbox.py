@@ -200,6 +200,21 @@ def test_an_unknown_template_grant_is_refused(world):
         profile.grant_subscriptions(world.persons, person_id, ["someone-elses"], ["tmpl-offer"])
 
 
+def test_the_subscription_status_groups_kinds_by_template_and_counts_the_grants_left(world):
+    person_id = world.verified_person("alice")
+    templates = {"employment_offer": "tmpl-offer", "employment_cancelled": "tmpl-decision",
+                 "employment_withdrawn": "tmpl-decision", "title_confirmed": "tmpl-title"}
+    profile.grant_subscriptions(world.persons, person_id, ["tmpl-offer", "tmpl-title"], sorted(set(templates.values())))
+    profile.grant_subscriptions(world.persons, person_id, ["tmpl-offer"], sorted(set(templates.values())))
+    status = profile.subscription_status(world.persons, person_id, templates)
+    assert status == {
+        "templates": [{"template_id": "tmpl-decision", "kinds": ["employment_cancelled", "employment_withdrawn"]},
+                      {"template_id": "tmpl-offer", "kinds": ["employment_offer"]},
+                      {"template_id": "tmpl-title", "kinds": ["title_confirmed"]}],
+        "subscribe_grants": {"tmpl-decision": 0, "tmpl-offer": 2, "tmpl-title": 1},
+    }
+
+
 def test_marking_anothers_message_read_looks_like_a_missing_message(world):
     alice = world.verified_person("alice")
     bob = world.verified_person("bob", id_card_no=make_id_card(region="110101", birth="19880808", seq="321"))

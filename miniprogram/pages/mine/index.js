@@ -1,0 +1,35 @@
+/** 我的: who is logged in, links to the person's records, and logging out. */
+const api = require('../../utils/api')
+const guard = require('../../utils/guard')
+const session = require('../../utils/session')
+
+Component({
+  data: { person: null },
+  methods: {
+    onShow() {
+      if (!guard.requireSession()) return Promise.resolve()
+      return guard.loadMe().then((person) => this.setData({ person })).catch(() => {})
+    },
+
+    onOpen(event) {
+      wx.navigateTo({ url: event.currentTarget.dataset.url })
+    },
+
+    onLogout() {
+      return new Promise((resolve) => {
+        wx.showModal({
+          title: '退出登录',
+          content: '确定退出登录？',
+          success: (res) => {
+            if (res.confirm) {
+              session.clear()
+              wx.reLaunch({ url: api.LOGIN_PAGE })
+            }
+            resolve(res.confirm)
+          },
+          fail: () => resolve(false),
+        })
+      })
+    },
+  },
+})
