@@ -4,7 +4,7 @@ Which enterprise looked up which (masked) ID number, and when; filtered by enter
 (or an ID number, which identity-svc resolves to its person), and time. Prints CSV (the default,
 for spreadsheets) or JSON lines.
 
-    AMQP_URI=pyamqp://…/ xj-audit-lookups --enterprise 9151010029141777XB --since 2026-11-01
+    AMQP_URI=pyamqp://…/ XJ_RPC_KEY=… xj-audit-lookups --enterprise 9151010029141777XB --since 2026-11-01
     AMQP_URI=pyamqp://…/ xj-audit-lookups --id-card-no 510104199001011234 --format json
 """
 import argparse
@@ -13,7 +13,7 @@ import json
 import os
 import sys
 
-from nameko.standalone.rpc import ClusterRpcProxy
+from xjkit.nameko.callers import SignedClusterRpcProxy
 
 COLUMNS = ("at", "enterprise_uscc", "id_card_masked", "person_id", "found", "lookup_id")
 PAGE_SIZE = 1000
@@ -42,7 +42,7 @@ def main(argv=None, out=sys.stdout):
     parser.add_argument("--timeout", type=float, default=60)
     args = parser.parse_args(argv)
     config = {"AMQP_URI": os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")}
-    with ClusterRpcProxy(config, timeout=args.timeout) as proxy:
+    with SignedClusterRpcProxy(config, caller="ops", timeout=args.timeout) as proxy:
         person_id = args.person_id
         if args.id_card_no:
             person_id = proxy.identity.lookup_person_by_id_card(id_card_no=args.id_card_no)["person_id"]

@@ -65,7 +65,7 @@ class EmploymentService(FileRpcMixin):
         return use_cases.lookup_person(IdentityPersonDirectory(self.identity), self._employments(),
                                        MongoLookupAudit(self.store.db), self.wall, enterprise_uscc, id_card_no)
 
-    @rpc
+    @rpc(callers=("ops",))  # for regulators, through xj-audit-lookups
     def lookup_log(self, enterprise_uscc=None, person_id=None, since=None, until=None, page=1, per_page=100):
         """The audit log of person lookups, for regulators (xj-audit-lookups)."""
         return audit.lookup_log(MongoLookupAudit(self.store.db), enterprise_uscc, person_id, since, until,

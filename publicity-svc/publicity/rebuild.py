@@ -5,13 +5,13 @@ page, over RPC, with a progress bar. The list is empty while it runs (minutes fo
 thousands of enterprises); events that arrive meanwhile are applied as usual and are never
 undone, because each registration's serial decides.
 
-    AMQP_URI=pyamqp://guest:guest@rabbitmq:5672/ xj-publicity-rebuild [--page-size 200]
+    AMQP_URI=pyamqp://…@rabbitmq:5672/ XJ_RPC_KEY=… xj-publicity-rebuild [--page-size 200]
 """
 import argparse
 import os
 import sys
 
-from nameko.standalone.rpc import ClusterRpcProxy
+from xjkit.nameko.callers import SignedClusterRpcProxy
 
 BAR_WIDTH = 30
 
@@ -44,7 +44,7 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, default=120)
     args = parser.parse_args(argv)
     config = {"AMQP_URI": os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")}
-    with ClusterRpcProxy(config, timeout=args.timeout) as proxy:
+    with SignedClusterRpcProxy(config, caller="ops", timeout=args.timeout) as proxy:
         rebuild(proxy, args.page_size)
     return 0
 

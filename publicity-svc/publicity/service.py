@@ -53,12 +53,12 @@ class PublicityService:
     def hide_expired(self):
         use_cases.hide_expired(self._listing(), self.clock, self.wall)
 
-    @rpc
+    @rpc(callers=("ops",))  # writes the public list from given payloads: the rebuild command only
     def apply_registrations(self, payloads):
         """For the rebuild command: apply a page of filing's registrations."""
         return sum(use_cases.apply_registration_event(self._listing(), self.clock, self.wall, p) for p in payloads)
 
-    @rpc
+    @rpc(callers=("ops",))  # wipes the public list: the rebuild command only
     def clear(self):
         """For the rebuild command: forget the read model before it is built again."""
         self._listing().clear()

@@ -6,6 +6,7 @@ from nameko.standalone.rpc import ServiceRpcProxy
 from nameko.testing.services import entrypoint_waiter
 
 from xjkit.errors import DomainError
+from xjkit.nameko.callers import SignedClusterRpcProxy
 from xjkit.testdata import make_id_card
 
 from identity.service import IdentityService
@@ -17,11 +18,15 @@ ID_CARD = make_id_card(region="510104", birth="19850612", seq="201")
 
 
 @pytest.fixture
-def identity(container_factory, service_config_of, stubs):
+def identity_config(container_factory, service_config_of, stubs):
     config = service_config_of("identity-svc", WECHAT_API_BASE=stubs)
-    container = container_factory(IdentityService, config)
-    container.start()
-    with ServiceRpcProxy("identity", config, timeout=10) as proxy:
+    container_factory(IdentityService, config).start()
+    return config
+
+
+@pytest.fixture
+def identity(identity_config):
+    with ServiceRpcProxy("identity", identity_config, timeout=10) as proxy:
         yield proxy
 
 
@@ -130,15 +135,36 @@ def test_an_offer_event_lands_in_the_inbox_and_sends_a_granted_subscribe_message
     assert len(messages) == 1 and messages[0]["template_id"] == "dev-tmpl-offer"
 
 
-def test_a_face_ticket_is_consumed_once_through_rpc(identity):
+def test_a_face_ticket_is_consumed_once_through_rpc_by_employment_only(identity, identity_config):
     id_card = make_id_card(region="120101", birth="19910909", seq="808")
     person_id = identity.login_with_wechat(code="dev-frank")["person"]["person_id"]
     identity.complete_realname(person_id=person_id, verify_id=identity.start_realname(
         person_id=person_id, name="孙八", id_card_no=id_card)["verify_id"])
     ticket = identity.start_face_ticket(person_id=person_id, purpose="employment.accept", target_id="emp-1")
-    assert identity.consume_face_ticket(person_id=person_id, verify_id=ticket["verify_id"],
-                                        purpose="employment.accept", target_id="emp-1")["passed"] is True
-    with pytest.raises(DomainError) as refused:
-        identity.consume_face_ticket(person_id=person_id, verify_id=ticket["verify_id"],
-                                     purpose="employment.accept", target_id="emp-1")
+    consume = {"person_id": person_id, "verify_id": ticket["verify_id"], "purpose": "employment.accept",
+               "target_id": "emp-1"}
+    with pytest.raises(DomainError) as stranger:
+        identity.consume_face_ticket(**consume)  # an unsigned caller on the broker
+    assert stranger.value.code == "RPC_CALLER_REFUSED"
+    with SignedClusterRpcProxy(identity_config, caller="employment", timeout=10) as employment:
+        assert employment.identity.consume_face_ticket(**consume)["passed"] is True
+        with pytest.raises(DomainError) as refused:
+            employment.identity.consume_face_ticket(**consume)
     assert refused.value.code == "FACE_CHECK_USED"
+
+
+def test_plaintext_id_numbers_go_to_cert_svc_only(identity, identity_config):
+    person_id = identity.login_with_wechat(code="dev-gina")["person"]["person_id"]
+    id_card = make_id_card(region="120101", birth="19920101", seq="818")
+    identity.complete_realname(person_id=person_id, verify_id=identity.start_realname(
+        person_id=person_id, name="钱九", id_card_no=id_card)["verify_id"])
+    for caller in (None, "gateway", "employment", "filing"):
+        with pytest.raises(DomainError) as refused:
+            if caller is None:
+                identity.id_cards_of(person_ids=[person_id])
+            else:
+                with SignedClusterRpcProxy(identity_config, caller=caller, timeout=10) as other:
+                    other.identity.id_cards_of(person_ids=[person_id])
+        assert refused.value.code == "RPC_CALLER_REFUSED", caller
+    with SignedClusterRpcProxy(identity_config, caller="cert", timeout=10) as cert:
+        assert cert.identity.id_cards_of(person_ids=[person_id]) == {person_id: id_card}

@@ -4,19 +4,39 @@ nameko rebuilds a remote exception only when its exact class path is registered 
 caller's side. Services define their own ``DomainError`` subclasses that the gateway never
 imports, so this entrypoint sends every domain error as the base class with the same code,
 status, message and field errors.
+
+``@rpc(callers=("cert",))`` admits only calls signed by one of those callers (see
+``xjkit.nameko.callers``); anything else is refused with ``RPC_CALLER_REFUSED`` before a
+worker runs.
 """
 from nameko.exceptions import deserialize_to_instance
 from nameko.rpc import Rpc
 
 from xjkit.errors import DomainError
+from xjkit.nameko.callers import rpc_key, verified_caller
 
 deserialize_to_instance(DomainError)
 
 
 class DomainRpc(Rpc):
-    def __init__(self, expected_exceptions=DomainError, **kwargs):
+    def __init__(self, expected_exceptions=DomainError, callers=None, **kwargs):
         # refusals are expected outcomes, not service failures
         super().__init__(expected_exceptions=expected_exceptions, **kwargs)
+        self.callers = frozenset(callers) if callers is not None else None
+
+    def setup(self):
+        super().setup()
+        if self.callers is not None:
+            self.key = rpc_key(self.container.config.get("RPC_KEY"))
+
+    def handle_message(self, body, message):
+        if self.callers is not None:
+            routing_key = f"{self.container.service_name}.{self.method_name}"
+            caller = verified_caller(self.unpack_message_headers(message), routing_key, self.key)
+            if caller not in self.callers:
+                # nameko's consumer sends this back as the reply, and no worker runs
+                raise DomainError("RPC_CALLER_REFUSED", "调用方无权调用此接口", 403)
+        super().handle_message(body, message)
 
     def handle_result(self, message, worker_ctx, result, exc_info):
         if exc_info is not None and isinstance(exc_info[1], DomainError):
