@@ -98,6 +98,7 @@ def service_config(rabbit_config, store_uri):
         **rabbit_config,
         "MONGO_URI": store_uri,
         "MONGO_DATABASE": f"xjtest_{uuid.uuid4().hex[:12]}",
+        "METRICS_PORT": 0,  # each container serves /metrics on a free port of its own
     }
 
 
