@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP_QUIET := --quiet --disable-pip-version-check
 
 PACKAGES := -e "services[nameko]" -e identity-svc -e employment-svc -e cert-svc -e filing-svc \
-	-e publicity-svc -e gateway -e deploy/stubs -e deploy/devca
+	-e publicity-svc -e gateway -e deploy/stubs -e deploy/devca -e deploy/backup
 
 .PHONY: install install-system install-python install-store run test test-unit test-integration test-e2e bench clean
 
