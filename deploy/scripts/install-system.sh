@@ -8,6 +8,8 @@ command -v rabbitmq-server >/dev/null || needed+=(rabbitmq-server)
 # the booklet PDF embeds this CJK font (filing-svc, XJ_BOOKLET_FONT); its tests check the PDF with poppler's tools
 [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || needed+=(fonts-wqy-microhei)
 command -v pdffonts >/dev/null || needed+=(poppler-utils)
+# promtool checks and unit-tests the Prometheus alert rules (tests/test_monitoring.py)
+command -v promtool >/dev/null || needed+=(prometheus)
 # the public pages' browser test (tests/test_public_pages_browser.py) renders them in headless Chromium
 { command -v chromium >/dev/null || [ -x /usr/bin/chromium ]; } || needed+=(chromium)
 if ((${#needed[@]})); then
