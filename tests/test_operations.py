@@ -338,3 +338,19 @@ def test_no_log_line_of_the_run_holds_a_full_id_or_mobile_number(ops):
     assert lines > 100  # the run did log
     assert not found, "\n".join(found[:20])
 
+
+def test_every_line_the_services_and_the_gateway_wrote_is_one_json_object(ops):
+    """One structured format: service, level and message on every line, the request id where
+    there was a request (the stubs and the development store are not ours and write text)."""
+    logs_dir = os.path.join(ops["data_dir"], "logs")
+    for name in (*SERVICES, "gateway"):
+        with open(os.path.join(logs_dir, f"{name}.log"), encoding="utf-8") as handle:
+            lines = [line for line in handle if line.strip()]
+        assert lines, name
+        for line in lines:
+            parsed = json.loads(line)  # fails on any line that is not JSON
+            assert parsed["service"] == name and parsed["level"] and "message" in parsed, line
+        parsed = [json.loads(line) for line in lines]
+        workers = [p for p in parsed if p.get("event") in ("rpc.completed", "event.handled", "http.request")]
+        assert workers and all(p.get("request_id") for p in workers), name
+
