@@ -3,15 +3,16 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 STORE_VENV := .venv-store
+TOOLS_VENV := .venv-tools
 PY := $(VENV)/bin/python
 PIP_QUIET := --quiet --disable-pip-version-check
 
 PACKAGES := -e "services[nameko]" -e identity-svc -e employment-svc -e cert-svc -e filing-svc \
-	-e publicity-svc -e gateway -e deploy/stubs -e deploy/devca
+	-e publicity-svc -e gateway -e deploy/stubs -e deploy/devca -e deploy/backup
 
-.PHONY: install install-system install-python install-store install-miniprogram run test test-unit test-integration test-e2e test-e2e-ahead bench clean
+.PHONY: install install-system install-python install-store install-miniprogram install-tools run test test-unit test-integration test-e2e test-e2e-ahead bench clean
 
-install: install-system install-python install-store install-miniprogram
+install: install-system install-python install-store install-miniprogram install-tools
 
 # Debian packages the tests and the platform need (docker-compose validates the compose file)
 install-system:
@@ -41,6 +42,14 @@ $(MINIPROGRAM)/node_modules/.installed: $(MINIPROGRAM)/package.json $(MINIPROGRA
 	@touch $@
 
 install-miniprogram: $(MINIPROGRAM)/node_modules/.installed
+
+# kubectl (kustomize), kubernetes-validate and checkov for the manifests' tests: their own virtualenv
+$(TOOLS_VENV)/.installed: deploy/k8s/tools-requirements.txt
+	@test -x $(TOOLS_VENV)/bin/python || $(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/pip install $(PIP_QUIET) -r deploy/k8s/tools-requirements.txt
+	@touch $@
+
+install-tools: $(TOOLS_VENV)/.installed
 
 run: install
 	@bash deploy/scripts/ensure-rabbitmq.sh
@@ -72,4 +81,4 @@ bench: install
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf $(VENV) $(STORE_VENV) .pytest_cache test-artifacts $(MINIPROGRAM)/node_modules
+	rm -rf $(VENV) $(STORE_VENV) $(TOOLS_VENV) .pytest_cache test-artifacts $(MINIPROGRAM)/node_modules

@@ -101,6 +101,7 @@ def service_config(rabbit_config, store_uri):
         "MONGO_URI": store_uri,
         "MONGO_DATABASE": f"xjtest_{uuid.uuid4().hex[:12]}",
         "XJ_FAKE_NOW": f"{dataset_day().isoformat()}T12:00:00",
+        "METRICS_PORT": 0,  # each container serves /metrics on a free port of its own
     }
 
 

@@ -4,8 +4,9 @@ Used by ``make run`` and by the end-to-end tests, so both start it the same way.
 it runs with the project's virtualenv but imports none of the project's packages.
 
 Honours XJ_ENV, XJ_FAKE_NOW (the business clock starts there and travels on; every process gets
-the same XJ_FAKE_NOW_SINCE, so they agree), XJ_GATEWAY_PORT (8000), XJ_STUBS_PORT (8900), XJ_STORE_PORT
-(27017), XJ_NATIONAL_DATA, XJ_CA_ROOTS, XJ_CA_CRLS, XJ_DATA_DIR (var/), AMQP_URI. SIGTERM or
+the same XJ_FAKE_NOW_SINCE, so they agree), XJ_GATEWAY_PORT (8000), XJ_STUBS_PORT (8900),
+XJ_STORE_PORT (27017), XJ_METRICS_PORT_BASE (9101: the services' /metrics on 9101…9105; 0 picks
+free ports), XJ_NATIONAL_DATA, XJ_CA_ROOTS, XJ_CA_CRLS, XJ_DATA_DIR (var/), AMQP_URI. SIGTERM or
 Ctrl-C stops every process it started; if one of them dies, it stops the rest and exits 1.
 """
 import os
@@ -76,6 +77,7 @@ class Platform:
         self.gateway_port = int(self.env.get("XJ_GATEWAY_PORT", 8000))
         self.stubs_port = int(self.env.get("XJ_STUBS_PORT", 8900))
         self.store_port = int(self.env.get("XJ_STORE_PORT", 27017))
+        self.metrics_ports = metrics_ports(int(self.env.get("XJ_METRICS_PORT_BASE", 9101)))
         self.children = []  # (name, Popen)
         self.stopping = False
 
@@ -95,6 +97,9 @@ class Platform:
             env["XJ_FAKE_NOW_SINCE"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         env["PROMETHEUS_MULTIPROC_DIR"] = os.path.join(self.data_dir, "run", "prometheus")
         env["PYTHONUNBUFFERED"] = "1"
+        # eventlet prints a deprecation notice at import, before logging is set up: the one line of
+        # a service's log that would not be JSON. This variable silences only that notice.
+        env.setdefault("EVENTLET_TESTS", "1")
         return env
 
     def prepare_dev_ca(self):
@@ -113,10 +118,10 @@ class Platform:
             os.path.join(directory, name) for name in ("crl-rsa.pem", "crl-sm2.pem"))
         self.environment.setdefault("XJ_CA_CRL_DIR", directory)
 
-    def spawn(self, name, argv, cwd=ROOT):
+    def spawn(self, name, argv, cwd=ROOT, extra_env=None):
         log_path = os.path.join(self.log_dir, f"{name}.log")
         log_file = open(log_path, "ab")
-        process = subprocess.Popen(argv, cwd=cwd, env=self.environment, stdout=log_file,
+        process = subprocess.Popen(argv, cwd=cwd, env={**self.environment, **(extra_env or {})}, stdout=log_file,
                                    stderr=subprocess.STDOUT, start_new_session=True)
         self.children.append((name, process))
         return process
@@ -136,6 +141,10 @@ class Platform:
         if port_open("127.0.0.1", self.store_port):
             raise RuntimeError(f"port {self.store_port} is taken: another document store is running "
                                "(stop it, or set XJ_STORE_PORT)")
+        for name, port in self.metrics_ports.items():
+            if port_open("127.0.0.1", port):
+                raise RuntimeError(f"port {port} (metrics of {name}) is taken: another platform is running "
+                                   "(stop it, or set XJ_METRICS_PORT_BASE; 0 picks free ports)")
         store_dir = os.path.join(self.data_dir, "store")
         os.makedirs(store_dir, exist_ok=True)
         self.spawn("store", [STORE_BIN, "--data-dir", store_dir, "--host", "127.0.0.1",
@@ -148,7 +157,7 @@ class Platform:
 
         for name, folder, module in SERVICES:
             self.spawn(name, [os.path.join(VENV_BIN, "nameko"), "run", "--config", "config.yml", module],
-                       cwd=os.path.join(ROOT, folder))
+                       cwd=os.path.join(ROOT, folder), extra_env={"METRICS_PORT": str(self.metrics_ports[name])})
 
         self.spawn("gateway", [os.path.join(VENV_BIN, "gunicorn"), "--config",
                                os.path.join(ROOT, "gateway", "gunicorn.conf.py"),
@@ -171,6 +180,9 @@ class Platform:
         log(f"  API docs (Swagger UI): {base}/docs")
         log(f"  OpenAPI document:      {base}/openapi.json")
         log(f"  readiness:             {base}/readyz")
+        log(f"  metrics of gateway:    {base}/metrics")
+        for name, port in self.metrics_ports.items():
+            log(f"  metrics of {name + ':':<11} http://127.0.0.1:{port}/metrics")
         log(f"  stubs of WeChat, face verification, national platform: http://127.0.0.1:{self.stubs_port}")
         log(f"  data: {self.data_dir}  logs: {self.log_dir}")
         log(f"  CA roots: {self.environment['XJ_CA_ROOTS']}")
@@ -202,6 +214,19 @@ class Platform:
                 signal_group(process, signal.SIGKILL)
                 process.wait()
         log("stopped")
+
+
+def metrics_ports(base):
+    """Each service's /metrics port: base, base+1, … in SERVICES order; base 0 picks free ports."""
+    if base == 0:
+        return {name: free_port() for name, _, _ in SERVICES}
+    return {name: base + index for index, (name, _, _) in enumerate(SERVICES)}
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def signal_group(process, signum):

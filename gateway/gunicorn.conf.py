@@ -9,9 +9,23 @@ worker_class = "gthread"
 threads = int(os.environ.get("XJ_GATEWAY_THREADS", "8"))
 timeout = 60
 graceful_timeout = 20
-accesslog = "-"
-# no query strings in the access log: they may carry ID numbers (persons/lookup?id_card_no=)
-access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+# No access log of gunicorn's: the app writes one JSON line per request (gateway.request_log:
+# method, route, path without the query string — it may carry ID numbers — status, duration,
+# request id). Everything else gunicorn and the app log goes out as JSON too (xjkit.jsonlog).
+accesslog = None
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "xjkit.jsonlog.JsonFormatter", "service": "gateway"}},
+    "filters": {"redact": {"()": "xjkit.masking.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["redact"],
+                             "stream": "ext://sys.stderr"}},
+    "root": {"level": os.environ.get("LOG_LEVEL", "INFO"), "handlers": ["console"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+    },
+}
 
 
 def child_exit(server, worker):

@@ -80,6 +80,7 @@ class RunningPlatform:
             "XJ_GATEWAY_PORT": str(self.gateway_port),
             "XJ_STUBS_PORT": str(self.stubs_port),
             "XJ_STORE_PORT": str(self.store_port),
+            "XJ_METRICS_PORT_BASE": "0",  # the launcher picks a free /metrics port per service
             "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/{vhost}",
             # rate-limit counts of this platform only; limits high enough for a whole test session
             # from one address (tests of the limits themselves set their own)

@@ -8,6 +8,7 @@ from xjkit.nameko.ping import ping_report
 from xjkit.nameko.rpc import rpc
 from xjkit.nameko.rpc_proxy import TimedRpcProxy
 from xjkit.nameko.store import Store
+from xjkit.nameko.telemetry import Telemetry
 
 from certs.adapters.concurrency import green_map
 from certs.adapters.providers import NationalPlatformClient
@@ -21,6 +22,8 @@ EXPIRY_INTERVAL_SECONDS = 3600
 
 class CertService:
     name = "cert"
+
+    telemetry = Telemetry()  # metrics, request context, logs
 
     store = Store(outbox_collections=("certificates",), prepare=prepare_database)
     national = NationalPlatformClient()

@@ -10,6 +10,8 @@ command -v rabbitmq-server >/dev/null || needed+=(rabbitmq-server)
 command -v pdffonts >/dev/null || needed+=(poppler-utils)
 # the any-date tests move the wall clock of a platform (and CI reruns the e2e tests a year ahead)
 command -v faketime >/dev/null || needed+=(faketime)
+# promtool checks and unit-tests the Prometheus alert rules (tests/test_monitoring.py)
+command -v promtool >/dev/null || needed+=(prometheus)
 # the public pages' browser test (tests/test_public_pages_browser.py) renders them in headless Chromium
 { command -v chromium >/dev/null || [ -x /usr/bin/chromium ]; } || needed+=(chromium)
 if ((${#needed[@]})); then

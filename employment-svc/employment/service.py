@@ -8,6 +8,7 @@ from xjkit.nameko.ping import ping_report
 from xjkit.nameko.rpc import rpc
 from xjkit.nameko.rpc_proxy import TimedRpcProxy
 from xjkit.nameko.store import Store
+from xjkit.nameko.telemetry import Telemetry
 
 from employment.adapters.file_store import MongoFileRepository, prepare_files
 from employment.adapters.identity_client import IdentityFaceTickets, IdentityPersonDirectory
@@ -45,6 +46,8 @@ class StoredContractFiles(ContractFiles):
 
 class EmploymentService(FileRpcMixin):
     name = "employment"
+
+    telemetry = Telemetry()  # metrics, request context, logs
 
     store = Store(outbox_collections=("employments",), prepare=prepare)
     identity = TimedRpcProxy("identity")

@@ -12,6 +12,7 @@ from xjkit.nameko.ping import ping_report
 from xjkit.nameko.rpc import rpc
 from xjkit.nameko.rpc_proxy import TimedRpcProxy
 from xjkit.nameko.store import Store
+from xjkit.nameko.telemetry import Telemetry
 
 from filing.adapters.booklet import render_booklet
 from filing.adapters.clients import CertCertificates, EmploymentStaff
@@ -25,6 +26,8 @@ from filing.service_layer import queries, review
 
 class FilingService:
     name = "filing"
+
+    telemetry = Telemetry()  # metrics, request context, logs
 
     store = Store(outbox_collections=("registrations",), prepare=prepare_database)
     config = Config()

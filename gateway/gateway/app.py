@@ -1,15 +1,15 @@
 """The gateway's Flask app: flask-smorest API, error mapping, RPC pool, docs, metrics."""
-import logging
 import os
 
 import flask_swagger_ui
 from flask import Flask, send_from_directory
 from flask_smorest import Api
 
+from xjkit import jsonlog
 from xjkit.config import env_int
 from xjkit.masking import install_log_redaction
 
-from gateway import bodies, idempotency, ratelimit
+from gateway import bodies, idempotency, ratelimit, request_log
 from gateway.bodies import UPLOAD_BODY_LIMIT
 from gateway.auth import token_key_from_env
 from gateway.errors import register_error_handlers
@@ -42,16 +42,19 @@ def settings_from_env(environ=os.environ):
 
 
 def create_app(overrides=None):
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"),
-                        format="%(asctime)s %(levelname)s gateway %(name)s: %(message)s")
+    # one JSON object per line (xjkit.jsonlog); under gunicorn its logconfig_dict has done this
+    jsonlog.configure("gateway", level=os.environ.get("LOG_LEVEL", "INFO"))
     install_log_redaction()
     app = Flask(__name__)
     app.config.update(settings_from_env())
     app.config.update(overrides or {})
     app.json.ensure_ascii = False
 
-    app.extensions["xj_rpc"] = RpcPool(app.config["AMQP_URI"], timeout=app.config["XJ_RPC_TIMEOUT_SECONDS"])
-    Metrics().init_app(app)
+    metrics = Metrics()
+    app.extensions["xj_rpc"] = RpcPool(app.config["AMQP_URI"], timeout=app.config["XJ_RPC_TIMEOUT_SECONDS"],
+                                       observe=metrics.observe_rpc)
+    request_log.init_app(app)  # X-Request-ID in, out, and into every RPC; one log line per request
+    metrics.init_app(app)
 
     api = Api(app, spec_kwargs={"info": {"description": "区外进疆企业信息报送服务的 HTTP 接口，契约见 API.md。"}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})

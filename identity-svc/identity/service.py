@@ -11,6 +11,7 @@ from xjkit.nameko.clocks import BusinessClock, WallClock
 from xjkit.nameko.ping import ping_report
 from xjkit.nameko.rpc import rpc
 from xjkit.nameko.store import Store
+from xjkit.nameko.telemetry import Telemetry
 
 from identity.adapters.inbox_repositories import (
     MongoChallengeRepository, MongoEnterpriseAccountRepository, MongoMessageRepository,
@@ -18,6 +19,7 @@ from identity.adapters.inbox_repositories import (
 from identity.adapters.repositories import (
     MongoFaceCheckRepository, MongoPersonRepository, prepare_database,
 )
+from identity.adapters.crl_metrics import crl_metrics
 from identity.adapters.providers import CaVerifier, WeChat
 from identity.adapters.wechat import WeChatCodeLogin, WeChatFaceVerifier, WeChatSubscribeMessenger
 from identity.service_layer import enterprises, face_tickets, inbox, profile
@@ -44,6 +46,8 @@ def parse_templates(value):
 
 class IdentityService:
     name = "identity"
+
+    telemetry = Telemetry(collectors=(crl_metrics,))  # metrics, request context, logs (CRL dates too)
 
     store = Store(outbox_collections=("persons", "enterprise_accounts"), prepare=prepare_database)
     config = Config()

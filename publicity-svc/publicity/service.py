@@ -7,6 +7,7 @@ from xjkit.nameko.clocks import BusinessClock, WallClock
 from xjkit.nameko.ping import ping_report
 from xjkit.nameko.rpc import rpc
 from xjkit.nameko.store import Store
+from xjkit.nameko.telemetry import Telemetry
 
 from publicity.adapters.listing_store import MongoListing, prepare_database
 from publicity.service_layer import publicity as use_cases
@@ -16,6 +17,8 @@ EXPIRY_CHECK_SECONDS = 60
 
 class PublicityService:
     name = "publicity"
+
+    telemetry = Telemetry()  # metrics, request context, logs
 
     store = Store(prepare=prepare_database)
     clock = BusinessClock()  # the business day: what is valid

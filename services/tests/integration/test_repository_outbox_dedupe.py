@@ -106,7 +106,10 @@ def test_events_are_stored_in_the_same_write_and_marked_pending(offers):
     offers.insert({"_id": "o1"}, events=[event])
     stored = offers.get("o1")
     assert stored["outbox_pending"] is True
-    assert stored["outbox"] == [event.to_dict()]
+    [entry] = stored["outbox"]
+    # the envelope as it is, plus where it came from (request id, wall-clock write time)
+    assert {key: value for key, value in entry.items() if key != "trace"} == event.to_dict()
+    assert set(entry["trace"]) == {"request_id", "written_at"}
 
 
 def test_relay_publishes_pending_events_once_and_clears_the_outbox(offers):

@@ -14,6 +14,7 @@ import pymongo
 from pymongo.errors import DuplicateKeyError
 
 from xjkit.errors import ConcurrencyConflict, Conflict
+from xjkit.logcontext import outbox_entry  # the request id travels with each stored event
 from xjkit.mongo.subset import vet_filter, vet_replacement, vet_update
 
 OUTBOX_FIELD = "outbox"
@@ -123,7 +124,7 @@ class VersionedRepository:
         """Insert a new document at version 1, with the events its creation causes."""
         stored = dict(document)
         stored["version"] = 1
-        stored[OUTBOX_FIELD] = [event.to_dict() for event in events]
+        stored[OUTBOX_FIELD] = [outbox_entry(event) for event in events]
         stored[OUTBOX_PENDING_FIELD] = bool(events)
         try:
             self.collection.insert_one(stored)
@@ -136,7 +137,7 @@ class VersionedRepository:
         expected_version = document["version"]
         stored = dict(document)
         stored["version"] = expected_version + 1
-        stored[OUTBOX_FIELD] = list(document.get(OUTBOX_FIELD) or []) + [e.to_dict() for e in events]
+        stored[OUTBOX_FIELD] = list(document.get(OUTBOX_FIELD) or []) + [outbox_entry(e) for e in events]
         stored[OUTBOX_PENDING_FIELD] = bool(stored[OUTBOX_FIELD])
         vet_replacement(stored)
         try:

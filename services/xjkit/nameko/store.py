@@ -8,12 +8,13 @@ import logging
 
 import eventlet
 from nameko.extensions import DependencyProvider
-from nameko.standalone.events import event_dispatcher
 
 from xjkit import idempotency
 from xjkit.dedupe import EventDeduplicator
 from xjkit.events import Event
 from xjkit.mongo.client import connect, ping
+from xjkit.nameko.metrics import store_listeners
+from xjkit.nameko.tracing import traced_event_dispatcher
 from xjkit.outbox import OutboxRelay
 
 log = logging.getLogger(__name__)
@@ -59,9 +60,10 @@ class Store(DependencyProvider):
 
     def setup(self):
         config = self.container.config
-        self.client = connect(config["MONGO_URI"], app_name=self.container.service_name)
+        self.client = connect(config["MONGO_URI"], app_name=self.container.service_name,
+                              event_listeners=store_listeners(self.container))  # store latency metrics
         self.database = self.client[config["MONGO_DATABASE"]]
-        dispatch = event_dispatcher(config)
+        dispatch = traced_event_dispatcher(config, self.container)  # request id and relay metrics
         service_name = self.container.service_name
 
         def publish(event_data):
