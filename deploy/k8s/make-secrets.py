@@ -33,10 +33,10 @@ def make(namespace, wechat_appid, wechat_secret, mongo_replicas=3):
     backup_password = token()
     hosts = mongo_hosts(mongo_replicas)
     found = {
-        "xj-amqp": {"AMQP_URI": f"pyamqp://xjcloud:{rabbit_password}@rabbitmq:5672/"},
+        "xj-amqp": {"AMQP_URI": f"pyamqp://xjcloud:{rabbit_password}@rabbitmq:5672/", "XJ_RPC_KEY": token(48)},
         "xj-identity": {"XJ_ID_KEY": secrets.token_hex(32), "WECHAT_APPID": wechat_appid,
                         "WECHAT_SECRET": wechat_secret},
-        "xj-gateway": {"XJ_TOKEN_KEY": token(48), "REDIS_URL": f"redis://:{redis_password}@redis:6379/0"},
+        "xj-gateway": {"XJ_TOKEN_KEY": token(48), "XJ_REDIS_URL": f"redis://:{redis_password}@redis:6379/0"},
         "xj-mongo": {"ROOT_USERNAME": "root", "ROOT_PASSWORD": token(), "BACKUP_PASSWORD": backup_password,
                      "BACKUP_URI": f"mongodb://xj_backup:{backup_password}@{hosts}/?replicaSet=rs0&authSource=admin",
                      # the replica set's internal keyfile: 6 to 1024 base64 characters

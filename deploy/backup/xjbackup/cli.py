@@ -53,14 +53,14 @@ def backup_main(argv=None):
 
 def wait_and_rebuild_publicity(timeout, out):
     """Once filing and publicity answer ping over AMQP_URI, rebuild the public list."""
-    from nameko.standalone.rpc import ClusterRpcProxy
     from publicity.rebuild import rebuild
+    from xjkit.nameko.callers import SignedClusterRpcProxy
 
     config = {"AMQP_URI": os.environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/")}
     deadline = time.monotonic() + timeout
     while True:
         try:
-            with ClusterRpcProxy(config, timeout=120) as proxy:
+            with SignedClusterRpcProxy(config, caller="ops", timeout=120) as proxy:
                 if proxy.filing.ping()["status"] == "ok" and proxy.publicity.ping()["status"] == "ok":
                     return rebuild(proxy, 200, out=out)
         except Exception as error:  # not up yet
