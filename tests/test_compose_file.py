@@ -6,6 +6,7 @@ would really run. Each compose call gets a clean environment: the developer's sh
 XJ_ENV=test) must not leak into the rendering.
 """
 import http.server
+import json
 import os
 import re
 import shutil
@@ -31,12 +32,18 @@ SERVICES = {
     "publicity": ("publicity-svc", "publicity.service:PublicityService"),
 }
 APP_SERVICES = (*SERVICES, "gateway")
-REQUIRED_SECRETS = ("XJ_ID_KEY", "XJ_TOKEN_KEY", "WECHAT_APPID", "WECHAT_SECRET")
+BROKER_USERS = ("identity", "employment", "cert", "filing", "publicity", "gateway")
+REQUIRED_SECRETS = ("XJ_ID_KEY", "XJ_TOKEN_KEY", "XJ_RPC_KEY", "WECHAT_APPID", "WECHAT_SECRET", "RABBITMQ_ADMIN_PASS",
+                    "XJ_REDIS_PASSWORD", *(f"XJ_BROKER_PASS_{user.upper()}" for user in BROKER_USERS))
 PROD_SECRETS = {
     "XJ_ID_KEY": "9f" * 32,
     "XJ_TOKEN_KEY": "a-production-token-key-of-at-least-32-characters",
+    "XJ_RPC_KEY": "a-production-rpc-key-of-at-least-32-characters",
     "WECHAT_APPID": "wx0123456789abcdef",
     "WECHAT_SECRET": "a-production-wechat-secret",
+    "RABBITMQ_ADMIN_PASS": "a-production-rabbitmq-admin-password",
+    "XJ_REDIS_PASSWORD": "a-production-redis-password",
+    **{f"XJ_BROKER_PASS_{user.upper()}": f"a-production-broker-password-of-{user}" for user in BROKER_USERS},
 }
 BROKER_AND_STORE_PORTS = {27017, 5672, 15672}
 DEV_CMD = ["--env-file", DEV_ENV, "-f", "docker-compose.yml", "-f", DEV_OVERRIDE, "--profile", "dev"]
@@ -269,9 +276,35 @@ def test_rabbitmq_is_3_13_with_management_and_a_stable_node_name_for_its_volume(
     assert any(volume.startswith("rabbitmq-data:/var/lib/rabbitmq") for volume in rabbitmq["volumes"])
 
 
-def test_services_reach_the_broker_by_its_compose_name(any_config):
+def test_each_service_reaches_the_broker_by_its_compose_name_as_a_user_of_its_own(prod_config):
     for name in APP_SERVICES:
-        assert any_config["services"][name]["environment"]["AMQP_URI"] == "pyamqp://guest:guest@rabbitmq:5672/"
+        uri = prod_config["services"][name]["environment"]["AMQP_URI"]
+        assert uri == f"pyamqp://{name}:a-production-broker-password-of-{name}@rabbitmq:5672/", name
+
+
+def test_nobody_is_guest_on_the_broker_and_rabbitmq_init_makes_the_users_and_removes_guest(any_config):
+    assert "guest" not in json.dumps(any_config["services"]["rabbitmq"]).lower()
+    for name in APP_SERVICES:
+        assert "guest" not in any_config["services"][name]["environment"]["AMQP_URI"]
+        assert any_config["services"][name]["depends_on"]["rabbitmq-init"] == {
+            "condition": "service_completed_successfully"}, name
+    init = any_config["services"]["rabbitmq-init"]
+    assert init["entrypoint"] == ["python", "/opt/xj/rabbitmq_users.py"]
+    assert init["environment"]["XJ_BROKER_USERS"].split(",") == list(BROKER_USERS)
+    assert init["environment"]["XJ_BROKER_REMOVE_GUEST"] == "1"
+    assert init["depends_on"] == {"rabbitmq": {"condition": "service_healthy"}}
+
+
+def test_the_services_sign_their_rpcs_and_the_gateway_counts_in_a_password_protected_redis(prod_config):
+    services = prod_config["services"]
+    for name in APP_SERVICES:
+        if name != "gateway":
+            assert services[name]["environment"]["XJ_RPC_KEY"] == PROD_SECRETS["XJ_RPC_KEY"], name
+    assert "XJ_RPC_KEY" not in services["gateway"]["environment"]  # it calls no restricted RPC
+    assert services["gateway"]["environment"]["XJ_REDIS_URL"] == "redis://:a-production-redis-password@redis:6379/0"
+    assert services["gateway"]["depends_on"]["redis"] == {"condition": "service_healthy"}
+    assert "a-production-redis-password" in services["redis"]["command"]
+    assert "healthcheck" in services["redis"] and "ports" not in services["redis"]
 
 
 def test_no_service_publishes_mongodb_or_amqp_ports_in_prod(prod_config):
