@@ -132,6 +132,9 @@ class Platform:
         os.makedirs(prometheus_dir, exist_ok=True)
         for stale in os.listdir(prometheus_dir):  # samples of a previous run's workers
             os.remove(os.path.join(prometheus_dir, stale))
+        for name in self.metrics_ports:  # ports a previous run's services bound
+            if os.path.exists(self.metrics_port_file(name)):
+                os.remove(self.metrics_port_file(name))
         self.environment = self._environment()
         if self.environment["XJ_ENV"] not in ("dev", "test"):
             raise RuntimeError("run_platform starts the development platform: XJ_ENV must be dev or test")
@@ -142,7 +145,7 @@ class Platform:
             raise RuntimeError(f"port {self.store_port} is taken: another document store is running "
                                "(stop it, or set XJ_STORE_PORT)")
         for name, port in self.metrics_ports.items():
-            if port_open("127.0.0.1", port):
+            if port and port_open("127.0.0.1", port):
                 raise RuntimeError(f"port {port} (metrics of {name}) is taken: another platform is running "
                                    "(stop it, or set XJ_METRICS_PORT_BASE; 0 picks free ports)")
         store_dir = os.path.join(self.data_dir, "store")
@@ -157,13 +160,25 @@ class Platform:
 
         for name, folder, module in SERVICES:
             self.spawn(name, [os.path.join(VENV_BIN, "nameko"), "run", "--config", "config.yml", module],
-                       cwd=os.path.join(ROOT, folder), extra_env={"METRICS_PORT": str(self.metrics_ports[name])})
+                       cwd=os.path.join(ROOT, folder), extra_env={"METRICS_PORT": str(self.metrics_ports[name]),
+                                                                  "METRICS_PORT_FILE": self.metrics_port_file(name)})
 
         self.spawn("gateway", [os.path.join(VENV_BIN, "gunicorn"), "--config",
                                os.path.join(ROOT, "gateway", "gunicorn.conf.py"),
                                "--bind", f"127.0.0.1:{self.gateway_port}", "gateway.app:create_app()"],
                    cwd=os.path.join(ROOT, "gateway"))
         self.wait_until_ready()
+
+    def metrics_port_file(self, name):
+        return os.path.join(self.data_dir, "run", f"{name}.metrics-port")
+
+    def bound_metrics_port(self, name):
+        """The port the service serves /metrics on (it writes the one it bound when given 0)."""
+        try:
+            with open(self.metrics_port_file(name), encoding="ascii") as handle:
+                return int(handle.read().strip())
+        except (OSError, ValueError):
+            return self.metrics_ports[name]
 
     def ready(self):
         self.check_children()
@@ -181,8 +196,8 @@ class Platform:
         log(f"  OpenAPI document:      {base}/openapi.json")
         log(f"  readiness:             {base}/readyz")
         log(f"  metrics of gateway:    {base}/metrics")
-        for name, port in self.metrics_ports.items():
-            log(f"  metrics of {name + ':':<11} http://127.0.0.1:{port}/metrics")
+        for name in self.metrics_ports:
+            log(f"  metrics of {name + ':':<11} http://127.0.0.1:{self.bound_metrics_port(name)}/metrics")
         log(f"  stubs of WeChat, face verification, national platform: http://127.0.0.1:{self.stubs_port}")
         log(f"  data: {self.data_dir}  logs: {self.log_dir}")
         log(f"  CA roots: {self.environment['XJ_CA_ROOTS']}")
@@ -217,16 +232,11 @@ class Platform:
 
 
 def metrics_ports(base):
-    """Each service's /metrics port: base, base+1, … in SERVICES order; base 0 picks free ports."""
+    """Each service's /metrics port: base, base+1, … in SERVICES order; base 0 lets each service
+    bind a port the system chooses (no race with anything else picking ports meanwhile)."""
     if base == 0:
-        return {name: free_port() for name, _, _ in SERVICES}
+        return {name: 0 for name, _, _ in SERVICES}
     return {name: base + index for index, (name, _, _) in enumerate(SERVICES)}
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def signal_group(process, signum):

@@ -163,6 +163,10 @@ def views(platform, uscc, persons):
     seen = {path: enterprise.get(path).json() for path in (
         "/api/v1/ent/me", "/api/v1/ent/registrations", "/api/v1/ent/filings", "/api/v1/ent/employments",
         "/api/v1/ent/certificates")}
+    # this very login is recorded (on the travelling business clock): what it changed is not compared
+    seen["/api/v1/ent/me"].pop("last_login_at", None)
+    for certificate in seen["/api/v1/ent/me"].get("certificates", []):
+        certificate.pop("last_login_at", None)
     for openid, person in persons.items():
         for path in ("/api/v1/mp/me", "/api/v1/mp/employments", "/api/v1/mp/certificates", "/api/v1/mp/messages"):
             seen[f"{openid}:{path}"] = person.get(path).json()

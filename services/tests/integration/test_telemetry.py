@@ -230,9 +230,17 @@ def test_each_worker_writes_one_json_line_with_its_outcome_and_request_id(runnin
         with pytest.raises(DomainError):
             proxy.xjdown.refuse()
     formatter = JsonFormatter("xjdown")
-    lines = [json.loads(formatter.format(record)) for record in caplog.records
-             if record.name == "xjkit.nameko.telemetry"]
-    [line] = [line for line in lines if line.get("request_id") == "req-json-1"]
+
+    def lines_of_the_request():
+        lines = [json.loads(formatter.format(record)) for record in caplog.records
+                 if record.name == "xjkit.nameko.telemetry"]
+        return [line for line in lines if line.get("request_id") == "req-json-1"]
+
+    # the line is written when the worker is torn down, which may be just after the reply arrived
+    deadline = time.monotonic() + 10
+    while not lines_of_the_request() and time.monotonic() < deadline:
+        eventlet.sleep(0.05)
+    [line] = lines_of_the_request()
     assert (line["event"], line["entrypoint"], line["outcome"], line["error"]) == (
         "rpc.completed", "refuse", "refused", "NOT_ALLOWED")
     assert line["level"] == "INFO" and line["service"] == "xjdown" and line["duration_ms"] >= 0

@@ -95,6 +95,10 @@ class Telemetry(DependencyProvider):
             # bound here, so a port that is taken stops the service at start-up, saying why
             self.server_socket = eventlet.listen((host, int(port)))
             self.port = self.server_socket.getsockname()[1]
+            port_file = config.get("METRICS_PORT_FILE")
+            if port_file:  # port 0: the system chose one; tell whoever started us which
+                with open(port_file, "w", encoding="ascii") as handle:
+                    handle.write(str(self.port))
             log.info("metrics on http://%s:%s/metrics", host, self.port,
                      extra={"event": "metrics.listening", "fields": {"metrics_port": self.port}})
         queues = config.get("DEAD_LETTER_QUEUES")
