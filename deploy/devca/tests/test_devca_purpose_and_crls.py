@@ -122,3 +122,12 @@ def test_command_line_issue_options_refresh_crl_and_env(ca, tmp_path, capsys):
     lines = dict(line.split("=", 1) for line in capsys.readouterr().out.splitlines())
     assert lines == xjdevca.environment(ca.directory)
     json.dumps(lines)
+
+
+def test_the_compose_dev_env_names_the_dev_cas_policies(ca):
+    """deploy/compose/dev.env carries what `xj-dev-ca env` prints for the policies (the root names are fixed)."""
+    dev_env = Path(__file__).resolve().parents[3] / "deploy" / "compose" / "dev.env"
+    lines = dict(line.split("=", 1) for line in dev_env.read_text(encoding="utf-8").splitlines()
+                 if line.strip() and not line.startswith("#"))
+    expected = xjdevca.policy_settings(ca.directory)
+    assert {name: lines[name] for name in expected} == expected
