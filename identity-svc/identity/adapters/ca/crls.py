@@ -104,9 +104,6 @@ class CrlIndex:
         subjects = {anchor.subject for anchor in anchors}
         return [crl for crl in self.crls if crl.issuer not in subjects]
 
-    def freshness(self, crl: x509.CertificateRevocationList, wall_now: datetime) -> str:
-        return self._freshness(crl, wall_now)
-
     # --- internals -----------------------------------------------------------------------------
 
     def _freshness(self, crl, wall_now) -> str:
