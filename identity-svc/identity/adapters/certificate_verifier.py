@@ -81,6 +81,7 @@ class CaCertificateVerifier(ports.CertificateVerifier):
         self._lock = threading.Lock()
         self._stamp = None
         self._trust = None
+        self._last_loaded = None  # kept for session revocation checks while a reload fails
         self.generation = 0  # counts reloads: sessions are swept against the CRLs after each
         self.swept_generation = None  # the generation the last session sweep ran against
 
@@ -101,7 +102,7 @@ class CaCertificateVerifier(ports.CertificateVerifier):
         with self._lock:
             if stamp != self._stamp or self._trust is None:
                 self._trust = None
-                self._trust = self.settings.load()
+                self._trust = self._last_loaded = self.settings.load()
                 self._stamp = stamp
                 self.generation += 1
                 log.info("CA trust store loaded: %d root(s), %d CRL(s) from %d file(s)",
@@ -155,8 +156,11 @@ class CaCertificateVerifier(ports.CertificateVerifier):
         try:
             trust = self.trust_store()
         except TrustStoreError:
-            log.error("CA trust store unreadable: sessions cannot be checked against the CRLs now")
-            return False
+            # logins are refused meanwhile; running sessions are still held to the CRLs last read
+            trust = self._last_loaded
+            if trust is None:
+                log.error("CA trust store unreadable: sessions cannot be checked against the CRLs now")
+                return False
         keys = []
         for data in revocation_keys or ():
             try:

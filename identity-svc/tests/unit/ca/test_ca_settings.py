@@ -100,3 +100,20 @@ def test_a_login_under_a_ca_without_a_usable_crl_is_a_503_domain_error(tmp_path,
     with pytest.raises(CaCrlUnavailable) as refused:
         verifier.verify(issued.cert_path.read_text(), "QUJD", b"n" * 32, wall_now(), wall_now())
     assert (refused.value.status, refused.value.code) == (503, "CA_CRL_UNAVAILABLE")
+
+
+def test_sessions_are_still_held_to_the_last_crls_read_while_the_roots_are_unreadable(tmp_path, dev_ca, issue):
+    import base64
+    import os
+
+    roots = tmp_path / "roots.pem"
+    roots.write_bytes(dev_ca.roots_pem.read_bytes())
+    verifier = CaCertificateVerifier(CaSettings.from_config(config_of(dev_ca, CA_ROOTS=str(roots)), "test"))
+    issued = issue("rsa")
+    nonce = os.urandom(32)
+    signature = base64.b64encode(xjdevca.sign_nonce(issued.key_path.read_bytes(), nonce)).decode()
+    keys = verifier.verify(issued.cert_path.read_text(), signature, nonce, wall_now(), wall_now())["revocation_keys"]
+    xjdevca.revoke(dev_ca.directory, issued.cert_path)
+    assert verifier.revoked(keys)  # reloaded: the CRL lists it
+    roots.write_text("broken")
+    assert verifier.revoked(keys)  # the roots broke: still the CRLs last read, never "not revoked"
