@@ -53,13 +53,16 @@ install-tools: $(TOOLS_VENV)/.installed
 
 run: install
 	@bash deploy/scripts/ensure-rabbitmq.sh
+	@bash deploy/scripts/ensure-redis.sh
 	exec $(PY) deploy/run_platform.py
 
 test: install
 	@bash deploy/scripts/ensure-rabbitmq.sh
+	@bash deploy/scripts/ensure-redis.sh
 	$(PY) -m pytest
 
 test-unit: install
+	@bash deploy/scripts/ensure-redis.sh
 	$(PY) -m pytest -m "not integration and not e2e"
 
 test-integration: install
@@ -68,12 +71,14 @@ test-integration: install
 
 test-e2e: install
 	@bash deploy/scripts/ensure-rabbitmq.sh
+	@bash deploy/scripts/ensure-redis.sh
 	$(PY) -m pytest -m e2e
 
 # the end-to-end tests with the whole process tree's clock 400 days ahead (install first, without
 # faketime: TLS checks in pip care about the date)
 test-e2e-ahead: install
 	@bash deploy/scripts/ensure-rabbitmq.sh
+	@bash deploy/scripts/ensure-redis.sh
 	faketime -m -f '+400d' $(PY) -m pytest -m e2e
 
 bench: install

@@ -5,10 +5,13 @@ it runs with the project's virtualenv but imports none of the project's packages
 
 Honours XJ_ENV, XJ_FAKE_NOW (the business clock starts there and travels on; every process gets
 the same XJ_FAKE_NOW_SINCE, so they agree), XJ_GATEWAY_PORT (8000), XJ_STUBS_PORT (8900),
-XJ_STORE_PORT (27017), XJ_METRICS_PORT_BASE (9101: the services' /metrics on 9101…9105; 0 picks
-free ports), XJ_NATIONAL_DATA, XJ_CA_ROOTS, XJ_CA_CRLS, XJ_DATA_DIR (var/), AMQP_URI. SIGTERM or
+XJ_STORE_PORT (27017), XJ_METRICS_PORT_BASE (9101: the services' /metrics on 9101…9105; 0 lets
+each service bind a free port), XJ_NATIONAL_DATA, XJ_CA_ROOTS, XJ_CA_CRLS, XJ_CA_POLICIES,
+XJ_DATA_DIR (var/), AMQP_URI, XJ_REDIS_URL (redis://127.0.0.1:6379/0; keys under a prefix of this
+data directory's own). SIGTERM or
 Ctrl-C stops every process it started; if one of them dies, it stops the rest and exits 1.
 """
+import hashlib
 import os
 import signal
 import socket
@@ -56,6 +59,21 @@ def wait_for(predicate, timeout, what):
     raise RuntimeError(f"{what} did not come up within {timeout} s")
 
 
+def ensure_redis(url):
+    """Sessions live in Redis: start the local redis-server if it is installed but not running."""
+    host_port = url.split("://", 1)[-1].split("@")[-1].split("/")[0]
+    host, _, port = host_port.partition(":")
+    host, port = host or "127.0.0.1", int(port or 6379)
+    if port_open(host, port):
+        return
+    if host not in ("127.0.0.1", "localhost"):
+        raise RuntimeError(f"Redis at {host}:{port} is not reachable")
+    log("Redis is not running: starting it (redis-server --daemonize yes)")
+    subprocess.run(["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", str(port)], check=True,
+                   stdout=subprocess.DEVNULL)
+    wait_for(lambda: port_open(host, port), 30, "Redis")
+
+
 def ensure_rabbitmq(amqp_uri):
     host_port = amqp_uri.split("@")[-1].split("/")[0]
     host, _, port = host_port.partition(":")
@@ -91,6 +109,9 @@ class Platform:
         env.setdefault("NATIONAL_API_BASE", f"{stubs}/national/api/v1")
         env.setdefault("XJ_PUBLIC_BASE_URL", f"http://127.0.0.1:{self.gateway_port}")
         env["XJ_DATA_DIR"] = self.data_dir
+        env.setdefault("XJ_REDIS_URL", "redis://127.0.0.1:6379/0")
+        # platforms started side by side (the tests) share one Redis: each keeps to its own keys
+        env.setdefault("XJ_REDIS_KEY_PREFIX", f"xj:{hashlib.sha256(self.data_dir.encode()).hexdigest()[:10]}:")
         env.setdefault("XJ_NATIONAL_DATA", DEFAULT_NATIONAL_DATA)
         if env.get("XJ_FAKE_NOW", "").strip() and not env.get("XJ_FAKE_NOW_SINCE", "").strip():
             # one anchor for every process: they all read XJ_FAKE_NOW at this same wall instant
@@ -104,18 +125,27 @@ class Platform:
 
     def prepare_dev_ca(self):
         """Without XJ_CA_ROOTS, enterprises log in with certificates of the dev CA, made once per
-        data directory: one per enterprise of the national dataset (see deploy/devca/README.md)."""
+        data directory: one per enterprise of the national dataset (see deploy/devca/README.md).
+        Its CRLs are re-signed at every start (entries kept), so their freshness never depends on
+        when the data directory was made; its roots, CRLs and certificate policies become the
+        XJ_CA_* settings, unless they are set already."""
         if self.environment.get("XJ_CA_ROOTS"):
             return
+        devca = os.path.join(VENV_BIN, "xj-dev-ca")
         directory = os.path.join(self.data_dir, "devca")
         if not os.path.exists(os.path.join(directory, "sample", "index.json")):
             log(f"creating the development CA and sample enterprise certificates in {directory}")
-            subprocess.run([os.path.join(VENV_BIN, "xj-dev-ca"), "sample", "--dir", directory,
-                            "--data", self.environment["XJ_NATIONAL_DATA"]],
-                           check=True, stdout=subprocess.DEVNULL, env=self.environment)
-        self.environment["XJ_CA_ROOTS"] = os.path.join(directory, "roots.pem")
-        self.environment["XJ_CA_CRLS"] = ",".join(
-            os.path.join(directory, name) for name in ("crl-rsa.pem", "crl-sm2.pem"))
+        # kept when current; samples an older tool made (without today's policy) are issued anew
+        subprocess.run([devca, "sample", "--dir", directory, "--data", self.environment["XJ_NATIONAL_DATA"],
+                        "--keep-current"], check=True, stdout=subprocess.DEVNULL, env=self.environment)
+        subprocess.run([devca, "refresh-crl", "--dir", directory], check=True, stdout=subprocess.DEVNULL,
+                       env=self.environment)
+        settings = subprocess.run([devca, "env", "--dir", directory], check=True, capture_output=True, text=True,
+                                  env=self.environment).stdout
+        for line in settings.splitlines():
+            name, _, value = line.partition("=")
+            if not self.environment.get(name, "").strip():
+                self.environment[name] = value
         self.environment.setdefault("XJ_CA_CRL_DIR", directory)
 
     def spawn(self, name, argv, cwd=ROOT, extra_env=None):
@@ -139,6 +169,7 @@ class Platform:
         if self.environment["XJ_ENV"] not in ("dev", "test"):
             raise RuntimeError("run_platform starts the development platform: XJ_ENV must be dev or test")
         ensure_rabbitmq(self.environment["AMQP_URI"])
+        ensure_redis(self.environment["XJ_REDIS_URL"])
         self.prepare_dev_ca()
 
         if port_open("127.0.0.1", self.store_port):

@@ -82,9 +82,8 @@ class RunningPlatform:
             "XJ_STORE_PORT": str(self.store_port),
             "XJ_METRICS_PORT_BASE": "0",  # the launcher picks a free /metrics port per service
             "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/{vhost}",
-            # rate-limit counts of this platform only; limits high enough for a whole test session
-            # from one address (tests of the limits themselves set their own)
-            "XJ_RATELIMIT_PREFIX": vhost,
+            # limits high enough for a whole test session from one address (tests of the limits
+            # themselves set their own); the launcher keeps each platform's counts under its own prefix
             **{name: "100000/second" for name in DEFAULT_LIMITS},
             **(extra_env or {}),
         }

@@ -1,5 +1,6 @@
 """Abuse limits end to end: rate limits held in the shared Redis by every gateway worker, and the
 audit log of person lookups that regulators read with xj-audit-lookups."""
+import hashlib
 import json
 import os
 import subprocess
@@ -24,8 +25,8 @@ def test_wechat_logins_past_the_limit_get_429_whichever_gateway_worker_answers(p
     refused = requests.post(f"{limited.url}/api/v1/mp/auth/login", json={"code": "dev-limit-x"}, timeout=30)
     assert refused.json()["error"] == "RATE_LIMITED" and int(refused.headers["Retry-After"]) >= 1
     # the count lives in Redis under this platform's prefix, where every worker and replica reads it
-    keys = redis.Redis.from_url("redis://127.0.0.1:6379/0").keys(f"*{limited.vhost}*")
-    assert keys
+    prefix = f"xj:{hashlib.sha256(limited.data_dir.encode()).hexdigest()[:10]}:limits"
+    assert redis.Redis.from_url("redis://127.0.0.1:6379/0").keys(f"*{prefix}*")
 
 
 def test_every_person_lookup_lands_in_the_audit_log_that_regulators_read(platform):

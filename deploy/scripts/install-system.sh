@@ -5,6 +5,8 @@ needed=()
 command -v docker-compose >/dev/null || needed+=(docker-compose)
 command -v openssl >/dev/null || needed+=(openssl)
 command -v rabbitmq-server >/dev/null || needed+=(rabbitmq-server)
+# the gateway keeps sessions in Redis (deploy/scripts/ensure-redis.sh starts it)
+command -v redis-server >/dev/null || needed+=(redis-server)
 # the booklet PDF embeds this CJK font (filing-svc, XJ_BOOKLET_FONT); its tests check the PDF with poppler's tools
 [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || needed+=(fonts-wqy-microhei)
 command -v pdffonts >/dev/null || needed+=(poppler-utils)

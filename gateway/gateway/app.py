@@ -19,6 +19,7 @@ from gateway.resources import (
     mp_persons, ops, public_api, public_pages,
 )
 from gateway.rpc import RpcPool
+from gateway.sessions import SessionGuard
 
 SWAGGER_UI_DIR = os.path.join(os.path.dirname(flask_swagger_ui.__file__), "dist")
 
@@ -37,7 +38,9 @@ def settings_from_env(environ=os.environ):
         "AMQP_URI": environ.get("AMQP_URI", "pyamqp://guest:guest@127.0.0.1:5672/"),
         "XJ_RPC_TIMEOUT_SECONDS": env_int("XJ_RPC_TIMEOUT_SECONDS", 10, environ),
         "XJ_TOKEN_KEY": token_key_from_env(environ),
-        "XJ_TOKEN_TTL_SECONDS": env_int("XJ_TOKEN_TTL_SECONDS", 2 * 3600, environ),
+        # sessions (and whatever else every gateway worker must agree on) live in Redis
+        "XJ_REDIS_URL": environ.get("XJ_REDIS_URL") or "redis://127.0.0.1:6379/0",
+        "XJ_REDIS_KEY_PREFIX": environ.get("XJ_REDIS_KEY_PREFIX") or "xj:",
     }
 
 
@@ -53,6 +56,7 @@ def create_app(overrides=None):
     metrics = Metrics()
     app.extensions["xj_rpc"] = RpcPool(app.config["AMQP_URI"], timeout=app.config["XJ_RPC_TIMEOUT_SECONDS"],
                                        observe=metrics.observe_rpc)
+    app.extensions["xj_sessions"] = SessionGuard.from_url(app.config["XJ_REDIS_URL"], app.config["XJ_REDIS_KEY_PREFIX"])
     request_log.init_app(app)  # X-Request-ID in, out, and into every RPC; one log line per request
     metrics.init_app(app)
 

@@ -1,8 +1,11 @@
-"""Session tokens: signed JWTs that say who the caller is and in which role.
+"""Session tokens: signed JWTs that say who the caller is, in which role, and which server-side
+session (``sid``, kept by identity-svc) they belong to.
 
-Person tokens work only on ``/mp``, enterprise tokens only on ``/ent`` (403 otherwise).
+A request's token must verify (signature, issuer, expiry), and its session must still run
+(``gateway.sessions``: logout, idle timeout, absolute lifetime, revoked certificate all end it,
+401 SESSION_ENDED). Person tokens work only on ``/mp``, enterprise tokens only on ``/ent`` (403
+otherwise). The token expires with its session's absolute lifetime.
 """
-import datetime
 import functools
 import os
 
@@ -45,12 +48,14 @@ class WrongRole(Forbidden):
     message = "当前登录身份无权访问此接口"
 
 
-def issue_token(role, subject, ttl_seconds, extra=None, now=None):
-    """Tokens live in real time, never on the business clock (XJ_FAKE_NOW must not mint or expire them)."""
+def issue_token(role, subject, session, extra=None, now=None):
+    """The token of a session identity-svc started (``session``: its ``session_id`` and absolute
+    ``expires_at``). Tokens live in real time, never on the business clock (XJ_FAKE_NOW must not
+    mint or expire them)."""
     now = now or SystemClock().now()
-    expires_at = now + datetime.timedelta(seconds=ttl_seconds)
-    claims = {"iss": ISSUER, "role": role, "sub": subject, "iat": int(now.timestamp()),
-              "exp": int(expires_at.timestamp()), **(extra or {})}
+    expires_at = session["expires_at"]
+    claims = {**(extra or {}), "iss": ISSUER, "role": role, "sub": subject, "sid": session["session_id"],
+              "iat": int(now.timestamp()), "exp": int(expires_at.timestamp())}
     token = jwt.encode(claims, current_app.config["XJ_TOKEN_KEY"], algorithm=ALGORITHM)
     return token, expires_at
 
@@ -62,10 +67,13 @@ def _claims_from_request():
         raise TokenMissing()
     try:
         # expiry is checked against real time: tokens are not part of the business clock
-        return jwt.decode(token.strip(), current_app.config["XJ_TOKEN_KEY"], algorithms=[ALGORITHM],
-                          issuer=ISSUER, options={"require": ["exp", "sub", "role"]})
+        claims = jwt.decode(token.strip(), current_app.config["XJ_TOKEN_KEY"], algorithms=[ALGORITHM],
+                            issuer=ISSUER, options={"require": ["exp", "sub", "role", "sid"]})
     except jwt.PyJWTError:
         raise TokenInvalid()
+    if not isinstance(claims.get("sid"), str) or not isinstance(claims.get("sub"), str):
+        raise TokenInvalid()
+    return claims
 
 
 def claims_or_none():
@@ -82,6 +90,8 @@ def role_required(role):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             claims = _claims_from_request()
+            # the session first: a token whose session ended is dead, whatever the route
+            current_app.extensions["xj_sessions"].check(claims, current_app.extensions["xj_rpc"])
             if claims.get("role") != role:
                 raise WrongRole()
             g.claims = claims

@@ -3,7 +3,7 @@
 The counting is the ``limits`` library's (the engine of Flask-Limiter): a sliding-window counter
 kept in Redis (``XJ_REDIS_URL``), so two gunicorn workers, or two gateway pods, share one count
 per client. If Redis cannot be reached, each worker counts in its own memory until it can again:
-still limited, never unlimited, never down. Keys carry ``XJ_RATELIMIT_PREFIX``, so platforms
+still limited, never unlimited, never down. Keys carry ``XJ_REDIS_KEY_PREFIX``, so platforms
 sharing a Redis never share counts.
 
 What is limited, and by what (each a rate string such as ``20/second;600/minute``, from the app
@@ -175,8 +175,9 @@ def init_app(app, environ=os.environ):
         limits[name] = app.config[name] = value
     app.config["XJ_TRUST_PROXY"] = _flag("XJ_TRUST_PROXY", app.config.get("XJ_TRUST_PROXY",
                                                                           environ.get("XJ_TRUST_PROXY", "")))
-    redis_url = app.config.get("XJ_REDIS_URL") or environ.get("XJ_REDIS_URL") or DEFAULT_REDIS_URL
-    prefix = app.config.get("XJ_RATELIMIT_PREFIX") or environ.get("XJ_RATELIMIT_PREFIX") or "xj"
+    # the Redis of the sessions, under the same prefix (gateway.app reads both from the environment)
+    redis_url = app.config.get("XJ_REDIS_URL") or DEFAULT_REDIS_URL
+    prefix = f"{app.config.get('XJ_REDIS_KEY_PREFIX') or 'xj:'}limits"
     app.extensions[EXTENSION] = RateLimits(limits, redis_url, prefix)
     app.after_request(ensure_retry_after)
     return app.extensions[EXTENSION]

@@ -1,22 +1,55 @@
+import datetime
+import secrets
 import uuid
 
 import pytest
 
+from xjkit.errors import DomainError
+
 from gateway.app import create_app
+
+SESSION_METHODS = ("check_session", "end_session")
 
 
 class RecordingServices:
     """Stands in for the RPC pool in gateway unit tests: records calls, answers from a table.
 
     Only for tests of the gateway's own behaviour (validation, auth, error mapping); tests that
-    reach the services run them for real (integration and end-to-end tests).
+    reach the services run them for real (integration and end-to-end tests). Sessions are kept in
+    ``sessions`` (session id → {"role", "subject", "ended": reason or None}); their checks are
+    recorded in ``session_calls``, apart from the business calls in ``calls``.
     """
 
     def __init__(self):
         self.calls = []
+        self.session_calls = []
         self.answers = {}
+        self.sessions = {}
+
+    def start_session(self, role, subject, ttl_seconds=3600):
+        session_id = secrets.token_urlsafe(32)
+        self.sessions[session_id] = {"role": role, "subject": subject, "ended": None}
+        expires_at = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=ttl_seconds)
+        return {"session_id": session_id, "role": role, "subject": subject, "expires_at": expires_at,
+                "idle_seconds": 1800}
+
+    def _session_call(self, method, session_id):
+        self.session_calls.append((method, session_id))
+        session = self.sessions.get(session_id)
+        if method == "end_session":
+            if session is not None:
+                session["ended"] = session["ended"] or "logout"
+            return None
+        if isinstance(self.answers.get(("identity", method)), Exception):  # identity down, say
+            raise self.answers[("identity", method)]
+        if session is None or session["ended"]:
+            raise DomainError("SESSION_ENDED", {"revoked": "证书已被吊销，登录已失效"}.get(
+                (session or {}).get("ended"), "您已退出登录，请重新登录"), 401)
+        return {"session_id": session_id, "role": session["role"], "subject": session["subject"]}
 
     def call(self, service, method, **kwargs):
+        if service == "identity" and method in SESSION_METHODS:
+            return self._session_call(method, kwargs["session_id"])
         self.calls.append((service, method, kwargs))
         answer = self.answers.get((service, method))
         if isinstance(answer, Exception):
@@ -34,11 +67,23 @@ def services():
 
 
 @pytest.fixture
-def app(services):
-    # rate-limit counts live in the real Redis: each app counts under a prefix of its own
-    app = create_app({"TESTING": True, "XJ_RATELIMIT_PREFIX": f"test-{uuid.uuid4().hex}"})
+def redis_prefix():
+    """A key prefix of this test's own in the real Redis (sessions and rate-limit counts live there)."""
+    return f"xjtest:{uuid.uuid4().hex[:12]}:"
+
+
+@pytest.fixture
+def app(services, redis_prefix):
+    app = create_app({"TESTING": True, "XJ_REDIS_KEY_PREFIX": redis_prefix})
     app.extensions["xj_rpc"] = services
-    return app
+    guard = app.extensions["xj_sessions"]
+    guard.key_prefix = redis_prefix
+    if not guard.ping():
+        pytest.fail(f"Redis is not reachable at {app.config['XJ_REDIS_URL']}: the gateway keeps sessions there "
+                    "(start redis-server, or set XJ_REDIS_URL)")
+    yield app
+    for key in guard.client.scan_iter(f"{redis_prefix}*"):
+        guard.client.delete(key)
 
 
 @pytest.fixture
@@ -47,16 +92,26 @@ def client(app):
 
 
 @pytest.fixture
-def person_token(app):
-    from gateway.auth import PERSON, issue_token
-    with app.app_context():
-        token, _ = issue_token(PERSON, "person-1", 3600)
-    return token
+def token_for(app, services):
+    """token_for(role, subject, ttl_seconds=3600): a token of a session the fake identity knows."""
+    from gateway.auth import issue_token
+
+    def _token(role, subject, ttl_seconds=3600):
+        session = services.start_session(role, subject, ttl_seconds)
+        with app.app_context():
+            token, _ = issue_token(role, subject, session)
+        return token
+
+    return _token
 
 
 @pytest.fixture
-def enterprise_token(app):
-    from gateway.auth import ENTERPRISE, issue_token
-    with app.app_context():
-        token, _ = issue_token(ENTERPRISE, "9151010029141777XB", 3600)
-    return token
+def person_token(token_for):
+    from gateway.auth import PERSON
+    return token_for(PERSON, "person-1")
+
+
+@pytest.fixture
+def enterprise_token(token_for):
+    from gateway.auth import ENTERPRISE
+    return token_for(ENTERPRISE, "9151010029141777XB")

@@ -73,12 +73,14 @@ def test_a_forged_token_is_401(client, person_token):
     assert response.get_json()["error"] == "TOKEN_INVALID"
 
 
-def test_an_expired_token_is_401(app, client):
+def test_an_expired_token_is_401(app, client, services):
     import datetime
     from gateway.auth import PERSON, issue_token
+    session = services.start_session(PERSON, "person-1")
     with app.app_context():
         past = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=3)
-        token, _ = issue_token(PERSON, "person-1", 3600, now=past)
+        token, _ = issue_token(PERSON, "person-1", {**session, "expires_at": past + datetime.timedelta(hours=2)},
+                               now=past)
     assert client.get("/api/v1/mp/me", headers=bearer(token)).status_code == 401
 
 

@@ -31,11 +31,11 @@ TYPE_CHOICES = ("取值应为：construction（施工）、supervision（监理�
 
 
 @pytest.fixture
-def named_token(app):
+def named_token(app, services):
     """An enterprise token carrying the enterprise's name, as CA login issues it."""
     from gateway.auth import ENTERPRISE, issue_token
     with app.app_context():
-        token, _ = issue_token(ENTERPRISE, USCC, 3600, extra={"name": NAME})
+        token, _ = issue_token(ENTERPRISE, USCC, services.start_session(ENTERPRISE, USCC), extra={"name": NAME})
     return token
 
 

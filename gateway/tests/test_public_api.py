@@ -43,7 +43,7 @@ def public_bodies():
 
 
 def public_app(services, public_bodies, **config):
-    app = create_app({"TESTING": True, "XJ_RATELIMIT_PREFIX": f"test-{uuid.uuid4().hex}",
+    app = create_app({"TESTING": True, "XJ_REDIS_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
                       "XJ_LIMIT_PUBLIC": "40/minute", **config})
     app.extensions["xj_rpc"] = services
 
@@ -477,8 +477,8 @@ def test_one_budget_covers_every_public_endpoint_and_the_public_pages(app, clien
 def test_the_limit_is_shared_by_every_gateway_worker(answering, public_bodies):
     # two apps are two gunicorn workers (or two gateway pods): their counts meet in Redis
     prefix = f"test-{uuid.uuid4().hex}"
-    first = public_app(answering, public_bodies, XJ_RATELIMIT_PREFIX=prefix).test_client()
-    second = public_app(answering, public_bodies, XJ_RATELIMIT_PREFIX=prefix).test_client()
+    first = public_app(answering, public_bodies, XJ_REDIS_KEY_PREFIX=prefix).test_client()
+    second = public_app(answering, public_bodies, XJ_REDIS_KEY_PREFIX=prefix).test_client()
     exhaust(first, times=20)
     exhaust(second, times=20)
     assert first.get(f"{BASE}/enterprises").status_code == 429

@@ -1,21 +1,20 @@
 """Rate limits outside the public API: CA login, WeChat login, paid face checks and the person
 lookup, each keyed by client address and, where there is one, by the account or person."""
 import datetime
-import uuid
 
 import pytest
 
 from xjkit.testdata import make_id_card
 
 from gateway.app import create_app
-from gateway.auth import ENTERPRISE, PERSON, issue_token
+from gateway.auth import ENTERPRISE, PERSON
 
 ID_CARD = make_id_card()
 
 
 @pytest.fixture
-def app(services):
-    app = create_app({"TESTING": True, "XJ_RATELIMIT_PREFIX": f"test-{uuid.uuid4().hex}",
+def app(services, redis_prefix):
+    app = create_app({"TESTING": True, "XJ_REDIS_KEY_PREFIX": redis_prefix,
                       "XJ_LIMIT_CA_CHALLENGE": "3/minute", "XJ_LIMIT_CA_LOGIN": "2/minute",
                       "XJ_LIMIT_CA_LOGIN_ALL": "3/minute", "XJ_LIMIT_MP_LOGIN": "2/minute",
                       "XJ_LIMIT_FACE_PERSON": "2/minute", "XJ_LIMIT_FACE_ADDRESS": "5/minute",
@@ -23,7 +22,8 @@ def app(services):
     app.extensions["xj_rpc"] = services
     services.answers[("identity", "create_login_challenge")] = {"challenge_id": "c", "nonce": "bm9uY2U=",
                                                                 "expires_at": datetime.datetime(2026, 11, 25, 4, 5, tzinfo=datetime.timezone.utc)}
-    services.answers[("identity", "login_with_wechat")] = lambda code: {"person": {"person_id": code}}
+    services.answers[("identity", "login_with_wechat")] = lambda code: {
+        "person": {"person_id": code}, "session": services.start_session("person", code)}
     services.answers[("identity", "start_face_ticket")] = {"verify_id": "v", "expires_in": 3600}
     services.answers[("identity", "start_realname")] = {"verify_id": "v", "expires_in": 3600}
     services.answers[("employment", "lookup_person")] = {
@@ -32,9 +32,9 @@ def app(services):
     return app
 
 
-def token(app, role, subject):
-    with app.app_context():
-        return {"Authorization": f"Bearer {issue_token(role, subject, 3600)[0]}"}
+@pytest.fixture
+def token(token_for):
+    return lambda role, subject: {"Authorization": f"Bearer {token_for(role, subject)}"}
 
 
 def statuses(send, times):
@@ -63,8 +63,8 @@ def test_wechat_logins_are_limited_per_address(client):
     assert statuses(lambda: client.post("/api/v1/mp/auth/login", json={"code": "dev-a"}), 3) == [200, 200, 429]
 
 
-def test_face_checks_are_limited_per_person_whatever_the_address(app, client):
-    alice, bob = token(app, PERSON, "alice"), token(app, PERSON, "bob")
+def test_face_checks_are_limited_per_person_whatever_the_address(client, token):
+    alice, bob = token(PERSON, "alice"), token(PERSON, "bob")
     ask = {"purpose": "employment.accept", "target_id": "o1"}
     for n in range(2):
         assert client.post("/api/v1/mp/face", json=ask, headers=alice,
@@ -76,15 +76,15 @@ def test_face_checks_are_limited_per_person_whatever_the_address(app, client):
     assert client.post("/api/v1/mp/face", json=ask, headers=bob).status_code == 200
 
 
-def test_face_checks_are_limited_per_address_across_persons(app, client):
+def test_face_checks_are_limited_per_address_across_persons(client, token):
     ask = {"purpose": "employment.accept", "target_id": "o1"}
-    codes = [client.post("/api/v1/mp/face", json=ask, headers=token(app, PERSON, f"p{n}")).status_code
+    codes = [client.post("/api/v1/mp/face", json=ask, headers=token(PERSON, f"p{n}")).status_code
              for n in range(6)]
     assert codes == [200] * 5 + [429]
 
 
-def test_person_lookups_are_limited_per_enterprise(app, client, services):
-    first, second = token(app, ENTERPRISE, "9151010029141777XB"), token(app, ENTERPRISE, "91610100859574891U")
+def test_person_lookups_are_limited_per_enterprise(client, services, token):
+    first, second = token(ENTERPRISE, "9151010029141777XB"), token(ENTERPRISE, "91610100859574891U")
     path = f"/api/v1/ent/persons/lookup?id_card_no={ID_CARD}"
     assert statuses(lambda: client.get(path, headers=first, environ_base={"REMOTE_ADDR": "192.0.2.1"}), 3) \
         == [200, 200, 429]

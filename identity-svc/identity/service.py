@@ -3,8 +3,8 @@ import logging
 
 from nameko.dependency_providers import Config
 from nameko.events import event_handler
+from nameko.timer import timer
 
-from xjkit.errors import DomainError
 from xjkit.events import Event
 from xjkit.idvault import vault_from_env
 from xjkit.nameko.clocks import BusinessClock, WallClock
@@ -14,15 +14,16 @@ from xjkit.nameko.store import Store
 from xjkit.nameko.telemetry import Telemetry
 
 from identity.adapters.inbox_repositories import (
-    MongoChallengeRepository, MongoEnterpriseAccountRepository, MongoMessageRepository,
+    MongoChallengeRepository, MongoEnterpriseAccountRepository, MongoMessageRepository, MongoSessionRepository,
 )
 from identity.adapters.repositories import (
     MongoFaceCheckRepository, MongoPersonRepository, prepare_database,
 )
 from identity.adapters.crl_metrics import crl_metrics
-from identity.adapters.providers import CaVerifier, WeChat
+from identity.adapters.providers import CaVerifier, SessionLimits, WeChat
 from identity.adapters.wechat import WeChatCodeLogin, WeChatFaceVerifier, WeChatSubscribeMessenger
-from identity.service_layer import enterprises, face_tickets, inbox, profile
+from identity.domain.errors import CaLoginUnavailable
+from identity.service_layer import enterprises, face_tickets, inbox, profile, sessions
 from identity.service_layer import persons as person_cases
 from identity.service_layer.notices import notice_from_event
 
@@ -31,11 +32,9 @@ log = logging.getLogger(__name__)
 # process-wide: read once, validated at import so a misconfigured prod refuses to start
 VAULT = vault_from_env()
 
-
-class CaLoginUnavailable(DomainError):
-    code = "CA_LOGIN_UNAVAILABLE"
-    status = 503
-    message = "CA证书登录暂不可用，请联系管理员"
+# how often sessions are swept against CRLs that changed; a session's own check (at most every
+# few seconds, through the gateway's cache) consults the current CRLs anyway
+REVOCATION_SWEEP_SECONDS = 15
 
 
 def parse_templates(value):
@@ -55,6 +54,7 @@ class IdentityService:
     wall = WallClock()
     wechat = WeChat()
     ca_verifier = CaVerifier()
+    session_limits = SessionLimits()
 
     # --- ports, built per call ------------------------------------------------------------------
 
@@ -75,17 +75,27 @@ class IdentityService:
     def _messages(self):
         return MongoMessageRepository(self.store.db)
 
+    def _sessions(self):
+        return MongoSessionRepository(self.store.db)
+
     # --- health ------------------------------------------------------------------------------
 
     @rpc
     def ping(self):
-        return ping_report(self.name, self.store)
+        """The store and broker, and the state of every trusted CA's CRL (readiness shows it)."""
+        report = ping_report(self.name, self.store)
+        if self.ca_verifier is None:
+            report["crls"] = {"state": "not_configured", "cas": [], "files": []}
+        else:
+            report["crls"] = self.ca_verifier.crl_report(self.wall.now())
+        return report
 
     # --- persons -----------------------------------------------------------------------------
 
     @rpc
     def login_with_wechat(self, code):
-        return person_cases.login_with_wechat(self._persons(), WeChatCodeLogin(self.wechat), self.clock, code)
+        return person_cases.login_with_wechat(self._persons(), WeChatCodeLogin(self.wechat), self._sessions(),
+                                              self.session_limits, self.clock, self.wall, code)
 
     @rpc
     def get_person(self, person_id):
@@ -199,7 +209,8 @@ class IdentityService:
     def login_with_certificate(self, challenge_id, certificate, signature):
         result = enterprises.login_with_certificate(
             MongoChallengeRepository(self.store.db), MongoEnterpriseAccountRepository(self.store.db),
-            self._verifier(), self.clock, self.wall, challenge_id, certificate, signature,
+            self._sessions(), self._verifier(), self.session_limits, self.clock, self.wall,
+            challenge_id, certificate, signature,
         )
         self.store.events_written()
         return result
@@ -207,3 +218,29 @@ class IdentityService:
     @rpc
     def get_enterprise(self, uscc):
         return enterprises.get_enterprise(MongoEnterpriseAccountRepository(self.store.db), uscc)
+
+    # --- sessions ------------------------------------------------------------------------------
+
+    @rpc
+    def check_session(self, session_id):
+        """The live session (its idle timeout restarts), or SESSION_ENDED (401) saying why not."""
+        return sessions.check_session(self._sessions(), self.ca_verifier, self.wall, session_id)
+
+    @rpc
+    def end_session(self, session_id):
+        """Logout. Ending a session that is already over does nothing."""
+        sessions.end_session(self._sessions(), self.wall, session_id)
+
+    @timer(interval=REVOCATION_SWEEP_SECONDS)
+    def end_sessions_of_revoked_certificates(self):
+        """After the CRL files changed (reloaded), end every session whose certificate they list."""
+        verifier = self.ca_verifier
+        if verifier is None:
+            return
+        generation = verifier.current_generation()
+        if generation == verifier.swept_generation:
+            return
+        ended = sessions.end_revoked_sessions(self._sessions(), verifier, self.wall)
+        verifier.swept_generation = generation
+        if ended:
+            log.info("ended %d session(s) of revoked certificates", ended)

@@ -8,6 +8,13 @@ Layout of a CA directory::
     issued/<uscc>-<alg>.cert.pem / .key.pem         what ``issue`` writes by default
     sample/…  sample/index.json                     what ``sample`` writes
 
+Login certificates carry what the platform asks of an enterprise login certificate: keyUsage
+digitalSignature (+ nonRepudiation), extendedKeyUsage clientAuth and the dev CA's
+enterprise-certificate policy ``ENTERPRISE_POLICY_OID``; ``person=`` makes a person's certificate
+instead (resident ID number in serialNumber, ``PERSON_POLICY_OID``), and ``eku=``/``policy=``
+make certificates that are not meant for enterprise login, for tests. ``policy_settings`` gives
+the ``XJ_CA_POLICIES`` / ``XJ_CA_PERSON_POLICIES`` values that name these policies for the dev roots.
+
 Two clocks, as on the platform: certificate validity is placed around ``now``, the business
 instant under test (``--now``, default ``XJ_FAKE_NOW``), because the platform judges a login
 certificate at business time; CRLs (thisUpdate, nextUpdate, revocation dates) always carry real
@@ -35,6 +42,16 @@ ALGORITHMS = ("rsa", "ecdsa", "sm2")
 ROOT_YEARS = 20
 ROOT_BACKDATE_DAYS = 2 * 365  # roots outlive any business date a test travels to
 CRL_DAYS = 30
+# the dev CA's certificate policies: UUID-based OIDs (ITU-T X.667, arc 2.25), nobody else's
+ENTERPRISE_POLICY_OID = "2.25.50665953391598109218785395827305160896"
+PERSON_POLICY_OID = "2.25.40832957453078592813346015269286555964"
+POLICIES = {"enterprise": ENTERPRISE_POLICY_OID, "person": PERSON_POLICY_OID}
+EKU_NAMES = {
+    "clientAuth": ExtendedKeyUsageOID.CLIENT_AUTH,
+    "serverAuth": ExtendedKeyUsageOID.SERVER_AUTH,
+    "emailProtection": ExtendedKeyUsageOID.EMAIL_PROTECTION,
+    "codeSigning": ExtendedKeyUsageOID.CODE_SIGNING,
+}
 ROOT_NAMES = {
     "rsa": "XJ Dev Root CA (RSA)",
     "sm2": "XJ Dev Root CA (SM2)",
@@ -140,13 +157,28 @@ def issue(
     out=None,
     allow_invalid_uscc: bool = False,
     now: datetime | None = None,
+    eku=("clientAuth",),
+    policy: str | None = "enterprise",
+    person: str | None = None,
 ) -> Issued:
     """An enterprise login certificate: subject C=CN, O=name, CN=name, serialNumber=uscc (omitted
     when ``uscc`` is None). rsa/ecdsa are issued by the RSA root, sm2 by the SM2 root. ``expired``
-    makes one that ended yesterday; ``not_before`` (default now) starts it later or earlier."""
+    makes one that ended yesterday; ``not_before`` (default now) starts it later or earlier.
+    ``eku``: extendedKeyUsage names (empty: no extension); ``policy``: "enterprise", "person" or
+    None (no certificatePolicies). ``person``: a resident ID number; makes a person's certificate
+    (subject C=CN, CN=name, serialNumber=the ID number, person policy) instead of an enterprise's."""
     ca = _existing(directory)
     if algorithm not in ALGORITHMS:
         raise DevCaError(f"unknown algorithm {algorithm!r} (rsa, ecdsa or sm2)")
+    unknown = [name for name in eku if name not in EKU_NAMES]
+    if unknown:
+        raise DevCaError(f"unknown extended key usage {', '.join(unknown)} ({', '.join(EKU_NAMES)})")
+    if person is not None:
+        if uscc is not None:
+            raise DevCaError("a person's certificate carries an ID number, not a USCC")
+        policy = "person" if policy == "enterprise" else policy
+    if policy is not None and policy not in POLICIES:
+        raise DevCaError(f"unknown policy {policy!r} (enterprise, person or none)")
     if uscc is not None:
         uscc = uscc.strip().upper()
         if not allow_invalid_uscc and not is_valid_uscc(uscc):
@@ -162,13 +194,20 @@ def issue(
         start = _utc(not_before) if not_before is not None else now - timedelta(minutes=5)
     end = start + timedelta(days=days)
 
-    attributes = [
-        x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
-        x509.NameAttribute(NameOID.COMMON_NAME, name),
-    ]
-    if uscc is not None:
-        attributes.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, uscc))
+    if person is not None:
+        attributes = [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.COMMON_NAME, name),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, person.strip().upper()),
+        ]
+    else:
+        attributes = [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
+            x509.NameAttribute(NameOID.COMMON_NAME, name),
+        ]
+        if uscc is not None:
+            attributes.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, uscc))
     subject = x509.Name(attributes)
     serial = x509.random_serial_number()
     family = "sm2" if algorithm == "sm2" else "rsa"
@@ -176,9 +215,14 @@ def issue(
     extensions = [
         x509.Extension(x509.BasicConstraints.oid, True, x509.BasicConstraints(ca=False, path_length=None)),
         x509.Extension(x509.KeyUsage.oid, True, _key_usage(digital_signature=True, content_commitment=True)),
-        x509.Extension(x509.ExtendedKeyUsage.oid, False, x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH])),
         x509.Extension(x509.AuthorityKeyIdentifier.oid, False, _aki(issuer_cert)),
     ]
+    if eku:
+        extensions.append(x509.Extension(x509.ExtendedKeyUsage.oid, False,
+                                         x509.ExtendedKeyUsage([EKU_NAMES[name] for name in eku])))
+    if policy is not None:
+        extensions.append(x509.Extension(x509.CertificatePolicies.oid, False, x509.CertificatePolicies(
+            [x509.PolicyInformation(x509.ObjectIdentifier(POLICIES[policy]), None)])))
 
     if algorithm == "sm2":
         key = sm2.Sm2PrivateKey.generate()
@@ -214,7 +258,7 @@ def issue(
         key_pem = _private_pem(key)
 
     if out is None:
-        label = uscc if uscc is not None else f"no-uscc-{serial:x}"[:24]
+        label = uscc if uscc is not None else (f"person-{serial:x}" if person else f"no-uscc-{serial:x}")[:24]
         out = ca.directory / "issued" / f"{label}-{algorithm}"
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -222,6 +266,53 @@ def issue(
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     _write_secret(key_path, key_pem)
     return Issued(cert_path, key_path, uscc, name, algorithm, serial)
+
+
+def policy_settings(directory) -> dict[str, str]:
+    """``XJ_CA_POLICIES`` and ``XJ_CA_PERSON_POLICIES`` for this CA: its two roots, each with the
+    dev enterprise (person) certificate policy."""
+    ca = _existing(directory)
+    subjects = [ca.root_cert(family).subject.rfc4514_string() for family in FAMILIES]
+    return {
+        "XJ_CA_POLICIES": ";".join(f"{subject}={ENTERPRISE_POLICY_OID}" for subject in subjects),
+        "XJ_CA_PERSON_POLICIES": ";".join(f"{subject}={PERSON_POLICY_OID}" for subject in subjects),
+    }
+
+
+def environment(directory) -> dict[str, str]:
+    """What identity-svc needs to trust this CA: roots, CRLs and policies."""
+    ca = _existing(directory)
+    return {
+        "XJ_CA_ROOTS": str(ca.roots_pem),
+        "XJ_CA_CRLS": ",".join(str(path) for path in ca.crl_paths),
+        **policy_settings(directory),
+    }
+
+
+def refresh_crls(directory, *, now: datetime | None = None) -> list[Path]:
+    """Re-sign both CRLs at ``now`` (default: real now), keeping every entry and counting the CRL
+    number up, so they are current for another CRL_DAYS whenever the CA was made (the launcher
+    does this at every start)."""
+    ca = _existing(directory)
+    now = _utc(now)
+    for family in FAMILIES:
+        revoked, number = _current_crl(ca, family)
+        _write_crl(ca, family, revoked, now, number + 1)
+    return ca.crl_paths
+
+
+def _current_crl(ca: DevCA, family: str) -> tuple[list, int]:
+    """(entries as (serial, revocation date), CRL number) of the family's CRL; nothing if absent."""
+    crl_path = ca.crl_path(family)
+    if not crl_path.exists():
+        return [], 0
+    current = x509.load_pem_x509_crl(crl_path.read_bytes())
+    revoked = [(entry.serial_number, entry.revocation_date_utc) for entry in current]
+    try:
+        number = current.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+    except x509.ExtensionNotFound:
+        number = 0
+    return revoked, number
 
 
 def revoke(directory, cert_path, *, now: datetime | None = None) -> Path:
@@ -234,14 +325,7 @@ def revoke(directory, cert_path, *, now: datetime | None = None) -> Path:
         raise DevCaError(f"{cert_path} was not issued by the {family} root in {ca.directory}")
     now = _utc(now)
     crl_path = ca.crl_path(family)
-    revoked, number = [], 0
-    if crl_path.exists():
-        current = x509.load_pem_x509_crl(crl_path.read_bytes())
-        revoked = [(entry.serial_number, entry.revocation_date_utc) for entry in current]
-        try:
-            number = current.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
-        except x509.ExtensionNotFound:
-            pass
+    revoked, number = _current_crl(ca, family)
     if all(serial != cert.serial_number for serial, _ in revoked):
         revoked.append((cert.serial_number, now))
     _write_crl(ca, family, revoked, now, number + 1)
@@ -281,10 +365,16 @@ SAMPLE_BACKDATE_DAYS = 365
 SAMPLE_DAYS = 3650
 
 
-def sample(directory, data_path, *, now: datetime | None = None) -> list[Issued]:
+def sample(directory, data_path, *, now: datetime | None = None, keep_current: bool = False) -> list[Issued]:
     """One RSA certificate per enterprise of a national-platform dataset (and an ECDSA and an SM2
-    one for the first), into ``<dir>/sample/``, listed in ``sample/index.json``. Creates the CA if needed."""
+    one for the first), into ``<dir>/sample/``, listed in ``sample/index.json``. Creates the CA if
+    needed. ``keep_current``: keep the samples already there when every one carries what a login
+    needs today (the enterprise-certificate policy); samples an older tool made are issued anew."""
     ca = init_ca(directory, now=now)
+    if keep_current:
+        current = _current_samples(ca)
+        if current is not None:
+            return current
     enterprises = json.loads(Path(data_path).read_text(encoding="utf-8"))["enterprises"]
     issued = []
     for index, enterprise in enumerate(enterprises):
@@ -317,6 +407,28 @@ def sample(directory, data_path, *, now: datetime | None = None) -> list[Issued]
         encoding="utf-8",
     )
     return issued
+
+
+def _current_samples(ca: DevCA) -> list[Issued] | None:
+    """The samples listed in sample/index.json when all exist, were issued by this CA's roots and
+    carry the enterprise-certificate policy; else None."""
+    index_file = ca.directory / "sample" / "index.json"
+    try:
+        entries = json.loads(index_file.read_text(encoding="utf-8"))
+        issued = []
+        for entry in entries:
+            cert = x509.load_pem_x509_certificate(Path(entry["cert"]).read_bytes())
+            family = "sm2" if entry["algorithm"] == "sm2" else "rsa"
+            policies = cert.extensions.get_extension_for_class(x509.CertificatePolicies).value
+            if not Path(entry["key"]).exists() or not _issued_by(cert, ca.root_cert(family)):
+                return None
+            if ENTERPRISE_POLICY_OID not in {p.policy_identifier.dotted_string for p in policies}:
+                return None
+            issued.append(Issued(Path(entry["cert"]), Path(entry["key"]), entry["uscc"], entry["name"],
+                                 entry["algorithm"], cert.serial_number))
+        return issued or None
+    except (OSError, ValueError, KeyError, TypeError, x509.ExtensionNotFound):
+        return None
 
 
 # --- internals ---------------------------------------------------------------------------------

@@ -32,12 +32,18 @@ def _init(args) -> int:
 
 
 def _issue(args) -> int:
-    if (args.uscc is None) == (not args.no_uscc):
-        raise ca.DevCaError("give --uscc CODE, or --no-uscc")
+    if args.person is None and (args.uscc is None) == (not args.no_uscc):
+        raise ca.DevCaError("give --uscc CODE, or --no-uscc (or --person ID for a person's certificate)")
+    if args.person is not None and args.uscc is not None:
+        raise ca.DevCaError("--person and --uscc exclude each other")
+    eku = () if args.eku.strip().lower() == "none" else tuple(n.strip() for n in args.eku.split(",") if n.strip())
     issued = ca.issue(
         args.dir,
         name=args.name,
-        uscc=None if args.no_uscc else args.uscc,
+        uscc=None if args.no_uscc or args.person is not None else args.uscc,
+        eku=eku,
+        policy=None if args.policy == "none" else args.policy,
+        person=args.person,
         algorithm=args.alg,
         days=args.days,
         not_before=datetime.fromisoformat(args.not_before) if args.not_before else None,
@@ -53,6 +59,18 @@ def _issue(args) -> int:
 def _revoke(args) -> int:
     crl = ca.revoke(args.dir, args.cert)
     print(f"revoked; CRL rewritten: {crl}")
+    return 0
+
+
+def _refresh_crl(args) -> int:
+    for path in ca.refresh_crls(args.dir):
+        print(f"re-signed: {path}")
+    return 0
+
+
+def _env(args) -> int:
+    for name, value in ca.environment(args.dir).items():
+        print(f"{name}={value}")
     return 0
 
 
@@ -74,7 +92,7 @@ def _base64(text: str) -> bytes:
 
 
 def _sample(args) -> int:
-    issued = ca.sample(args.dir, args.data, now=_instant(args.now))
+    issued = ca.sample(args.dir, args.data, now=_instant(args.now), keep_current=args.keep_current)
     dev = ca.DevCA(Path(args.dir))
     for item in issued:
         print(f"{item.uscc}  {item.algorithm:5}  {item.name}\n    {item.cert_path}\n    {item.key_path}")
@@ -95,8 +113,8 @@ def _add_now(command) -> None:
 
 
 def _print_env(dev: ca.DevCA) -> None:
-    crls = ",".join(str(path) for path in dev.crl_paths)
-    print(f"export XJ_CA_ROOTS={dev.roots_pem}\nexport XJ_CA_CRLS={crls}")
+    for name, value in ca.environment(dev.directory).items():
+        print(f"export {name}='{value}'")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -125,8 +143,24 @@ def _parser() -> argparse.ArgumentParser:
     issue.add_argument("--expired", action="store_true", help="a certificate that expired yesterday")
     issue.add_argument("--out", help="output prefix: writes PREFIX.cert.pem and PREFIX.key.pem "
                        "(default DIR/issued/<uscc>-<alg>)")
+    issue.add_argument("--eku", default="clientAuth",
+                       help="extended key usages, comma-separated (clientAuth, serverAuth, emailProtection, "
+                       "codeSigning), or none (default clientAuth)")
+    issue.add_argument("--policy", choices=("enterprise", "person", "none"), default="enterprise",
+                       help="certificate policy: the dev CA's enterprise (default) or person policy, or none")
+    issue.add_argument("--person", metavar="ID_NUMBER",
+                       help="a person's certificate: subject CN=NAME, serialNumber=ID_NUMBER, person policy")
     _add_now(issue)
     issue.set_defaults(run=_issue)
+
+    refresh = commands.add_parser("refresh-crl", help="re-sign both CRLs now (entries kept; next update in 30 days)")
+    refresh.add_argument("--dir", required=True, help="CA directory")
+    refresh.set_defaults(run=_refresh_crl)
+
+    env = commands.add_parser("env", help="print XJ_CA_ROOTS, XJ_CA_CRLS, XJ_CA_POLICIES, XJ_CA_PERSON_POLICIES "
+                              "(NAME=VALUE lines) for this CA")
+    env.add_argument("--dir", required=True, help="CA directory")
+    env.set_defaults(run=_env)
 
     revoke = commands.add_parser("revoke", help="put a certificate on its root's CRL (crl-rsa.pem / crl-sm2.pem)")
     revoke.add_argument("--dir", required=True, help="CA directory")
@@ -142,6 +176,8 @@ def _parser() -> argparse.ArgumentParser:
     sample = commands.add_parser("sample", help="certificates for every enterprise of a national-platform dataset")
     sample.add_argument("--dir", required=True, help="CA directory (created if missing)")
     sample.add_argument("--data", required=True, help="dataset JSON (e.g. deploy/stubs/xjstubs/data/national-platform.json)")
+    sample.add_argument("--keep-current", action="store_true",
+                        help="keep existing samples that carry what a login needs today (re-issue older ones)")
     _add_now(sample)
     sample.set_defaults(run=_sample)
     return parser

@@ -1,4 +1,4 @@
-"""Enterprise portal: CA-certificate login (challenge → signature) and the enterprise's account."""
+"""Enterprise portal: CA-certificate login (challenge → signature), logout, and the enterprise's account."""
 from flask import current_app, g
 from flask.views import MethodView
 
@@ -43,10 +43,21 @@ class CaLogin(MethodView):
         """CA证书登录：提交证书和对挑战码的签名（RSA、ECDSA 或 SM2）"""
         account = services().call("identity", "login_with_certificate", **body)
         # the name travels in the token: offers and filings show it without asking identity again
-        token, expires_at = issue_token(ENTERPRISE, account["uscc"], current_app.config["XJ_TOKEN_TTL_SECONDS"],
+        token, expires_at = issue_token(ENTERPRISE, account["uscc"], account["session"],
                                         extra={"name": account["name"]})
         return {"token": token, "expires_at": expires_at,
                 "enterprise": {"uscc": account["uscc"], "name": account["name"]}}
+
+
+@blp.route("/auth/logout")
+class Logout(MethodView):
+    decorators = [enterprise_required]
+
+    @blp.doc(security=BEARER)
+    @blp.response(204)
+    def post(self):
+        """退出登录：结束本次会话，此后该登录凭证（token）不再有效"""
+        current_app.extensions["xj_sessions"].end(g.claims, services())
 
 
 @blp.route("/me")

@@ -31,8 +31,19 @@ class WeChatLogin(MethodView):
         """微信登录（code2session）"""
         login = services().call("identity", "login_with_wechat", code=body["code"])
         person = login["person"]
-        token, expires_at = issue_token(PERSON, person["person_id"], current_app.config["XJ_TOKEN_TTL_SECONDS"])
+        token, expires_at = issue_token(PERSON, person["person_id"], login["session"])
         return {"token": token, "expires_at": expires_at, "person": person}
+
+
+@blp.route("/auth/logout")
+class Logout(MethodView):
+    decorators = [person_required]
+
+    @blp.doc(security=BEARER)
+    @blp.response(204)
+    def post(self):
+        """退出登录：结束本次会话，此后该登录凭证（token）不再有效"""
+        current_app.extensions["xj_sessions"].end(g.claims, services())
 
 
 @blp.route("/me")

@@ -1,8 +1,16 @@
-"""Operations: liveness, readiness (every service answers ping), Prometheus metrics."""
+"""Operations: liveness, readiness (every service answers ping, the session cache answers), the
+state of the CA revocation lists, Prometheus metrics.
+
+The CRLs are reported, not required: a stale or missing CRL refuses logins under that one CA
+(503 CA_CRL_UNAVAILABLE) while everything else — other CAs, persons, the public list — keeps
+working, so taking the gateway out of the load balancer would only make it worse."""
+import datetime
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import Blueprint, Response, current_app, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from xjkit.clock import SHANGHAI
 
 from gateway.rpc import ServiceUnavailable
 
@@ -24,10 +32,24 @@ def readyz():
         answers = dict(zip(SERVICES, executor.map(
             lambda name: pool.ping(name, PING_TIMEOUT_SECONDS), SERVICES)))
     report = {name: (answer or {}).get("status", "down") for name, answer in answers.items()}
-    ready = all(state == "ok" for state in report.values())
-    response = jsonify({"status": "ok" if ready else "unavailable", "services": report})
+    redis_state = "ok" if current_app.extensions["xj_sessions"].ping() else "down"
+    ready = all(state == "ok" for state in report.values()) and redis_state == "ok"
+    crls = _instants_in_shanghai((answers["identity"] or {}).get("crls") or {"state": "unknown", "cas": [], "files": []})
+    response = jsonify({"status": "ok" if ready else "unavailable", "services": report, "redis": redis_state,
+                        "crls": crls})
     response.status_code = 200 if ready else 503
     return response
+
+
+def _instants_in_shanghai(value):
+    """API.md instants: ISO 8601 with +08:00 (Flask would write HTTP dates)."""
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(SHANGHAI).isoformat()
+    if isinstance(value, dict):
+        return {key: _instants_in_shanghai(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_instants_in_shanghai(item) for item in value]
+    return value
 
 
 @blp.get("/readyz/<string:service>")

@@ -1,9 +1,10 @@
-"""MongoDB repositories of the inbox and of enterprise CA accounts and login challenges."""
+"""MongoDB repositories of the inbox, enterprise CA accounts, login challenges and login sessions."""
 from xjkit.mongo.entities import entity_from_document, entity_to_document, remember_write
 from xjkit.mongo.repository import DuplicateKey, IndexSpec, VersionedRepository
 
 from identity.domain.enterprise import EnterpriseAccount, LoginChallenge
 from identity.domain.message import InboxMessage
+from identity.domain.session import Session
 from identity.service_layer import ports
 
 
@@ -55,3 +56,25 @@ class MongoChallengeRepository(VersionedRepository, ports.ChallengeRepository):
         # open → used in one conditional write: of two concurrent logins only one gets it
         document = self.update_fields(challenge_id, set_fields={"status": "used"}, where={"status": "open"})
         return entity_from_document(LoginChallenge, document, "challenge_id")
+
+
+class MongoSessionRepository(VersionedRepository, ports.SessionRepository):
+    collection_name = "sessions"
+    indexes = (
+        IndexSpec(keys=(("status", 1), ("role", 1), ("expires_at", 1))),
+        # expires_at is the absolute end (wall clock); the record stays a week for support questions
+        IndexSpec(keys=(("expires_at", 1),), expire_after_seconds=7 * 24 * 3600),
+    )
+
+    def get(self, session_id):
+        return entity_from_document(Session, super().get(session_id), "session_id")
+
+    def add(self, session):
+        remember_write(session, self.insert(entity_to_document(session, "session_id")))
+
+    def save(self, session):
+        remember_write(session, self.replace(entity_to_document(session, "session_id")))
+
+    def active_with_certificates(self, now):
+        found = self.find({"status": "active", "role": "enterprise", "expires_at": {"$gt": now}})
+        return [entity_from_document(Session, document, "session_id") for document in found]

@@ -1,7 +1,13 @@
-"""nameko dependency providers of identity-svc: one WeChat client and one CA verifier per container."""
+"""nameko dependency providers of identity-svc: one WeChat client, one CA verifier and the session
+limits per container. The CA and session settings are checked at start-up: a misconfigured
+service refuses to start (in prod also when a value exceeds its bound), naming the variable."""
 from nameko.extensions import DependencyProvider
 
-from identity.adapters.certificate_verifier import CaCertificateVerifier, split_paths
+from xjkit.clock import WALL_CLOCK
+from xjkit.config import xj_env
+
+from identity.adapters.certificate_verifier import CaCertificateVerifier, CaSettings
+from identity.adapters.session_settings import session_limits_from_config
 from identity.adapters.wechat import XjWeChatClient
 
 
@@ -24,8 +30,21 @@ class CaVerifier(DependencyProvider):
     """The trust store of enterprise CA login; None when XJ_CA_ROOTS is not configured."""
 
     def setup(self):
-        roots = self.container.config.get("CA_ROOTS") or ""
-        self.verifier = CaCertificateVerifier(roots, split_paths(self.container.config.get("CA_CRLS"))) if roots else None
+        env = xj_env()
+        settings = CaSettings.from_config(self.container.config, env)
+        self.verifier = CaCertificateVerifier(settings) if settings else None
+        if self.verifier is not None:
+            self.verifier.check_start(env, WALL_CLOCK.now())
 
     def get_dependency(self, worker_ctx):
         return self.verifier
+
+
+class SessionLimits(DependencyProvider):
+    """{role: SessionLimits} from the config (XJ_SESSION_* / XJ_PERSON_SESSION_*)."""
+
+    def setup(self):
+        self.limits = session_limits_from_config(self.container.config, xj_env())
+
+    def get_dependency(self, worker_ctx):
+        return self.limits

@@ -61,8 +61,8 @@ class MongoFaceCheckRepository(VersionedRepository, ports.FaceCheckRepository):
 
 def prepare_database(database):
     from identity.adapters.inbox_repositories import (
-        MongoChallengeRepository, MongoEnterpriseAccountRepository, MongoMessageRepository,
+        MongoChallengeRepository, MongoEnterpriseAccountRepository, MongoMessageRepository, MongoSessionRepository,
     )
     for repository in (MongoPersonRepository, MongoFaceCheckRepository, MongoMessageRepository,
-                       MongoEnterpriseAccountRepository, MongoChallengeRepository):
+                       MongoEnterpriseAccountRepository, MongoChallengeRepository, MongoSessionRepository):
         repository(database).ensure_indexes()

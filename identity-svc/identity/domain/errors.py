@@ -79,3 +79,24 @@ class CaLoginRefused(Unauthorized):
 
     code = "CA_LOGIN_REFUSED"
     message = "CA证书登录失败"
+
+
+class CaLoginUnavailable(DomainError):
+    code = "CA_LOGIN_UNAVAILABLE"
+    status = 503
+    message = "CA证书登录暂不可用，请联系管理员"
+
+
+class CaCrlUnavailable(DomainError):
+    """Revocation cannot be checked (missing, badly signed or stale CRL): fail closed, retry later."""
+
+    code = "CA_CRL_UNAVAILABLE"
+    status = 503
+    message = "暂时无法核验证书是否已被吊销（证书吊销列表不可用），请稍后重试；如持续出现请联系平台运维"
+
+
+class SessionEnded(Unauthorized):
+    """The session behind a token is over; the message says why and what to do."""
+
+    code = "SESSION_ENDED"
+    message = "登录已失效，请重新登录"

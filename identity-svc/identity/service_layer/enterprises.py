@@ -1,7 +1,8 @@
 """Enterprise login with a CA certificate (CA锁): challenge, then a signature over its nonce.
 
-A challenge expires by the wall clock (``wall``); the certificate's validity and the account's
-dates are business time (``clock``), so a platform on a travelled business date still logs in.
+A challenge expires by the wall clock (``wall``), and so does the session a login starts; the
+certificate's validity and the account's dates are business time (``clock``), so a platform on a
+travelled business date still logs in. CRL freshness is judged on the wall clock.
 """
 import base64
 import datetime
@@ -14,6 +15,8 @@ from xjkit.mongo.repository import DuplicateKey
 
 from identity.domain.enterprise import EnterpriseAccount, LoginChallenge
 from identity.domain.errors import ChallengeInvalid
+from identity.domain.session import ENTERPRISE
+from identity.service_layer.sessions import start_session
 
 CHALLENGE_LIFETIME = datetime.timedelta(minutes=5)
 NONCE_BYTES = 32
@@ -30,14 +33,26 @@ def create_challenge(challenges, wall):
     return {"challenge_id": challenge.challenge_id, "nonce": challenge.nonce_b64, "expires_at": challenge.expires_at}
 
 
-def login_with_certificate(challenges, accounts, verifier, clock, wall, challenge_id, certificate_pem, signature_b64):
-    """The challenge is spent first, whatever follows: a refused attempt cannot be retried on it."""
+ACCOUNT_CERTIFICATE_FIELDS = ("uscc", "subject_name", "issuer", "serial_hex", "fingerprint_sha256", "algorithm",
+                              "not_after")
+
+
+def login_with_certificate(challenges, accounts, sessions, verifier, limits, clock, wall,
+                           challenge_id, certificate_pem, signature_b64):
+    """The challenge is spent first, whatever follows: a refused attempt cannot be retried on it.
+    A verified login starts a session bound to the certificate (and the CA certificates above it),
+    so that revoking any of them ends the session."""
     challenge = challenges.consume(challenge_id)
     if challenge is None or wall.now() >= challenge.expires_at:
         raise ChallengeInvalid()
-    certificate = verifier.verify(certificate_pem, signature_b64, base64.b64decode(challenge.nonce_b64), clock.now())
-    account = _account_after_login(accounts, certificate, clock)
-    return {"uscc": account.uscc, "name": account.name, "certificate": {
+    certificate = verifier.verify(certificate_pem, signature_b64, base64.b64decode(challenge.nonce_b64),
+                                  clock.now(), wall.now())
+    account = _account_after_login(
+        accounts, {key: certificate[key] for key in ACCOUNT_CERTIFICATE_FIELDS if key in certificate}, clock)
+    session = start_session(sessions, wall, limits, ENTERPRISE, account.uscc,
+                            certificate={"issuer": certificate["issuer"], "serial_hex": certificate["serial_hex"]},
+                            revocation_keys=certificate.get("revocation_keys") or ())
+    return {"uscc": account.uscc, "name": account.name, "session": session, "certificate": {
         "issuer": certificate["issuer"], "serial_hex": certificate["serial_hex"],
         "not_after": certificate["not_after"], "algorithm": certificate["algorithm"]}}
 

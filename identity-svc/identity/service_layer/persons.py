@@ -12,14 +12,16 @@ from identity.domain.errors import (
 )
 from identity.domain.face_check import REALNAME, FaceCheck
 from identity.domain.person import Person
+from identity.domain.session import PERSON
+from identity.service_layer.sessions import start_session
 from identity.service_layer.views import person_view
 
 FACE_PASSED = 10000
 MAX_NAME_LENGTH = 30
 
 
-def login_with_wechat(persons, wechat, clock, code):
-    """Bind the WeChat user to a person (created on first login, unverified)."""
+def login_with_wechat(persons, wechat, sessions, limits, clock, wall, code):
+    """Bind the WeChat user to a person (created on first login, unverified) and start a session."""
     openid = wechat.openid_for_code(code)
     person = persons.get_by_openid(openid)
     if person is None:
@@ -28,7 +30,8 @@ def login_with_wechat(persons, wechat, clock, code):
             persons.add(person)
         except DuplicateKey:  # the same user logged in twice at once: use the winner
             person = persons.get_by_openid(openid)
-    return {"openid": openid, "person": person_view(person)}
+    session = start_session(sessions, wall, limits, PERSON, person.person_id)
+    return {"openid": openid, "person": person_view(person), "session": session}
 
 
 def get_person(persons, person_id):

@@ -110,7 +110,31 @@ class EnterpriseAccountRepository(ABC):
 
 class CertificateVerifier(ABC):
     @abstractmethod
-    def verify(self, certificate_pem, signature_b64, nonce, now):
-        """Check chain, validity, revocation, USCC and the signature over ``nonce``. Returns a dict
-        with uscc, subject_name, issuer, serial_hex, fingerprint_sha256, algorithm, not_after;
-        raises CaLoginRefused with the API.md CA_* code."""
+    def verify(self, certificate_pem, signature_b64, nonce, now, wall_now):
+        """Check path, validity (at the business instant ``now``), revocation (CRL freshness at
+        the wall instant ``wall_now``), purpose, USCC and the signature over ``nonce``. Returns a
+        dict with uscc, subject_name, issuer, serial_hex, fingerprint_sha256, algorithm, not_after
+        and revocation_keys (what ``revoked`` takes later); raises CaLoginRefused (401) with the
+        API.md CA_* code, or CaCrlUnavailable (503)."""
+
+    @abstractmethod
+    def revoked(self, revocation_keys):
+        """Whether a current CRL lists any certificate of a verified login's ``revocation_keys``."""
+
+
+class SessionRepository(ABC):
+    @abstractmethod
+    def get(self, session_id):
+        """The Session, or None."""
+
+    @abstractmethod
+    def add(self, session):
+        """Store a new session."""
+
+    @abstractmethod
+    def save(self, session):
+        """Store changes with a version check (ConcurrencyConflict if it changed meanwhile)."""
+
+    @abstractmethod
+    def active_with_certificates(self, now):
+        """Sessions still marked active at ``now`` (wall) that hold certificate revocation keys."""

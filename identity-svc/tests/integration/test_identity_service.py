@@ -40,7 +40,8 @@ class PersonVerifiedListener:
 
 
 def test_ping_reports_store_and_broker_ok(identity):
-    assert identity.ping() == {"service": "identity", "store": "ok", "broker": "ok", "status": "ok"}
+    assert identity.ping() == {"service": "identity", "store": "ok", "broker": "ok", "status": "ok",
+                               "crls": {"state": "not_configured", "cas": [], "files": []}}
 
 
 def test_login_realname_and_complete_through_wechat_stub(identity, container_factory, service_config, stubs):
@@ -168,3 +169,69 @@ def test_plaintext_id_numbers_go_to_cert_svc_only(identity, identity_config):
         assert refused.value.code == "RPC_CALLER_REFUSED", caller
     with SignedClusterRpcProxy(identity_config, caller="cert", timeout=10) as cert:
         assert cert.identity.id_cards_of(person_ids=[person_id]) == {person_id: id_card}
+
+
+# --- sessions (issue 11, item 4) ----------------------------------------------------------------
+
+
+def test_a_person_session_is_checked_and_ended_over_rpc(identity):
+    session = identity.login_with_wechat(code="dev-grace")["session"]
+    assert identity.check_session(session_id=session["session_id"])["role"] == "person"
+    identity.end_session(session_id=session["session_id"])
+    with pytest.raises(DomainError) as ended:
+        identity.check_session(session_id=session["session_id"])
+    assert (ended.value.status, ended.value.code) == (401, "SESSION_ENDED")
+
+
+@pytest.fixture
+def ca_identity(container_factory, service_config_of, stubs, tmp_path):
+    """identity-svc trusting a dev CA of its own (its CRLs, its policies), and that CA."""
+    import xjdevca
+
+    ca = xjdevca.init_ca(tmp_path / "devca")
+    environment = xjdevca.environment(ca.directory)
+    config = service_config_of("identity-svc", WECHAT_API_BASE=stubs, CA_ROOTS=environment["XJ_CA_ROOTS"],
+                               CA_CRLS=environment["XJ_CA_CRLS"], CA_POLICIES=environment["XJ_CA_POLICIES"],
+                               CA_PERSON_POLICIES=environment["XJ_CA_PERSON_POLICIES"])
+    container = container_factory(IdentityService, config)
+    container.start()
+    with ServiceRpcProxy("identity", config, timeout=10) as proxy:
+        yield proxy, ca, config
+
+
+def _certificate_login(identity, certificate):
+    import base64
+    import xjdevca
+
+    challenge = identity.create_login_challenge()
+    signature = xjdevca.sign_nonce(certificate.key_path.read_bytes(), base64.b64decode(challenge["nonce"]))
+    return identity.login_with_certificate(challenge_id=challenge["challenge_id"],
+                                           certificate=certificate.cert_path.read_text(),
+                                           signature=base64.b64encode(signature).decode())
+
+
+def test_revoking_the_certificate_ends_its_sessions_at_the_next_check_and_by_the_sweep(ca_identity, mongo_client):
+    import time
+    import xjdevca
+    from xjstubs.config import dataset_day
+
+    identity, ca, config = ca_identity
+    business_noon = f"{dataset_day().isoformat()}T12:00:00+08:00"
+    from datetime import datetime
+    certificate = xjdevca.issue(ca.directory, name="四川黄河建设集团有限公司", uscc="9151010029141777XB",
+                                algorithm="sm2", now=datetime.fromisoformat(business_noon))
+    checked = _certificate_login(identity, certificate)["session"]
+    swept = _certificate_login(identity, certificate)["session"]
+    assert identity.check_session(session_id=checked["session_id"])["subject"] == "9151010029141777XB"
+    assert identity.ping()["crls"]["state"] == "ok"
+
+    xjdevca.revoke(ca.directory, certificate.cert_path)
+    with pytest.raises(DomainError) as ended:
+        identity.check_session(session_id=checked["session_id"])
+    assert ended.value.code == "SESSION_ENDED" and "吊销" in ended.value.message
+
+    sessions = mongo_client[config["MONGO_DATABASE"]]["sessions"]
+    deadline = time.monotonic() + 40  # the sweep runs every 15 s after the CRL files changed
+    while time.monotonic() < deadline and sessions.find_one({"_id": swept["session_id"]})["status"] != "ended":
+        time.sleep(0.5)
+    assert sessions.find_one({"_id": swept["session_id"]})["end_reason"] == "revoked"

@@ -167,14 +167,21 @@ class FakeAccounts(_VersionedStore, ports.EnterpriseAccountRepository):
 
 class FakeVerifier(ports.CertificateVerifier):
     """Accepts a certificate text "CERT:<uscc>:<name>:<serial>" whose signature is "sig:<nonce b64>";
-    remembers the instants it judged certificates at."""
+    remembers the instants it judged certificates (business) and CRLs (wall) at. A serial put in
+    ``revoked_serials`` is on the CRL from then on."""
 
     def __init__(self):
         self.judged_at = []
+        self.crls_judged_at = []
+        self.revoked_serials = set()
 
-    def verify(self, certificate_pem, signature_b64, nonce, now):
+    def revoked(self, revocation_keys):
+        return any(key["serial_hex"] in self.revoked_serials for key in revocation_keys)
+
+    def verify(self, certificate_pem, signature_b64, nonce, now, wall_now):
         import base64
         self.judged_at.append(now)
+        self.crls_judged_at.append(wall_now)
         from identity.domain.errors import CaLoginRefused
         if not certificate_pem.startswith("CERT:"):
             raise CaLoginRefused(code="CA_CERT_UNTRUSTED", message="证书不是由受信任的CA机构签发的")
@@ -182,4 +189,25 @@ class FakeVerifier(ports.CertificateVerifier):
         if signature_b64 != "sig:" + base64.b64encode(nonce).decode():
             raise CaLoginRefused(code="CA_SIGNATURE_INVALID", message="签名验证失败")
         return {"uscc": uscc, "subject_name": name, "issuer": "CN=Dev Root", "serial_hex": serial,
-                "fingerprint_sha256": serial * 4, "algorithm": "rsa", "not_after": now}
+                "fingerprint_sha256": serial * 4, "algorithm": "rsa", "not_after": now,
+                "revocation_keys": [{"serial_hex": serial, "issuer_cert": "Q0EK", "is_ca": False}]}
+
+
+class FakeSessions(_VersionedStore, ports.SessionRepository):
+    def __init__(self):
+        super().__init__("session_id")
+
+    def get(self, session_id):
+        return self._get(session_id)
+
+    def add(self, session):
+        if session.session_id in self.items:
+            raise DuplicateKey()
+        self._put(session, (), 0)
+
+    def save(self, session):
+        self._put(session, (), session.version)
+
+    def active_with_certificates(self, now):
+        return [copy.deepcopy(s) for s in self.items.values()
+                if s.status == "active" and s.role == "enterprise" and s.expires_at > now]

@@ -18,9 +18,11 @@ from identity.service_layer import enterprises, face_tickets, inbox, profile
 from identity.service_layer import persons as person_cases
 from identity.service_layer.notices import notice_from_event
 
+from identity.domain.session import DEFAULT_LIMITS
+
 from identity_fakes import (
     FakeAccounts, FakeChallenges, FakeFace, FakeFaceChecks, FakeMessages, FakeMessenger, FakePersons,
-    FakeVerifier, FakeWeChat,
+    FakeSessions, FakeVerifier, FakeWeChat,
 )
 
 ID_CARD = make_id_card(region="510104", birth="19900101", seq="123")
@@ -33,13 +35,15 @@ def world():
         persons, checks, face = FakePersons(), FakeFaceChecks(), FakeFace()
         messages, messenger = FakeMessages(), FakeMessenger()
         challenges, accounts, verifier = FakeChallenges(), FakeAccounts(), FakeVerifier()
+        sessions, limits = FakeSessions(), DEFAULT_LIMITS
         vault = IdVault(b"k" * 32)
         # business time and wall time years apart: each rule must read the right one
         clock = FixedClock(datetime.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI))
         wall = FixedClock(datetime.datetime(2031, 3, 1, 9, 0, tzinfo=SHANGHAI))
 
         def verified_person(self, openid, id_card_no=ID_CARD):
-            person = person_cases.login_with_wechat(self.persons, FakeWeChat(), self.clock, f"dev-{openid}")["person"]
+            person = person_cases.login_with_wechat(self.persons, FakeWeChat(), self.sessions, self.limits, self.clock,
+                                                    self.wall, f"dev-{openid}")["person"]
             started = person_cases.start_realname(self.persons, self.checks, self.face, self.vault, self.wall,
                                                   person["person_id"], "张三", id_card_no)
             person_cases.complete_realname(self.persons, self.checks, self.face, self.vault, self.clock, self.wall,
@@ -123,7 +127,8 @@ def test_a_face_ticket_whose_scan_failed_is_refused_and_spent(world):
 
 
 def test_an_unverified_person_cannot_get_a_face_ticket(world):
-    person = person_cases.login_with_wechat(world.persons, FakeWeChat(), world.clock, "dev-newbie")["person"]
+    person = person_cases.login_with_wechat(world.persons, FakeWeChat(), world.sessions, world.limits, world.clock,
+                                            world.wall, "dev-newbie")["person"]
     with pytest.raises(PersonNotVerified):
         world.ticket(person["person_id"])
 
@@ -239,7 +244,8 @@ def test_enterprise_login_creates_the_account_bound_to_the_uscc(world):
     challenge = enterprises.create_challenge(world.challenges, world.wall)
     assert len(base64.b64decode(challenge["nonce"])) >= 16
     assert challenge["expires_at"] - world.wall.now() == datetime.timedelta(minutes=5)
-    result = enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock, world.wall,
+    result = enterprises.login_with_certificate(world.challenges, world.accounts, world.sessions, world.verifier,
+                                           world.limits, world.clock, world.wall,
                                                 challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01",
                                                 sign(challenge["nonce"]))
     assert (result["uscc"], result["name"]) == ("9151010029141777XB", "黄河")
@@ -249,7 +255,8 @@ def test_enterprise_login_creates_the_account_bound_to_the_uscc(world):
 def test_a_renewed_certificate_keeps_the_same_account(world):
     for serial in ("01", "02"):
         challenge = enterprises.create_challenge(world.challenges, world.wall)
-        enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock, world.wall,
+        enterprises.login_with_certificate(world.challenges, world.accounts, world.sessions, world.verifier,
+                                           world.limits, world.clock, world.wall,
                                            challenge["challenge_id"], f"CERT:9151010029141777XB:黄河:{serial}",
                                            sign(challenge["nonce"]))
     account = world.accounts.get("9151010029141777XB")
@@ -260,39 +267,47 @@ def test_a_renewed_certificate_keeps_the_same_account(world):
 def test_a_replayed_challenge_is_refused(world):
     challenge = enterprises.create_challenge(world.challenges, world.wall)
     args = (challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01", sign(challenge["nonce"]))
-    enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock, world.wall, *args)
+    enterprises.login_with_certificate(world.challenges, world.accounts, world.sessions, world.verifier,
+                                           world.limits, world.clock, world.wall, *args)
     with pytest.raises(ChallengeInvalid):
-        enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock, world.wall, *args)
+        enterprises.login_with_certificate(world.challenges, world.accounts, world.sessions, world.verifier,
+                                           world.limits, world.clock, world.wall, *args)
 
 
 def test_an_expired_or_unknown_challenge_is_refused(world):
     challenge = enterprises.create_challenge(world.challenges, world.wall)
     world.wall.advance(minutes=5)
     with pytest.raises(ChallengeInvalid):
-        enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock, world.wall,
+        enterprises.login_with_certificate(world.challenges, world.accounts, world.sessions, world.verifier,
+                                           world.limits, world.clock, world.wall,
                                            challenge["challenge_id"], "CERT:x:y:01", sign(challenge["nonce"]))
     with pytest.raises(ChallengeInvalid):
-        enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock, world.wall,
+        enterprises.login_with_certificate(world.challenges, world.accounts, world.sessions, world.verifier,
+                                           world.limits, world.clock, world.wall,
                                            "nope", "CERT:x:y:01", "sig")
 
 
 def test_a_challenge_expires_by_the_wall_clock_and_the_certificate_is_judged_at_business_time(world):
     challenge = enterprises.create_challenge(world.challenges, world.wall)
     world.clock.advance(days=400)  # the business clock moving does not expire a challenge
-    enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock, world.wall,
+    enterprises.login_with_certificate(world.challenges, world.accounts, world.sessions, world.verifier,
+                                           world.limits, world.clock, world.wall,
                                        challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01",
                                        sign(challenge["nonce"]))
     assert world.verifier.judged_at == [world.clock.now()]
+    assert world.verifier.crls_judged_at == [world.wall.now()]  # CRL freshness is housekeeping
     assert world.accounts.get("9151010029141777XB").created_at == world.clock.now()
 
 
 def test_a_refused_signature_still_spends_the_challenge(world):
     challenge = enterprises.create_challenge(world.challenges, world.wall)
     with pytest.raises(CaLoginRefused):
-        enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock, world.wall,
+        enterprises.login_with_certificate(world.challenges, world.accounts, world.sessions, world.verifier,
+                                           world.limits, world.clock, world.wall,
                                            challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01", "sig:wrong")
     with pytest.raises(ChallengeInvalid):
-        enterprises.login_with_certificate(world.challenges, world.accounts, world.verifier, world.clock, world.wall,
+        enterprises.login_with_certificate(world.challenges, world.accounts, world.sessions, world.verifier,
+                                           world.limits, world.clock, world.wall,
                                            challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01",
                                            sign(challenge["nonce"]))
     assert world.accounts.items == {}

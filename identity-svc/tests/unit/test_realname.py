@@ -14,7 +14,9 @@ from identity.domain.errors import (
 )
 from identity.service_layer import persons as use_cases
 
-from identity_fakes import FakeFace, FakeFaceChecks, FakePersons, FakeWeChat
+from identity.domain.session import DEFAULT_LIMITS
+
+from identity_fakes import FakeFace, FakeFaceChecks, FakePersons, FakeSessions, FakeWeChat
 
 ID_CARD = make_id_card(region="510104", birth="19900101", seq="123")
 WRONG_CHECK_DIGIT = ID_CARD[:-1] + ("1" if ID_CARD[-1] != "1" else "2")
@@ -31,9 +33,11 @@ def world():
         clock = FixedClock(datetime.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI))
         wall = FixedClock(datetime.datetime(2031, 3, 1, 9, 0, tzinfo=SHANGHAI))
         wechat = FakeWeChat()
+        sessions = FakeSessions()
 
         def login(self, openid):
-            return use_cases.login_with_wechat(self.persons, self.wechat, self.clock, f"dev-{openid}")["person"]
+            return use_cases.login_with_wechat(self.persons, self.wechat, self.sessions, DEFAULT_LIMITS, self.clock,
+                                           self.wall, f"dev-{openid}")["person"]
 
         def start(self, person_id, name="张三", id_card_no=ID_CARD):
             return use_cases.start_realname(self.persons, self.checks, self.face, self.vault, self.wall,
@@ -55,7 +59,8 @@ def test_first_login_creates_an_unverified_person_and_the_second_finds_the_same(
 
 def test_login_with_an_invalid_code_is_refused(world):
     with pytest.raises(WeChatCodeInvalid):
-        use_cases.login_with_wechat(world.persons, world.wechat, world.clock, "bogus")
+        use_cases.login_with_wechat(world.persons, world.wechat, world.sessions, DEFAULT_LIMITS, world.clock,
+                                    world.wall, "bogus")
 
 
 def test_face_pass_makes_the_person_verified_with_a_masked_id_and_an_event(world):

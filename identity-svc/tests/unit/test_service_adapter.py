@@ -11,9 +11,31 @@ from identity.service import IdentityService
 
 
 def test_ping_reports_the_store_state_from_the_store_dependency():
-    service = worker_factory(IdentityService)
+    service = worker_factory(IdentityService, ca_verifier=None)
     service.store.ping.return_value = False
-    assert service.ping() == {"service": "identity", "store": "down", "broker": "ok", "status": "degraded"}
+    assert service.ping() == {"service": "identity", "store": "down", "broker": "ok", "status": "degraded",
+                              "crls": {"state": "not_configured", "cas": [], "files": []}}
+
+
+def test_ping_reports_the_state_of_the_crls_at_the_wall_clock():
+    service = worker_factory(IdentityService)
+    service.store.ping.return_value = True
+    service.ca_verifier.crl_report.return_value = {"state": "degraded", "cas": [{"ca": "CN=A", "state": "stale"}]}
+    report = service.ping()
+    assert report["status"] == "ok"  # a stale CRL refuses that CA's logins; it does not make identity unready
+    assert report["crls"]["cas"] == [{"ca": "CN=A", "state": "stale"}]
+    service.ca_verifier.crl_report.assert_called_once_with(service.wall.now.return_value)
+
+
+def test_the_revocation_sweep_runs_only_after_the_crls_were_reloaded():
+    service = worker_factory(IdentityService)
+    service.ca_verifier.current_generation.return_value = 3
+    service.ca_verifier.swept_generation = 2
+    with mock.patch("identity.service.sessions.end_revoked_sessions", return_value=1) as sweep:
+        service.end_sessions_of_revoked_certificates()
+        assert sweep.call_count == 1 and service.ca_verifier.swept_generation == 3
+        service.end_sessions_of_revoked_certificates()
+        assert sweep.call_count == 1  # nothing changed since
 
 
 def test_login_passes_the_code_to_the_use_case_and_returns_its_answer():

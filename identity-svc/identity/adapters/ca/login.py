@@ -1,19 +1,21 @@
-"""Verify an enterprise's CA-certificate (CA锁) login: certificate, trust, validity, revocation,
-USCC, and the signature the USB key made over the login challenge's nonce."""
+"""Verify an enterprise's CA-certificate (CA锁) login: certificate, certification path, validity,
+revocation, purpose, USCC, and the signature the USB key made over the login challenge's nonce."""
 
 import base64
 import binascii
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 
 from .errors import CA_CERT_UNTRUSTED, CA_NO_USCC, CA_SIGNATURE_INVALID, CaLoginError
+from .path import check_validity
+from .purpose import check_enterprise_purpose
 from .signatures import UnsupportedKey, subject_key, verify_signature
 from .subject import display_name, find_uscc
-from .trust import TrustStore, check_validity
+from .trust import RevocationKey, TrustStore
 
 MAX_CERTIFICATE_CHARS = 64 * 1024
 MAX_SIGNATURE_CHARS = 4 * 1024
@@ -33,26 +35,37 @@ class VerifiedCertificate:
     not_after: datetime  # UTC
     algorithm: str  # "rsa" | "ecdsa" | "sm2"
     fingerprint_sha256: str  # hex of SHA-256 over the DER certificate
+    # the leaf and every intermediate with the CA that issued it: what a session re-checks on CRLs
+    revocation_keys: tuple[RevocationKey, ...] = ()
 
 
 def verify_login(
-    cert_pem: str, signature_b64: str, nonce: bytes, trust: TrustStore, now: datetime
+    cert_pem: str, signature_b64: str, nonce: bytes, trust: TrustStore, now: datetime,
+    *, wall_now: datetime | None = None,
 ) -> VerifiedCertificate:
     """Check a login and return the certificate's facts, or raise CaLoginError.
 
     ``cert_pem``: the login certificate (PEM; headerless base64 DER is accepted too), optionally
-    followed by the intermediate CA certificate that issued it. ``signature_b64``: base64 (standard
-    or URL-safe) of the signature over the raw ``nonce`` bytes. ``now``: timezone-aware.
-    Checks, in order: readable (CA_CERT_UNTRUSTED) → signed by a trusted CA (CA_CERT_UNTRUSTED) →
-    within validity (CA_CERT_EXPIRED) → not on the CA's CRL (CA_CERT_REVOKED) → USCC in the subject
-    (CA_NO_USCC) → signature over the nonce (CA_SIGNATURE_INVALID).
+    followed by the intermediate CA certificates between it and a trusted root. ``signature_b64``:
+    base64 (standard or URL-safe) of the signature over the raw ``nonce`` bytes. ``now``: the
+    business instant certificates are judged at; ``wall_now``: the real instant CRL freshness is
+    judged at (default: the system clock). Both timezone-aware.
+    Checks, in order: readable (CA_CERT_UNTRUSTED) → a valid certification path to a trusted root
+    (CA_CERT_UNTRUSTED, or CA_CERT_EXPIRED for an intermediate) → within validity (CA_CERT_EXPIRED)
+    → revocation checkable and not revoked (CA_CRL_UNAVAILABLE 503, CA_CERT_REVOKED) → meant for
+    enterprise login (CA_CERT_NOT_ENTERPRISE) → USCC in the subject (CA_NO_USCC) → signature over
+    the nonce (CA_SIGNATURE_INVALID).
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("verify_login needs a timezone-aware now")
+    wall_now = wall_now or datetime.now(timezone.utc)
+    if wall_now.tzinfo is None or wall_now.utcoffset() is None:
+        raise ValueError("verify_login needs a timezone-aware wall_now")
     cert, presented = parse_certificates(cert_pem)
-    issuer = trust.verify_chain(cert, now, presented)
+    path = trust.verify_chain(cert, now, presented)
     check_validity(cert, now)
-    trust.check_revocation(cert, issuer, now)
+    trust.check_revocation(path, now, wall_now)
+    check_enterprise_purpose(path, trust.policies, now.date())
     uscc = find_uscc(cert.subject)
     if uscc is None:
         raise CaLoginError(CA_NO_USCC, "证书主题（serialNumber、OU、CN）中没有有效的统一社会信用代码")
@@ -60,8 +73,6 @@ def verify_login(
         key = subject_key(cert)
     except UnsupportedKey:
         raise CaLoginError(CA_SIGNATURE_INVALID, "不支持该证书的密钥算法（支持RSA、ECDSA、SM2）") from None
-    if not _may_sign(cert):
-        raise CaLoginError(CA_SIGNATURE_INVALID, "该证书不是签名证书，请使用CA锁中的签名证书登录")
     signature = _decode_base64(signature_b64)
     if signature is None:
         raise CaLoginError(CA_SIGNATURE_INVALID, "签名不是有效的Base64编码")
@@ -76,6 +87,7 @@ def verify_login(
         not_after=cert.not_valid_after_utc,
         algorithm=key.algorithm,
         fingerprint_sha256=cert.fingerprint(hashes.SHA256()).hex(),
+        revocation_keys=trust.revocation_keys(path),
     )
 
 
@@ -99,16 +111,6 @@ def parse_certificates(text: str | bytes) -> tuple[x509.Certificate, list[x509.C
     except ValueError:
         raise CaLoginError(CA_CERT_UNTRUSTED, _UNREADABLE) from None
     return certs[0], certs[1:]
-
-
-def _may_sign(cert: x509.Certificate) -> bool:
-    """A signing certificate: no keyUsage, or one with digitalSignature or nonRepudiation. (SM2 CA
-    locks hold a signing and an encryption certificate; only the first can log in.)"""
-    try:
-        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
-    except x509.ExtensionNotFound:
-        return True
-    return usage.digital_signature or usage.content_commitment
 
 
 def _decode_base64(text, limit: int = MAX_SIGNATURE_CHARS) -> bytes | None:

@@ -1,68 +1,116 @@
-"""Trusted CA certificates (the ``XJ_CA_ROOTS`` bundle) and their revocation lists (``XJ_CA_CRLS``).
+"""Trusted CA certificates (the ``XJ_CA_ROOTS`` bundle), their revocation lists (``XJ_CA_CRLS``)
+and the per-CA login settings (``XJ_CA_POLICIES``, ``XJ_CA_PERSON_POLICIES``,
+``XJ_CA_CRL_OPTIONAL``, ``XJ_CRL_GRACE_SECONDS``).
 
-Every certificate in the bundle is a trust anchor, roots and intermediates alike, so a leaf issued
-directly by any of them is trusted. A leaf issued by an intermediate that is not in the bundle is
-trusted when the login presents that intermediate after the leaf and a bundle certificate issued it.
-Issuance is decided by the issuer's signature (names only pick the candidates), so a look-alike CA
-with the same name is not trusted. A bundle certificate marked as an end entity (basicConstraints
-cA false, or keyUsage without keyCertSign) issues nothing. Anchors are not checked for their own
-validity or revocation (RFC 5280 trust anchors); a presented intermediate is. A CRL is used only once its own signature verifies against the
-CA that issued the certificate being checked; one that does not is ignored with a warning.
+Every certificate in the bundle is a trust anchor, roots and intermediates alike. A login may
+present the intermediate CA certificates between its leaf and an anchor after the leaf; the path
+is built and validated as RFC 5280 §6.1 says (see ``path``). Every certificate of the path below
+the anchor is checked against its issuer's CRL, and that check fails closed (see ``crls``): a
+missing, badly signed or stale CRL refuses the login with CA_CRL_UNAVAILABLE.
+
+A CRL file that is missing or unreadable does not stop the store from loading: its CA simply has
+no CRL, so logins under that CA are refused (503) and readiness reports it, until the file is back.
 """
 
+import base64
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from os import PathLike
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives import serialization
 
-from .errors import CA_CERT_EXPIRED, CA_CERT_REVOKED, CA_CERT_UNTRUSTED, CaLoginError, TrustStoreError
-from .signatures import is_signed_by
+from .crls import MISSING, CrlIndex
+from .errors import CA_CERT_REVOKED, CA_CRL_UNAVAILABLE, CaLoginError, TrustStoreError
+from .path import INTERMEDIATE_LABEL, CertPath, build_path, may_issue_as_anchor
+from .settings import CaPolicies, CaSelector
 
 log = logging.getLogger(__name__)
 
-_SHA256 = SHA256()
 _PEM_CRL = re.compile(rb"-----BEGIN X509 CRL-----.+?-----END X509 CRL-----", re.S)
+
+_CRL_MESSAGES = {
+    "stale": "CA机构的证书吊销列表已过期未更新，暂时无法核验证书状态，请稍后重试；如持续出现请联系平台运维",
+    "missing": "暂时无法获取CA机构的证书吊销列表，无法核验证书状态，请稍后重试；如持续出现请联系平台运维",
+    "bad_signature": "CA机构的证书吊销列表签名校验失败，暂时无法核验证书状态，请稍后重试；如持续出现请联系平台运维",
+}
+
+
+@dataclass(frozen=True)
+class CrlFile:
+    """One configured CRL file and what loading it gave."""
+
+    path: str
+    state: str  # "ok" | "missing" | "unreadable"
+    crls: tuple[x509.CertificateRevocationList, ...] = ()
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class RevocationKey:
+    """Enough to find a certificate on its issuer's CRL later (a session's certificate chain):
+    the serial and the DER of the CA certificate that issued it."""
+
+    serial: int
+    issuer_der: bytes
+    is_ca: bool = False  # an intermediate CA certificate (CRLs may be limited to end entities or CAs)
+
+    def to_dict(self) -> dict:
+        return {"serial_hex": format(self.serial, "x"), "issuer_cert": base64.b64encode(self.issuer_der).decode(),
+                "is_ca": self.is_ca}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RevocationKey":
+        return cls(int(data["serial_hex"], 16), base64.b64decode(data["issuer_cert"]), bool(data.get("is_ca")))
 
 
 class TrustStore:
-    """Immutable set of trust anchors and CRLs. Thread-safe: the only mutable state is a cache of
-    CRL signature checks, where a race merely repeats a check."""
+    """Immutable set of trust anchors, CRLs and per-CA settings. Thread-safe."""
 
-    def __init__(self, anchors: Iterable[x509.Certificate], crls: Iterable[x509.CertificateRevocationList] = ()):
+    def __init__(
+        self,
+        anchors: Iterable[x509.Certificate],
+        crls: Iterable[x509.CertificateRevocationList] = (),
+        *,
+        crl_grace: timedelta = timedelta(0),
+        crl_optional: Sequence[CaSelector] = (),
+        policies: CaPolicies | None = None,
+        crl_files: Sequence[CrlFile] = (),
+    ):
         self._anchors = tuple(anchors)
         if not self._anchors:
             raise TrustStoreError("the CA roots bundle holds no certificate")
-        self._crls = tuple(crls)
-        self._crl_signature_ok: dict[tuple[int, bytes], bool] = {}
-        self._stale_reported: set[int] = set()
-        for crl in self._crls:
-            if not any(anchor.subject == crl.issuer for anchor in self._anchors):
-                log.warning(
-                    "CRL of %s matches no trusted CA certificate; it only applies to intermediates presented at login",
-                    crl.issuer.rfc4514_string(),
-                )
+        self._crl_index = CrlIndex(crls, grace=crl_grace, optional=crl_optional)
+        self.policies = policies or CaPolicies()
+        self.crl_files = tuple(crl_files)
+        self._issuers_by_der: dict[bytes, x509.Certificate] = {}
+        for crl in self._crl_index.issuers_without_anchor(self._anchors):
+            log.info("CRL of %s matches no trusted CA certificate; it applies to intermediates presented at login",
+                     crl.issuer.rfc4514_string())
 
     @classmethod
-    def from_files(cls, roots_pem_path: str | PathLike, crl_paths: Iterable[str | PathLike] = ()) -> "TrustStore":
-        """Roots from a PEM bundle; CRLs from PEM (one or more CRLs) or DER files. Empty paths are
-        skipped; a missing or unreadable file raises TrustStoreError (fail at start-up, not at login)."""
-        crls = []
-        for path in crl_paths or ():
-            if str(path).strip():
-                crls.extend(load_crls(_read(path), source=str(path)))
-        return cls(load_certificates(_read(roots_pem_path), source=str(roots_pem_path)), crls)
+    def from_files(cls, roots_pem_path: str | PathLike, crl_paths: Iterable[str | PathLike] = (), **settings) -> "TrustStore":
+        """Roots from a PEM bundle (missing or unreadable: TrustStoreError). CRLs from PEM (one or
+        more CRLs) or DER files; empty paths are skipped; a missing or unreadable CRL file is
+        recorded (``crl_files``) and leaves its CA without a CRL, so its logins fail closed."""
+        files = [load_crl_file(path) for path in crl_paths or () if str(path).strip()]
+        for problem in (f for f in files if f.state != "ok"):
+            log.error("CRL file %s is %s (%s): logins under its CA are refused until it is readable",
+                      problem.path, problem.state, problem.detail)
+        crls = [crl for crl_file in files for crl in crl_file.crls]
+        return cls(load_certificates(_read(roots_pem_path), source=str(roots_pem_path)), crls,
+                   crl_files=files, **settings)
 
     @classmethod
-    def from_pem(cls, roots_pem: bytes | str, crls: Iterable[bytes] = ()) -> "TrustStore":
+    def from_pem(cls, roots_pem: bytes | str, crls: Iterable[bytes] = (), **settings) -> "TrustStore":
         """The same from in-memory data (CRLs as PEM or DER bytes)."""
         if isinstance(roots_pem, str):
             roots_pem = roots_pem.encode()
-        return cls(load_certificates(roots_pem), [crl for data in crls for crl in load_crls(data)])
+        return cls(load_certificates(roots_pem), [crl for data in crls for crl in load_crls(data)], **settings)
 
     @property
     def anchors(self) -> tuple[x509.Certificate, ...]:
@@ -70,73 +118,98 @@ class TrustStore:
 
     @property
     def crls(self) -> tuple[x509.CertificateRevocationList, ...]:
-        return self._crls
+        return self._crl_index.crls
 
-    def verify_chain(
-        self, cert: x509.Certificate, now: datetime, presented: Sequence[x509.Certificate] = ()
-    ) -> x509.Certificate:
-        """The CA certificate that signed ``cert``: a trust anchor, or one of the ``presented``
-        intermediates which an anchor signed (then checked for validity and revocation too).
-        Raises CaLoginError(CA_CERT_UNTRUSTED) when there is none."""
-        issuer = _signer_among(cert, self._anchors)
-        if issuer is not None:
-            return issuer
-        for intermediate in presented:
-            if _signer_among(cert, [intermediate]) is None:
-                continue
-            root = _signer_among(intermediate, self._anchors)
-            if root is None:
-                continue
-            check_validity(intermediate, now, label="签发该证书的中级CA证书")
-            self.check_revocation(intermediate, root, now, label="签发该证书的中级CA证书")
-            return intermediate
-        raise CaLoginError(CA_CERT_UNTRUSTED)
+    # --- login ---------------------------------------------------------------------------------
 
-    def check_revocation(
-        self, cert: x509.Certificate, issuer: x509.Certificate, now: datetime, *, label: str = "证书"
-    ) -> None:
-        """Raises CaLoginError(CA_CERT_REVOKED) when a verified CRL of ``issuer`` lists ``cert``."""
-        for crl in self._crls_of(issuer, now):
-            entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
+    def verify_chain(self, cert: x509.Certificate, now: datetime, presented: Sequence[x509.Certificate] = ()) -> CertPath:
+        """The validated certification path of ``cert`` at the business instant ``now``:
+        CA_CERT_UNTRUSTED or CA_CERT_EXPIRED (an intermediate) otherwise."""
+        return build_path(cert, presented, self._anchors, now)
+
+    def check_revocation(self, path: CertPath, now: datetime, wall_now: datetime) -> None:
+        """Every certificate below the anchor against its issuer's CRL, top down. CA_CRL_UNAVAILABLE
+        (503) when an issuer's CRL is not usable at ``wall_now``; CA_CERT_REVOKED when listed.
+        ``now`` (business) only words the revocation date."""
+        for cert, issuer in path.issued_pairs_top_down():
+            is_ca = cert is not path.leaf
+            label = INTERMEDIATE_LABEL if is_ca else "证书"
+            state = self._crl_index.state_of(issuer, wall_now, for_ca_certificates=is_ca)
+            if state.state == "not_required":
+                continue
+            if not state.usable:
+                log.warning("login refused: the CRL of %s is %s", issuer.subject.rfc4514_string(), state.state)
+                raise CaLoginError(CA_CRL_UNAVAILABLE, _CRL_MESSAGES.get(state.state))
+            if state.state == "overdue":
+                log.warning("the CRL of %s is past its nextUpdate (%s); used within the grace period",
+                            issuer.subject.rfc4514_string(), state.next_update.isoformat())
+            entry = self._crl_index.listed(cert.serial_number, issuer, for_ca_certificates=is_ca)
             if entry is not None:
                 when = entry.revocation_date_utc.astimezone(now.tzinfo).strftime("%Y-%m-%d")
-                raise CaLoginError(CA_CERT_REVOKED, f"{label}已于{when}被CA机构吊销（作废）")
+                raise CaLoginError(CA_CERT_REVOKED, f"{label}已于{when}被CA机构吊销（作废），请联系CA机构办理新证书")
 
-    def _crls_of(self, issuer: x509.Certificate, now: datetime):
-        issuer_id = issuer.fingerprint(_SHA256)
-        for index, crl in enumerate(self._crls):
-            if crl.issuer != issuer.subject:
+    # --- sessions ------------------------------------------------------------------------------
+
+    def revocation_keys(self, path: CertPath) -> tuple[RevocationKey, ...]:
+        """The leaf and each intermediate of ``path``, as a session keeps them."""
+        return tuple(RevocationKey(cert.serial_number, issuer.public_bytes(serialization.Encoding.DER),
+                                   is_ca=cert is not path.leaf)
+                     for cert, issuer in path.issued_pairs_top_down())
+
+    def revoked(self, keys: Iterable[RevocationKey]) -> RevocationKey | None:
+        """The first of ``keys`` a verified CRL lists, or None."""
+        for key in keys:
+            issuer = self._issuer(key.issuer_der)
+            if issuer is None:
                 continue
-            ok = self._crl_signature_ok.get((index, issuer_id))
-            if ok is None:
-                ok = is_signed_by(crl, issuer)
-                self._crl_signature_ok[(index, issuer_id)] = ok
-                if not ok:
-                    log.warning(
-                        "ignoring a CRL of %s: its signature does not verify against the CA certificate %s",
-                        crl.issuer.rfc4514_string(),
-                        issuer_id.hex(),
-                    )
-            if not ok:
-                continue
-            if crl.next_update_utc is not None and crl.next_update_utc < now and index not in self._stale_reported:
-                self._stale_reported.add(index)
-                log.warning(
-                    "the CRL of %s is out of date (next update was due %s); still applying it",
-                    crl.issuer.rfc4514_string(),
-                    crl.next_update_utc.isoformat(),
-                )
-            yield crl
+            if self._crl_index.listed(key.serial, issuer, for_ca_certificates=key.is_ca) is not None:
+                return key
+        return None
+
+    # --- operations ----------------------------------------------------------------------------
+
+    def crl_report(self, wall_now: datetime) -> list[dict]:
+        """Per trust anchor: the state of its CRL, thisUpdate and nextUpdate (readiness)."""
+        report = []
+        for anchor in self._anchors:
+            state = self._crl_index.state_of(anchor, wall_now)
+            report.append({
+                "ca": anchor.subject.rfc4514_string(),
+                "state": state.state,
+                "this_update": state.this_update,
+                "next_update": state.next_update,
+            })
+        return report
+
+    def anchors_without_crl(self, wall_now: datetime) -> list[x509.Certificate]:
+        """Anchors that may issue but have no CRL at all and are not allowed to go without one."""
+        return [anchor for anchor in self._anchors
+                if may_issue_as_anchor(anchor) and self._crl_index.state_of(anchor, wall_now).state == MISSING]
+
+    # --- internals -----------------------------------------------------------------------------
+
+    def _issuer(self, der: bytes) -> x509.Certificate | None:
+        issuer = self._issuers_by_der.get(der)
+        if issuer is None:
+            try:
+                issuer = x509.load_der_x509_certificate(der)
+            except ValueError:
+                return None
+            self._issuers_by_der[der] = issuer
+        return issuer
 
 
-def check_validity(cert: x509.Certificate, now: datetime, *, label: str = "证书") -> None:
-    """Raises CaLoginError(CA_CERT_EXPIRED) when ``now`` is outside the certificate's validity."""
-    if now < cert.not_valid_before_utc:
-        start = cert.not_valid_before_utc.astimezone(now.tzinfo).strftime("%Y-%m-%d %H:%M")
-        raise CaLoginError(CA_CERT_EXPIRED, f"{label}尚未生效（生效时间：{start}）")
-    if now > cert.not_valid_after_utc:
-        end = cert.not_valid_after_utc.astimezone(now.tzinfo).strftime("%Y-%m-%d %H:%M")
-        raise CaLoginError(CA_CERT_EXPIRED, f"{label}已过期（有效期至：{end}），请到CA机构办理证书更新")
+def load_crl_file(path: str | PathLike) -> CrlFile:
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        return CrlFile(str(path), "missing", detail="no such file")
+    except OSError as exc:
+        return CrlFile(str(path), "unreadable", detail=str(exc))
+    try:
+        return CrlFile(str(path), "ok", tuple(load_crls(data, source=str(path))))
+    except TrustStoreError as exc:
+        return CrlFile(str(path), "unreadable", detail=str(exc))
 
 
 def load_certificates(data: bytes, source: str = "CA roots") -> list[x509.Certificate]:
@@ -150,34 +223,14 @@ def load_crls(data: bytes, source: str = "CRL") -> list[x509.CertificateRevocati
     try:
         blocks = _PEM_CRL.findall(data)
         if blocks:
-            return [x509.load_pem_x509_crl(block) for block in blocks]
-        return [x509.load_der_x509_crl(data)]
+            crls = [x509.load_pem_x509_crl(block) for block in blocks]
+        else:
+            crls = [x509.load_der_x509_crl(data)]
+        for crl in crls:  # parsed lazily: surface malformed fields here, not at login
+            crl.issuer, crl.last_update_utc, crl.next_update_utc, crl.extensions, list(crl)
+        return crls
     except ValueError as exc:
         raise TrustStoreError(f"{source}: not a PEM or DER CRL ({exc})") from exc
-
-
-def _signer_among(cert: x509.Certificate, candidates: Iterable[x509.Certificate]) -> x509.Certificate | None:
-    for candidate in candidates:
-        if candidate.subject == cert.issuer and _may_issue(candidate) and is_signed_by(cert, candidate):
-            return candidate
-    return None
-
-
-def _may_issue(ca: x509.Certificate) -> bool:
-    """Not marked as an end-entity (basicConstraints cA false) nor as unable to sign certificates."""
-    try:
-        extensions = ca.extensions
-    except ValueError:
-        return False
-    try:
-        if not extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
-            return False
-    except x509.ExtensionNotFound:
-        pass  # an X.509 v1 root
-    try:
-        return extensions.get_extension_for_class(x509.KeyUsage).value.key_cert_sign
-    except x509.ExtensionNotFound:
-        return True
 
 
 def _read(path: str | PathLike) -> bytes:

@@ -16,7 +16,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 _DEVCA = Path(__file__).resolve().parents[4] / "deploy" / "devca"
 if importlib.util.find_spec("xjdevca") is None:  # not yet `pip install -e deploy/devca`
@@ -24,7 +24,7 @@ if importlib.util.find_spec("xjdevca") is None:  # not yet `pip install -e deplo
 
 import xjdevca  # noqa: E402
 
-from identity.adapters.ca import TrustStore, verify_login  # noqa: E402
+from identity.adapters.ca import CaPolicies, TrustStore, verify_login  # noqa: E402
 
 # from the development dataset (deploy/stubs/xjstubs/data/national-platform.json)
 USCC = "9151010029141777XB"
@@ -48,9 +48,35 @@ def impostor_ca(tmp_path_factory, now):
     return xjdevca.init_ca(tmp_path_factory.mktemp("impostor-ca"), now=now - timedelta(days=1))
 
 
+def dev_policies(ca) -> CaPolicies:
+    """XJ_CA_POLICIES / XJ_CA_PERSON_POLICIES naming the dev CA's roots, as the platform runs it."""
+    settings = xjdevca.policy_settings(ca.directory)
+    return CaPolicies.parse(settings["XJ_CA_POLICIES"], settings["XJ_CA_PERSON_POLICIES"])
+
+
 @pytest.fixture(scope="session")
-def trust(dev_ca):
-    return TrustStore.from_files(dev_ca.roots_pem, dev_ca.crl_paths)
+def policies(dev_ca):
+    return dev_policies(dev_ca)
+
+
+@pytest.fixture(scope="session")
+def trust(dev_ca, policies):
+    return TrustStore.from_files(dev_ca.roots_pem, dev_ca.crl_paths, policies=policies)
+
+
+@pytest.fixture(scope="session")
+def trust_of(dev_ca, policies):
+    """trust_of(roots_pem=None, crls=None, **settings): a TrustStore like the platform's, over other
+    roots (PEM text/bytes) or CRLs (a list of PEM/DER bytes), with the dev CA's policies."""
+
+    def _trust(roots_pem=None, crls=None, **settings):
+        settings.setdefault("policies", policies)
+        roots = roots_pem if roots_pem is not None else dev_ca.roots_pem.read_bytes()
+        if crls is None:
+            crls = [path.read_bytes() for path in dev_ca.crl_paths]
+        return TrustStore.from_pem(roots, crls, **settings)
+
+    return _trust
 
 
 @pytest.fixture(scope="session")
@@ -87,29 +113,45 @@ def sign(issued_or_key, nonce: bytes) -> str:
 
 @pytest.fixture(scope="session")
 def login(trust, now):
-    """login(issued, nonce=None, signature=None, trust=None, now=None, cert_pem=None) -> VerifiedCertificate."""
+    """login(issued, nonce=None, signature=None, trust=None, now=None, cert_pem=None, wall_now=None)
+    -> VerifiedCertificate. ``now``: the business instant; ``wall_now``: the real one (CRL freshness)."""
 
-    def _login(issued=None, *, nonce=None, signature=None, trust=trust, now=now, cert_pem=None):
+    def _login(issued=None, *, nonce=None, signature=None, trust=trust, now=now, cert_pem=None, wall_now=None):
         nonce = nonce if nonce is not None else os.urandom(32)
         if cert_pem is None:
             cert_pem = issued.cert_path.read_text()
         if signature is None:
             signature = sign(issued, nonce)
-        return verify_login(cert_pem, signature, nonce, trust, now)
+        return verify_login(cert_pem, signature, nonce, trust, now, wall_now=wall_now)
 
     return _login
 
 
+DEFAULT = object()  # make_cert: "what a well-formed certificate of this kind carries"
+
+
 @pytest.fixture(scope="session")
 def make_cert(now):
-    """make_cert(issuer_cert, issuer_key, subject, key=None, ca=False, key_usage=None, days=365,
+    """make_cert(issuer_cert, issuer_key, subject, key=None, ca=False, path_length=None,
+    key_usage=DEFAULT, eku=DEFAULT, policies=DEFAULT, basic_constraints=True, days=365,
     not_before=None) -> (certificate, private key): certificates the dev tool does not make
-    (intermediates, encryption-only certificates...), RSA, signed with SHA-256 by cryptography."""
+    (intermediates, forged chains, encryption-only certificates...), RSA, SHA-256, by cryptography.
 
-    def _make(issuer_cert, issuer_key, subject, *, key=None, ca=False, key_usage=None, days=365, not_before=None):
+    By default a CA gets keyUsage keyCertSign + cRLSign; an end entity keyUsage digitalSignature,
+    extendedKeyUsage clientAuth and the dev enterprise-certificate policy, i.e. what a login needs.
+    ``None`` leaves an extension out; ``basic_constraints=False`` leaves basicConstraints out."""
+
+    def _make(issuer_cert, issuer_key, subject, *, key=None, ca=False, path_length=None, key_usage=DEFAULT,
+              eku=DEFAULT, policies=DEFAULT, basic_constraints=True, days=365, not_before=None):
         key = key or rsa.generate_private_key(65537, 2048)
         if isinstance(subject, str):
             subject = x509.Name.from_rfc4514_string(subject)
+        if key_usage is DEFAULT:
+            key_usage = _key_usage(key_cert_sign=True, crl_sign=True) if ca else _key_usage(digital_signature=True)
+        if eku is DEFAULT:
+            eku = None if ca else [ExtendedKeyUsageOID.CLIENT_AUTH]
+        if policies is DEFAULT:
+            policies = None if ca else [xjdevca.ENTERPRISE_POLICY_OID]
         start = not_before or now - timedelta(days=1)
         builder = (
             x509.CertificateBuilder()
@@ -119,10 +161,18 @@ def make_cert(now):
             .serial_number(x509.random_serial_number())
             .not_valid_before(start)
             .not_valid_after(start + timedelta(days=days))
-            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         )
+        if basic_constraints:
+            builder = builder.add_extension(x509.BasicConstraints(ca=ca, path_length=path_length if ca else None),
+                                            critical=True)
         if key_usage is not None:
             builder = builder.add_extension(key_usage, critical=True)
+        if eku is not None:
+            builder = builder.add_extension(x509.ExtendedKeyUsage(eku), critical=False)
+        if policies is not None:
+            builder = builder.add_extension(x509.CertificatePolicies(
+                [x509.PolicyInformation(x509.ObjectIdentifier(oid), None) for oid in policies]), critical=False)
         certificate = builder.sign(issuer_key or key, hashes.SHA256())
         return certificate, key
 
@@ -159,10 +209,13 @@ def key_usage(**flags) -> x509.KeyUsage:
     return x509.KeyUsage(**{name: flags.get(name, False) for name in names})
 
 
+_key_usage = key_usage
+
+
 @pytest.fixture(scope="session")
 def helpers():
     return SimpleNamespace(
         USCC=USCC, NAME=NAME, OTHER_USCC=OTHER_USCC,
         sign=sign, sign_with=sign_with, key_pem=key_pem, pem=pem, enterprise_name=enterprise_name,
-        key_usage=key_usage,
+        key_usage=key_usage, DEFAULT=DEFAULT,
     )

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from identity.adapters.ca import (
     CA_CERT_EXPIRED,
+    CA_CERT_NOT_ENTERPRISE,
     CA_CERT_REVOKED,
     CA_CERT_UNTRUSTED,
     CA_NO_USCC,
@@ -136,7 +137,7 @@ def test_sm2_signature_with_s_plus_n_is_refused(certs, login):
     refused(CA_SIGNATURE_INVALID, login, certs["sm2"], nonce=nonce, signature=base64.b64encode(malleated).decode())
 
 
-def test_encryption_only_certificate_cannot_log_in(dev_ca, make_cert, login, helpers):
+def test_encryption_only_certificate_is_not_meant_for_enterprise_login(dev_ca, make_cert, login, helpers):
     """SM2 CA locks hold a signing and an encryption certificate: only the signing one logs in."""
     cert, key = make_cert(
         dev_ca.root_cert("rsa"),
@@ -146,7 +147,7 @@ def test_encryption_only_certificate_cannot_log_in(dev_ca, make_cert, login, hel
     )
     nonce = os.urandom(32)
     signature = helpers.sign_with(key, nonce)
-    error = refused(CA_SIGNATURE_INVALID, login, cert_pem=helpers.pem(cert), nonce=nonce, signature=signature)
+    error = refused(CA_CERT_NOT_ENTERPRISE, login, cert_pem=helpers.pem(cert), nonce=nonce, signature=signature)
     assert "签名证书" in error.message
 
 

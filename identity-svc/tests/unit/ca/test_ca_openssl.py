@@ -11,25 +11,33 @@ import shutil
 import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from cryptography import x509
+
 from identity.adapters.ca import (
+    CA_CERT_NOT_ENTERPRISE,
     CA_CERT_REVOKED,
     CA_CERT_UNTRUSTED,
     CA_SIGNATURE_INVALID,
     CaLoginError,
+    CaPolicies,
     TrustStore,
     verify_login,
 )
 
 import xjdevca
+from xjdevca import ENTERPRISE_POLICY_OID
 
 OPENSSL = shutil.which("openssl")
 DISTID = "distid:1234567812345678"
 USCC = "9151010029141777XB"
 NAME = "四川黄河建设集团有限公司"
 SUBJECT = f"/C=CN/O={NAME}/CN={NAME}/serialNumber={USCC}"
+OTHER_USCC = "91610100859574891U"
+OTHER_SUBJECT = f"/C=CN/O=陕西华西建设监理咨询有限公司/CN=陕西华西建设监理咨询有限公司/serialNumber={OTHER_USCC}"
 
 pytestmark = pytest.mark.skipif(OPENSSL is None, reason="no openssl command on this machine")
 
@@ -60,9 +68,30 @@ basicConstraints = critical, CA:TRUE
 keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
+[intermediate]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+[intermediate_pathlen0]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
 [leaf]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, nonRepudiation
+extendedKeyUsage = clientAuth
+certificatePolicies = {policy}
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+[leaf_bare]
+extendedKeyUsage = clientAuth
+certificatePolicies = {policy}
+[leaf_server]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 [ca]
@@ -89,23 +118,34 @@ def openssl(*args, cwd):
 
 
 class OpenSslCa:
-    """A root made by `openssl req -x509`, leaves by `openssl x509 -req`, CRLs by `openssl ca -gencrl`."""
+    """A CA made by the openssl command: a root (`openssl req -x509`), or an intermediate signed by
+    ``parent`` (`openssl x509 -req`, extensions section ``section``); leaves by `openssl x509 -req`,
+    CRLs by `openssl ca -gencrl`. Every CA starts with an empty CRL of its own (``self.crl``)."""
 
-    def __init__(self, directory: Path, root_kind: str, *, distid: bool = False):
+    def __init__(self, directory: Path, kind: str, *, distid: bool = False, parent: "OpenSslCa | None" = None,
+                 section: str = "intermediate", name: str | None = None):
         self.dir = directory
-        self.digest = "sm3" if root_kind == "sm2" else ("sha384" if root_kind == "ecdsa-p384" else "sha256")
+        self.kind = kind
+        self.digest = "sm3" if kind == "sm2" else ("sha384" if kind == "ecdsa-p384" else "sha256")
         self.sign_options = ["-sigopt", DISTID] if distid else []
         self.verify_options = ["-vfyopt", DISTID] if distid else []
         self.distid = distid
         directory.mkdir(parents=True, exist_ok=True)
-        (directory / "openssl.cnf").write_text(CONFIG.format(digest=self.digest))
+        (directory / "openssl.cnf").write_text(CONFIG.format(digest=self.digest, policy=ENTERPRISE_POLICY_OID))
         (directory / "index.txt").write_text("")
         (directory / "crlnumber").write_text("01\n")
-        self.key(root_kind, "root.key")
-        self.run("req", "-x509", "-new", "-key", "root.key", f"-{self.digest}", *self.sign_options,
-                 "-config", "openssl.cnf", "-extensions", "root", "-subj", f"/C=CN/O=OpenSSL test/CN=OpenSSL {root_kind} root",
-                 "-days", "3650", "-out", "root.pem")
-        self.root = directory / "root.pem"
+        self.key(kind, "ca.key")
+        subject = f"/C=CN/O=OpenSSL test/CN={name or f'OpenSSL {kind} root'}"
+        if parent is None:
+            self.run("req", "-x509", "-new", "-key", "ca.key", f"-{self.digest}", *self.sign_options,
+                     "-config", "openssl.cnf", "-extensions", "root", "-subj", subject, "-days", "3650", "-out", "ca.pem")
+        else:
+            self.run("req", "-new", "-key", "ca.key", f"-{self.digest}", *self.sign_options, "-config", "openssl.cnf",
+                     "-subj", subject, "-out", "ca.csr")
+            parent.sign_request(self.dir / "ca.csr", self.dir / "ca.pem", section, self.verify_options)
+        self.cert = directory / "ca.pem"
+        self.root = self.cert
+        self.crl = self.gencrl()
 
     def run(self, *args):
         return openssl(*args, cwd=self.dir)
@@ -114,25 +154,52 @@ class OpenSslCa:
         self.run("genpkey", *KEY_OPTIONS[kind], "-out", name)
         return self.dir / name
 
-    def leaf(self, kind: str, name: str, subject: str = SUBJECT) -> tuple[Path, Path]:
+    def sign_request(self, csr: Path, out: Path, section: str, csr_check=()):
+        self.run("x509", "-req", "-in", csr, "-CA", "ca.pem", "-CAkey", "ca.key", f"-{self.digest}",
+                 *self.sign_options, *csr_check, "-days", "365", "-extfile", "openssl.cnf", "-extensions", section,
+                 "-CAcreateserial", "-out", out)
+
+    def leaf(self, kind: str, name: str, subject: str = SUBJECT, section: str = "leaf") -> tuple[Path, Path]:
+        key = self.key(kind, f"{name}.key")
+        sm2 = kind == "sm2"
+        csr_options = ["-sm3", *self.sign_options] if sm2 else ["-sha256"]
+        self.run("req", "-new", "-key", key.name, *csr_options, "-config", "openssl.cnf", "-utf8", "-subj", subject,
+                 "-out", f"{name}.csr")
+        self.sign_request(self.dir / f"{name}.csr", self.dir / f"{name}.pem", section,
+                          self.verify_options if sm2 else [])
+        return self.dir / f"{name}.pem", key
+
+    def forge_with(self, issuer_cert: Path, issuer_key: Path, kind: str, name: str, subject: str) -> tuple[Path, Path]:
+        """A leaf signed by any certificate's key (an enterprise's own login certificate, say)."""
         key = self.key(kind, f"{name}.key")
         csr_options = ["-sm3", *self.sign_options] if kind == "sm2" else ["-sha256"]
         self.run("req", "-new", "-key", key.name, *csr_options, "-config", "openssl.cnf", "-utf8", "-subj", subject,
                  "-out", f"{name}.csr")
-        csr_check = self.verify_options if kind == "sm2" else []
-        self.run("x509", "-req", "-in", f"{name}.csr", "-CA", "root.pem", "-CAkey", "root.key", f"-{self.digest}",
-                 *self.sign_options, *csr_check, "-days", "365", "-extfile", "openssl.cnf", "-extensions", "leaf",
-                 "-CAcreateserial", "-out", f"{name}.pem")
+        self.run("x509", "-req", "-in", f"{name}.csr", "-CA", issuer_cert, "-CAkey", issuer_key, f"-{self.digest}",
+                 *self.sign_options, *(self.verify_options if kind == "sm2" else []), "-days", "365",
+                 "-extfile", "openssl.cnf", "-extensions", "leaf", "-CAcreateserial", "-out", f"{name}.pem")
         return self.dir / f"{name}.pem", key
 
-    def revoke(self, cert: Path) -> Path:
-        common = ["-config", "openssl.cnf", "-keyfile", "root.key", "-cert", "root.pem", "-md", self.digest]
-        self.run("ca", "-revoke", cert.name, *common)
-        self.run("ca", "-gencrl", *common, *self.sign_options, "-out", "crl.pem")
+    def _ca_options(self):
+        return ["-config", "openssl.cnf", "-keyfile", "ca.key", "-cert", "ca.pem", "-md", self.digest]
+
+    def gencrl(self) -> Path:
+        self.run("ca", "-gencrl", *self._ca_options(), *self.sign_options, "-out", "crl.pem")
         return self.dir / "crl.pem"
 
+    def revoke(self, cert: Path) -> Path:
+        self.run("ca", "-revoke", cert, *self._ca_options())
+        return self.gencrl()
+
+    def key_id(self) -> str:
+        cert = x509.load_pem_x509_certificate(self.cert.read_bytes())
+        return cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest.hex(":")
+
     def trust(self, *crls: Path) -> TrustStore:
-        return TrustStore.from_files(self.root, list(crls))
+        """This CA's root as the trust anchor, its enterprise policy named by subjectKeyIdentifier;
+        CRLs: those given, else this CA's own."""
+        return TrustStore.from_files(self.cert, list(crls) or [self.crl],
+                                     policies=CaPolicies.parse(f"{self.key_id()}={ENTERPRISE_POLICY_OID}"))
 
 
 def sign(key: Path, nonce: bytes, kind: str, *, method: str = "dgst", distid: bool = True) -> str:
@@ -150,9 +217,17 @@ def sign(key: Path, nonce: bytes, kind: str, *, method: str = "dgst", distid: bo
     return base64.b64encode(sig_file.read_bytes()).decode()
 
 
-def login(cert: Path, key: Path, kind: str, trust: TrustStore, at, **sign_options):
+def login(cert: Path, key: Path, kind: str, trust: TrustStore, at, *, chain=(), **sign_options):
+    """Log in with ``cert`` followed by the intermediate CA certificates ``chain`` (PEM files)."""
     nonce = os.urandom(32)
-    return verify_login(cert.read_text(), sign(key, nonce, kind, **sign_options), nonce, trust, at)
+    presented = cert.read_text() + "".join(Path(c).read_text() for c in chain)
+    return verify_login(presented, sign(key, nonce, kind, **sign_options), nonce, trust, at)
+
+
+def refused_code(*args, **kwargs):
+    with pytest.raises(CaLoginError) as caught:
+        login(*args, **kwargs)
+    return caught.value.code
 
 
 @pytest.fixture
@@ -202,7 +277,8 @@ def test_openssl_leaf_with_the_uscc_inside_a_cfca_style_cn_logs_in(rsa_ca, at):
     assert login(cert, key, "rsa", rsa_ca.trust(), at).uscc == USCC
 
 
-def test_openssl_made_rsa_crl_revokes(rsa_ca, at):
+def test_openssl_made_rsa_crl_revokes(tmp_path, at):
+    rsa_ca = OpenSslCa(tmp_path, "rsa")
     cert, key = rsa_ca.leaf("rsa", "rsa-revoked")
     kept, kept_key = rsa_ca.leaf("rsa", "rsa-kept")
     trust = rsa_ca.trust(rsa_ca.revoke(cert))
@@ -253,8 +329,8 @@ def test_sm2_login_signature_made_without_the_default_id_is_refused(method, sm2_
 
 @needs_sm2
 @pytest.mark.parametrize("certificate_id", ["distid", "openssl-default-id"])
-def test_openssl_made_sm2_crl_revokes(certificate_id, sm2_cas, at):
-    ca = sm2_cas[certificate_id]
+def test_openssl_made_sm2_crl_revokes(certificate_id, tmp_path, at):
+    ca = OpenSslCa(tmp_path, "sm2", distid=certificate_id == "distid")
     cert, key = ca.leaf("sm2", "sm2-revoked")
     kept, kept_key = ca.leaf("sm2", "sm2-kept")
     trust = ca.trust(ca.revoke(cert))
@@ -271,3 +347,73 @@ def test_dev_tool_signs_with_an_openssl_generated_sm2_key(sm2_cas, at):
     nonce = os.urandom(32)
     signature = base64.b64encode(xjdevca.sign_nonce(key.read_bytes(), nonce)).decode()
     assert verify_login(cert.read_text(), signature, nonce, ca.trust(), at).algorithm == "sm2"
+
+
+# --- certification paths (RFC 5280 §6.1) with openssl-made chains -----------------------------
+
+CHAIN_KINDS = ["rsa", "ecdsa", pytest.param("sm2", marks=needs_sm2)]
+
+
+@pytest.fixture(scope="module", params=CHAIN_KINDS)
+def hierarchy(request, tmp_path_factory):
+    """One algorithm throughout: root → intermediate; root → intermediate with pathlen:0 → a
+    second intermediate below it. Every CA has its CRL; the enterprise policy is named on the root."""
+    kind = request.param
+    base = tmp_path_factory.mktemp(f"openssl-chain-{kind}")
+    distid = kind == "sm2"
+    root = OpenSslCa(base / "root", kind, distid=distid)
+    intermediate = OpenSslCa(base / "intermediate", kind, distid=distid, parent=root,
+                             name=f"OpenSSL {kind} intermediate")
+    limited = OpenSslCa(base / "limited", kind, distid=distid, parent=root, section="intermediate_pathlen0",
+                        name=f"OpenSSL {kind} intermediate pathlen 0")
+    below_limited = OpenSslCa(base / "below", kind, distid=distid, parent=limited,
+                              name=f"OpenSSL {kind} intermediate under pathlen 0")
+    trust = TrustStore.from_files(
+        root.cert, [ca.crl for ca in (root, intermediate, limited, below_limited)],
+        policies=CaPolicies.parse(f"{root.key_id()}={ENTERPRISE_POLICY_OID}"))
+    return SimpleNamespace(kind=kind, root=root, intermediate=intermediate, limited=limited,
+                           below_limited=below_limited, trust=trust)
+
+
+def test_openssl_root_intermediate_leaf_logs_in_when_the_leaf_presents_its_intermediate(hierarchy, at):
+    cert, key = hierarchy.intermediate.leaf(hierarchy.kind, "via-intermediate")
+    verified = login(cert, key, hierarchy.kind, hierarchy.trust, at, chain=[hierarchy.intermediate.cert])
+    assert verified.uscc == USCC
+    assert verified.issuer == x509.load_pem_x509_certificate(hierarchy.intermediate.cert.read_bytes()).subject.rfc4514_string()
+
+
+def test_openssl_leaf_directly_below_a_pathlen_0_intermediate_logs_in(hierarchy, at):
+    cert, key = hierarchy.limited.leaf(hierarchy.kind, "below-pathlen0")
+    assert login(cert, key, hierarchy.kind, hierarchy.trust, at, chain=[hierarchy.limited.cert]).uscc == USCC
+
+
+def test_openssl_intermediate_below_a_pathlen_0_intermediate_cannot_issue_a_login_certificate(hierarchy, at):
+    cert, key = hierarchy.below_limited.leaf(hierarchy.kind, "too-deep")
+    chain = [hierarchy.below_limited.cert, hierarchy.limited.cert]
+    assert refused_code(cert, key, hierarchy.kind, hierarchy.trust, at, chain=chain) == CA_CERT_UNTRUSTED
+
+
+@pytest.mark.parametrize("section", ["leaf", "leaf_bare"], ids=["ca-false", "no-basic-constraints-no-key-usage"])
+def test_openssl_enterprise_certificate_cannot_sign_a_certificate_for_another_enterprise(section, hierarchy, at):
+    """The forged chain of issue 11: an enterprise's own login certificate (cA=FALSE, or without
+    basicConstraints and keyUsage at all) signs one for another USCC and presents itself as its CA."""
+    own, own_key = hierarchy.intermediate.leaf(hierarchy.kind, f"own-{section}", section=section)
+    assert login(own, own_key, hierarchy.kind, hierarchy.trust, at, chain=[hierarchy.intermediate.cert]).uscc == USCC
+    forged, forged_key = hierarchy.intermediate.forge_with(own, own_key, hierarchy.kind, f"forged-{section}",
+                                                          OTHER_SUBJECT)
+    chain = [own, hierarchy.intermediate.cert]
+    assert refused_code(forged, forged_key, hierarchy.kind, hierarchy.trust, at, chain=chain) == CA_CERT_UNTRUSTED
+
+
+def test_openssl_intermediate_on_the_roots_crl_refuses_its_leaves_as_revoked(tmp_path, at):
+    root = OpenSslCa(tmp_path / "root", "rsa")
+    intermediate = OpenSslCa(tmp_path / "intermediate", "rsa", parent=root, name="OpenSSL revoked intermediate")
+    cert, key = intermediate.leaf("rsa", "under-revoked")
+    trust = TrustStore.from_files(root.cert, [root.revoke(intermediate.cert), intermediate.crl],
+                                  policies=CaPolicies.parse(f"{root.key_id()}={ENTERPRISE_POLICY_OID}"))
+    assert refused_code(cert, key, "rsa", trust, at, chain=[intermediate.cert]) == CA_CERT_REVOKED
+
+
+def test_openssl_server_auth_only_certificate_is_not_meant_for_enterprise_login(rsa_ca, at):
+    cert, key = rsa_ca.leaf("rsa", "tls-server", section="leaf_server")
+    assert refused_code(cert, key, "rsa", rsa_ca.trust(), at) == CA_CERT_NOT_ENTERPRISE

@@ -2,11 +2,8 @@
 
 import base64
 import os
-from datetime import timedelta
-
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -55,18 +52,9 @@ def test_sm2_certificate_key_off_the_curve_is_unsupported(certs):
         subject_key(x509.load_der_x509_certificate(tampered))
 
 
-def test_certificate_with_an_unsupported_key_type_cannot_log_in(dev_ca, login, helpers, now):
+def test_certificate_with_an_unsupported_key_type_cannot_log_in(dev_ca, make_cert, login, helpers):
     key = ed25519.Ed25519PrivateKey.generate()
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(helpers.enterprise_name())
-        .issuer_name(dev_ca.root_cert("rsa").subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .sign(dev_ca.root_key("rsa"), hashes.SHA256())
-    )
+    cert, _ = make_cert(dev_ca.root_cert("rsa"), dev_ca.root_key("rsa"), helpers.enterprise_name(), key=key)
     nonce = os.urandom(32)
     with pytest.raises(CaLoginError) as caught:
         login(cert_pem=helpers.pem(cert), nonce=nonce, signature=base64.b64encode(key.sign(nonce)).decode())
