@@ -10,7 +10,9 @@ standalone proxy keeps the ``context_data`` dict it was given as its worker cont
 when it builds the message headers (``MethodProxy._call`` → ``get_message_headers(worker_ctx)``
 → ``worker_ctx.context_data``, a copy of ``data``). So each thread's proxy is built with a dict
 of its own, and ``call`` sets that dict's ``request_id`` just before the call; the thread makes
-one call at a time, so no other request can see it.
+one call at a time, so no other request can see it. The same dict carries the gateway's signed
+caller name (``xjkit.nameko.callers``), which RPCs restricted to the gateway (the session checks)
+verify.
 """
 import logging
 import socket
@@ -24,6 +26,9 @@ from nameko.standalone.rpc import ClusterRpcProxy
 import xjkit.nameko.rpc  # noqa: F401  (registers DomainError for deserialization)
 from xjkit import logcontext
 from xjkit.errors import DomainError
+from xjkit.nameko.callers import caller_headers, rpc_key
+
+CALLER = "gateway"
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +43,13 @@ CONNECTION_ERRORS = (OperationalError, ConnectionError, socket.error, IOError)
 
 
 class RpcPool:
-    def __init__(self, amqp_uri, timeout=10.0, observe=None):
-        """``observe(service, method, outcome, seconds)`` is told about every call (metrics)."""
+    def __init__(self, amqp_uri, timeout=10.0, observe=None, key=None):
+        """``observe(service, method, outcome, seconds)`` is told about every call (metrics);
+        ``key`` signs the calls (default: XJ_RPC_KEY, the development key only in dev/test)."""
         self.config = {"AMQP_URI": amqp_uri}
         self.timeout = timeout
         self.observe = observe
+        self.key = key or rpc_key()
         self._local = threading.local()
 
     def _proxy(self):
@@ -75,6 +82,7 @@ class RpcPool:
         started = time.perf_counter()
         try:
             proxy = self._proxy()
+            self._local.context.update(caller_headers(CALLER, f"{service}.{method}", self.key))
             result = getattr(getattr(proxy, service), method)(**kwargs)
         except DomainError:
             self._observe(service, method, "refused", started)

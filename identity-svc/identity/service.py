@@ -221,12 +221,12 @@ class IdentityService:
 
     # --- sessions ------------------------------------------------------------------------------
 
-    @rpc
+    @rpc(callers=("gateway",))  # the gateway checks the session of every request
     def check_session(self, session_id):
         """The live session (its idle timeout restarts), or SESSION_ENDED (401) saying why not."""
         return sessions.check_session(self._sessions(), self.ca_verifier, self.wall, session_id)
 
-    @rpc
+    @rpc(callers=("gateway",))  # logout
     def end_session(self, session_id):
         """Logout. Ending a session that is already over does nothing."""
         sessions.end_session(self._sessions(), self.wall, session_id)

@@ -174,12 +174,16 @@ def test_plaintext_id_numbers_go_to_cert_svc_only(identity, identity_config):
 # --- sessions (issue 11, item 4) ----------------------------------------------------------------
 
 
-def test_a_person_session_is_checked_and_ended_over_rpc(identity):
+def test_a_person_session_is_checked_and_ended_over_rpc_by_the_gateway_only(identity, identity_config):
     session = identity.login_with_wechat(code="dev-grace")["session"]
-    assert identity.check_session(session_id=session["session_id"])["role"] == "person"
-    identity.end_session(session_id=session["session_id"])
-    with pytest.raises(DomainError) as ended:
-        identity.check_session(session_id=session["session_id"])
+    with pytest.raises(DomainError) as stranger:  # an unsigned caller on the broker could log people out
+        identity.end_session(session_id=session["session_id"])
+    assert stranger.value.code == "RPC_CALLER_REFUSED"
+    with SignedClusterRpcProxy(identity_config, caller="gateway", timeout=10) as gateway:
+        assert gateway.identity.check_session(session_id=session["session_id"])["role"] == "person"
+        gateway.identity.end_session(session_id=session["session_id"])
+        with pytest.raises(DomainError) as ended:
+            gateway.identity.check_session(session_id=session["session_id"])
     assert (ended.value.status, ended.value.code) == (401, "SESSION_ENDED")
 
 
@@ -222,12 +226,13 @@ def test_revoking_the_certificate_ends_its_sessions_at_the_next_check_and_by_the
                                 algorithm="sm2", now=datetime.fromisoformat(business_noon))
     checked = _certificate_login(identity, certificate)["session"]
     swept = _certificate_login(identity, certificate)["session"]
-    assert identity.check_session(session_id=checked["session_id"])["subject"] == "9151010029141777XB"
-    assert identity.ping()["crls"]["state"] == "ok"
+    with SignedClusterRpcProxy(config, caller="gateway", timeout=10) as gateway:
+        assert gateway.identity.check_session(session_id=checked["session_id"])["subject"] == "9151010029141777XB"
+        assert identity.ping()["crls"]["state"] == "ok"
 
-    xjdevca.revoke(ca.directory, certificate.cert_path)
-    with pytest.raises(DomainError) as ended:
-        identity.check_session(session_id=checked["session_id"])
+        xjdevca.revoke(ca.directory, certificate.cert_path)
+        with pytest.raises(DomainError) as ended:
+            gateway.identity.check_session(session_id=checked["session_id"])
     assert ended.value.code == "SESSION_ENDED" and "吊销" in ended.value.message
 
     sessions = mongo_client[config["MONGO_DATABASE"]]["sessions"]
