@@ -3,7 +3,6 @@ import os
 
 import flask_swagger_ui
 from flask import Flask, send_from_directory
-from flask_smorest import Api
 
 from xjkit import jsonlog
 from xjkit.config import env_int
@@ -11,6 +10,7 @@ from xjkit.masking import install_log_redaction
 
 from gateway import bodies, idempotency, ratelimit, request_log
 from gateway.bodies import UPLOAD_BODY_LIMIT
+from gateway.api import GatewayApi
 from gateway.auth import token_key_from_env
 from gateway.errors import register_error_handlers
 from gateway.metrics import Metrics
@@ -60,7 +60,7 @@ def create_app(overrides=None):
     request_log.init_app(app)  # X-Request-ID in, out, and into every RPC; one log line per request
     metrics.init_app(app)
 
-    api = Api(app, spec_kwargs={"info": {"description": "区外进疆企业信息报送服务的 HTTP 接口，契约见 API.md。"}})
+    api = GatewayApi(app, spec_kwargs={"info": {"description": "区外进疆企业信息报送服务的 HTTP 接口，契约见 API.md。"}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     api.register_blueprint(mp_persons.blp)
     api.register_blueprint(ent_auth.blp)

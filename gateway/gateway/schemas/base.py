@@ -34,6 +34,20 @@ class ResponseSchema(Schema):
     """Responses only dump what they declare."""
 
 
+class ErrorBody(Schema):
+    """The body of every error (API.md "Conventions"); documents the OpenAPI ``Error`` component,
+    so a client (or schemathesis) can check every error response against it."""
+
+    class Meta:
+        unknown = RAISE
+
+    code = fields.Integer(required=True, metadata={"description": "HTTP 状态码"})
+    error = fields.String(required=True, metadata={"description": "稳定的错误代码，如 VALIDATION_FAILED"})
+    message = fields.String(required=True, metadata={"description": "中文说明"})
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "按字段路径列出的中文错误"})
+
+
 def _messages(**specific):
     return {**COMMON_MESSAGES, **specific}
 
