@@ -353,18 +353,31 @@ def test_every_dockerfile_compose_builds_exists_with_the_repository_root_as_cont
 
 
 @pytest.mark.parametrize("name", list(SERVICES))
-def test_each_service_dockerfile_runs_nameko_on_its_own_module(dev_config, name):
+def test_each_service_is_built_from_the_one_service_recipe_with_its_folder_module_and_name(dev_config, name):
     folder, module = SERVICES[name]
-    assert dev_config["services"][name]["build"]["dockerfile"] == f"{folder}/Dockerfile"
-    lines = instructions(dockerfile_text(dev_config, name))
+    build = dev_config["services"][name]["build"]
+    assert build["dockerfile"] == "deploy/docker/service.Dockerfile"
+    assert build["args"] == {"FOLDER": folder, "SERVICE": name, "MODULE": module}
+    assert os.path.isfile(os.path.join(ROOT, folder, "config.yml"))
+    package, _, service_class = module.partition(":")
+    assert f"class {service_class}" in open(os.path.join(ROOT, folder, *package.split(".")) + ".py",
+                                            encoding="utf-8").read()
+
+
+def test_the_service_recipe_runs_nameko_on_the_module_and_pings_the_service_it_was_built_for(dev_config):
+    lines = instructions(dockerfile_text(dev_config, "identity"))
+    assert {"ARG FOLDER", "ARG SERVICE", "ARG MODULE"} <= set(lines)
+    assert any("XJ_SERVICE=${SERVICE}" in line and "XJ_SERVICE_MODULE=${MODULE}" in line
+               for line in lines if line.startswith("ENV "))
     cmd = [line for line in lines if line.startswith("CMD ")]
-    assert len(cmd) == 1 and exec_form(cmd[0], "CMD") == ["nameko", "run", "--config", "config.yml", module]
-    assert f"COPY {folder}/config.yml /opt/xj/{folder}/config.yml" in lines
-    assert f"WORKDIR /opt/xj/{folder}" in lines
-    assert any(line.startswith("RUN ") and '"/src/services[nameko]"' in line and f"/src/{folder}" in line
+    assert len(cmd) == 1 and exec_form(cmd[0], "CMD") == [
+        "sh", "-c", 'exec nameko run --config config.yml "$XJ_SERVICE_MODULE"']
+    assert "COPY ${FOLDER}/config.yml /opt/xj/service/config.yml" in lines
+    assert "WORKDIR /opt/xj/service" in lines
+    assert any(line.startswith("RUN ") and '"/src/services[nameko]"' in line and "/src/service" in line
                and "-c /src/constraints.txt" in line for line in lines)
     healthcheck = [line for line in lines if line.startswith("HEALTHCHECK ")]
-    assert exec_form(healthcheck[0], "CMD") == ["python", "/opt/xj/healthcheck.py", name]
+    assert exec_form(healthcheck[0], "CMD") == ["sh", "-c", 'exec python /opt/xj/healthcheck.py "$XJ_SERVICE"']
 
 
 def test_gateway_dockerfile_runs_gunicorn_on_all_interfaces_port_8000(dev_config):
