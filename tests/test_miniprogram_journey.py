@@ -52,8 +52,9 @@ def expired_person_token(key):
     app = Flask("expired-token")
     app.config["XJ_TOKEN_KEY"] = key
     three_hours_ago = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=3)
+    session = {"session_id": "a-session-that-expired", "expires_at": three_hours_ago + datetime.timedelta(hours=1)}
     with app.app_context():
-        token, _ = issue_token(PERSON, "person-whose-session-expired", 3600, now=three_hours_ago)
+        token, _ = issue_token(PERSON, "person-whose-session-expired", session, now=three_hours_ago)
     return token
 
 
