@@ -36,6 +36,7 @@ class RunningPlatform:
         self.gateway_port = _free_port()
         self.stubs_port = _free_port()
         self.store_port = _free_port()
+        self.ca_helper_port = _free_port()
         self.env = {
             **os.environ,
             "XJ_ENV": "test",
@@ -44,6 +45,7 @@ class RunningPlatform:
             "XJ_GATEWAY_PORT": str(self.gateway_port),
             "XJ_STUBS_PORT": str(self.stubs_port),
             "XJ_STORE_PORT": str(self.store_port),
+            "XJ_CA_HELPER_PORT": str(self.ca_helper_port),
             "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/{vhost}",
             **(extra_env or {}),
         }
@@ -58,6 +60,10 @@ class RunningPlatform:
     @property
     def stubs_url(self):
         return f"http://127.0.0.1:{self.stubs_port}"
+
+    @property
+    def ca_helper_url(self):
+        return f"http://127.0.0.1:{self.ca_helper_port}"
 
     def start(self, timeout=150):
         os.makedirs(self.data_dir, exist_ok=True)
