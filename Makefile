@@ -9,9 +9,9 @@ PIP_QUIET := --quiet --disable-pip-version-check
 PACKAGES := -e "services[nameko]" -e identity-svc -e employment-svc -e cert-svc -e filing-svc \
 	-e publicity-svc -e gateway -e deploy/stubs -e deploy/devca
 
-.PHONY: install install-system install-python install-store run test test-unit test-integration test-e2e bench clean
+.PHONY: install install-system install-python install-store install-portal build-portal run test test-unit test-integration test-e2e bench clean
 
-install: install-system install-python install-store
+install: install-system install-python install-store install-portal
 
 # Debian packages the tests and the platform need (docker-compose validates the compose file)
 install-system:
@@ -32,11 +32,28 @@ $(STORE_VENV)/.installed: deploy/store-requirements.txt
 
 install-store: $(STORE_VENV)/.installed
 
-run: install
+# the enterprise portal (portal/): its node packages, exactly as package-lock.json pins them, and its
+# build, redone when a source changed. Playwright drives Debian's Chromium: no browser download.
+portal/node_modules/.installed: portal/package.json portal/package-lock.json
+	cd portal && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install-portal: portal/node_modules/.installed
+
+PORTAL_SOURCES := $(shell find portal/src portal/public -type f 2>/dev/null) portal/index.html portal/vite.config.ts \
+	portal/tsconfig.app.json portal/scripts/check-browser-compat.mjs
+
+portal/dist/index.html: portal/node_modules/.installed $(PORTAL_SOURCES)
+	cd portal && npm run build --silent
+	@touch $@
+
+build-portal: portal/dist/index.html
+
+run: install build-portal
 	@bash deploy/scripts/ensure-rabbitmq.sh
 	exec $(PY) deploy/run_platform.py
 
-test: install
+test: install build-portal
 	@bash deploy/scripts/ensure-rabbitmq.sh
 	$(PY) -m pytest
 
@@ -47,7 +64,7 @@ test-integration: install
 	@bash deploy/scripts/ensure-rabbitmq.sh
 	$(PY) -m pytest -m integration
 
-test-e2e: install
+test-e2e: install build-portal
 	@bash deploy/scripts/ensure-rabbitmq.sh
 	$(PY) -m pytest -m e2e
 
@@ -56,4 +73,4 @@ bench: install
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf $(VENV) $(STORE_VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) $(STORE_VENV) .pytest_cache test-artifacts portal/node_modules portal/dist
