@@ -23,7 +23,7 @@ export default defineConfig({
     acceptDownloads: true,
     testIdAttribute: 'data-test',
     screenshot: 'only-on-failure',
-    trace: 'retain-on-failure',
+    trace: process.env.XJ_PLAYWRIGHT_TRACE ? 'retain-on-failure' : 'off', // tracing costs CPU on a shared machine
     launchOptions: {
       executablePath: process.env.XJ_CHROMIUM ?? '/usr/bin/chromium',
       // what Chromium needs as root in a closed network (DEVELOPERS.md); Playwright gives it a fresh profile
