@@ -22,6 +22,9 @@ test('the login page lists the plugged-in keys and links the CA application proc
   await expect(page.getByRole('heading', { name: 'CA无法登录解决办法' })).toBeVisible()
   await expect(page.getByText('未检测到CA锁（USB Key）')).toBeVisible()
   await checkScreen(page, '03-ca-help')
+  await page.goto('no/such/page')
+  await expect(page.getByText('页面不存在', { exact: true })).toBeVisible()
+  await checkScreen(page, '03-page-not-found')
 })
 
 test('an SM2 key logs in through the helper', async ({ page }) => {
