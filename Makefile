@@ -10,9 +10,9 @@ PIP_QUIET := --quiet --disable-pip-version-check
 PACKAGES := -e "services[nameko]" -e identity-svc -e employment-svc -e cert-svc -e filing-svc \
 	-e publicity-svc -e gateway -e deploy/stubs -e deploy/devca -e deploy/backup
 
-.PHONY: install install-system install-python install-store install-miniprogram install-tools run test test-unit test-integration test-e2e test-e2e-ahead bench clean
+.PHONY: install install-system install-python install-store install-miniprogram install-tools install-portal build-portal run test test-unit test-integration test-e2e test-e2e-ahead bench clean
 
-install: install-system install-python install-store install-miniprogram install-tools
+install: install-system install-python install-store install-miniprogram install-tools install-portal
 
 # Debian packages the tests and the platform need (docker-compose validates the compose file)
 install-system:
@@ -51,12 +51,29 @@ $(TOOLS_VENV)/.installed: deploy/k8s/tools-requirements.txt
 
 install-tools: $(TOOLS_VENV)/.installed
 
-run: install
+# the enterprise portal (portal/): its node packages, exactly as package-lock.json pins them, and its
+# build, redone when a source changed. Playwright drives Debian's Chromium: no browser download.
+portal/node_modules/.installed: portal/package.json portal/package-lock.json
+	cd portal && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install-portal: portal/node_modules/.installed
+
+PORTAL_SOURCES := $(shell find portal/src portal/public -type f 2>/dev/null) portal/index.html portal/vite.config.ts \
+	portal/tsconfig.app.json portal/scripts/check-browser-compat.mjs
+
+portal/dist/index.html: portal/node_modules/.installed $(PORTAL_SOURCES)
+	cd portal && npm run build --silent
+	@touch $@
+
+build-portal: portal/dist/index.html
+
+run: install build-portal
 	@bash deploy/scripts/ensure-rabbitmq.sh
 	@bash deploy/scripts/ensure-redis.sh
 	exec $(PY) deploy/run_platform.py
 
-test: install
+test: install build-portal
 	@bash deploy/scripts/ensure-rabbitmq.sh
 	@bash deploy/scripts/ensure-redis.sh
 	$(PY) -m pytest
@@ -69,14 +86,14 @@ test-integration: install
 	@bash deploy/scripts/ensure-rabbitmq.sh
 	$(PY) -m pytest -m integration
 
-test-e2e: install
+test-e2e: install build-portal
 	@bash deploy/scripts/ensure-rabbitmq.sh
 	@bash deploy/scripts/ensure-redis.sh
 	$(PY) -m pytest -m e2e
 
 # the end-to-end tests with the whole process tree's clock 400 days ahead (install first, without
 # faketime: TLS checks in pip care about the date)
-test-e2e-ahead: install
+test-e2e-ahead: install build-portal
 	@bash deploy/scripts/ensure-rabbitmq.sh
 	@bash deploy/scripts/ensure-redis.sh
 	faketime -m -f '+400d' $(PY) -m pytest -m e2e
@@ -86,4 +103,4 @@ bench: install
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf $(VENV) $(STORE_VENV) $(TOOLS_VENV) .pytest_cache test-artifacts $(MINIPROGRAM)/node_modules
+	rm -rf $(VENV) $(STORE_VENV) $(TOOLS_VENV) .pytest_cache test-artifacts $(MINIPROGRAM)/node_modules portal/node_modules portal/dist

@@ -5,7 +5,7 @@ it runs with the project's virtualenv but imports none of the project's packages
 
 Honours XJ_ENV, XJ_FAKE_NOW (the business clock starts there and travels on; every process gets
 the same XJ_FAKE_NOW_SINCE, so they agree), XJ_GATEWAY_PORT (8000), XJ_STUBS_PORT (8900),
-XJ_STORE_PORT (27017), XJ_METRICS_PORT_BASE (9101: the services' /metrics on 9101…9105; 0 lets
+XJ_STORE_PORT (27017), XJ_CA_HELPER_PORT (21051), XJ_METRICS_PORT_BASE (9101: the services' /metrics on 9101…9105; 0 lets
 each service bind a free port), XJ_NATIONAL_DATA, XJ_CA_ROOTS, XJ_CA_CRLS, XJ_CA_POLICIES,
 XJ_DATA_DIR (var/), AMQP_URI, XJ_REDIS_URL (redis://127.0.0.1:6379/0; keys under a prefix of this
 data directory's own). SIGTERM or
@@ -96,6 +96,7 @@ class Platform:
         self.stubs_port = int(self.env.get("XJ_STUBS_PORT", 8900))
         self.store_port = int(self.env.get("XJ_STORE_PORT", 27017))
         self.metrics_ports = metrics_ports(int(self.env.get("XJ_METRICS_PORT_BASE", 9101)))
+        self.ca_helper_port = int(self.env.get("XJ_CA_HELPER_PORT", 21051))
         self.children = []  # (name, Popen)
         self.stopping = False
 
@@ -108,6 +109,8 @@ class Platform:
         env.setdefault("WECHAT_API_BASE", stubs)
         env.setdefault("NATIONAL_API_BASE", f"{stubs}/national/api/v1")
         env.setdefault("XJ_PUBLIC_BASE_URL", f"http://127.0.0.1:{self.gateway_port}")
+        env["XJ_CA_HELPER_PORT"] = str(self.ca_helper_port)
+        env["XJ_CA_HELPER_URL"] = f"http://127.0.0.1:{self.ca_helper_port}"  # the portal's page calls it
         env["XJ_DATA_DIR"] = self.data_dir
         env.setdefault("XJ_REDIS_URL", "redis://127.0.0.1:6379/0")
         # platforms started side by side (the tests) share one Redis: each keeps to its own keys
@@ -147,6 +150,8 @@ class Platform:
             if not self.environment.get(name, "").strip():
                 self.environment[name] = value
         self.environment.setdefault("XJ_CA_CRL_DIR", directory)
+        # the CA helper stub "plugs in" a USB key for every sample certificate
+        self.environment.setdefault("XJ_CA_HELPER_SAMPLES", os.path.join(directory, "sample", "index.json"))
 
     def spawn(self, name, argv, cwd=ROOT, extra_env=None):
         log_path = os.path.join(self.log_dir, f"{name}.log")
@@ -189,6 +194,12 @@ class Platform:
         self.spawn("stubs", [os.path.join(VENV_BIN, "python"), "-m", "xjstubs"])
         wait_for(lambda: port_open("127.0.0.1", self.stubs_port), 30, "the stubs of outside systems")
 
+        if port_open("127.0.0.1", self.ca_helper_port):
+            raise RuntimeError(f"port {self.ca_helper_port} is taken: a CA helper (证书应用环境) already runs on this "
+                               "machine (stop it, or set XJ_CA_HELPER_PORT)")
+        self.spawn("ca-helper", [os.path.join(VENV_BIN, "python"), "-m", "xjstubs.ca_helper"])
+        wait_for(lambda: port_open("127.0.0.1", self.ca_helper_port), 30, "the CA helper stub")
+
         for name, folder, module in SERVICES:
             self.spawn(name, [os.path.join(VENV_BIN, "nameko"), "run", "--config", "config.yml", module],
                        cwd=os.path.join(ROOT, folder), extra_env={"METRICS_PORT": str(self.metrics_ports[name]),
@@ -223,6 +234,8 @@ class Platform:
         wait_for(self.ready, READY_TIMEOUT_SECONDS, "the platform (/readyz)")
         base = f"http://127.0.0.1:{self.gateway_port}"
         log("ready")
+        log(f"  enterprise portal:     {base}/portal/   (CA key PIN of the helper stub: "
+            f"{self.environment.get('XJ_CA_HELPER_PIN') or '111111'})")
         log(f"  API docs (Swagger UI): {base}/docs")
         log(f"  OpenAPI document:      {base}/openapi.json")
         log(f"  readiness:             {base}/readyz")
@@ -230,6 +243,7 @@ class Platform:
         for name in self.metrics_ports:
             log(f"  metrics of {name + ':':<11} http://127.0.0.1:{self.bound_metrics_port(name)}/metrics")
         log(f"  stubs of WeChat, face verification, national platform: http://127.0.0.1:{self.stubs_port}")
+        log(f"  CA helper stub (USB keys of the dev CA): http://127.0.0.1:{self.ca_helper_port}/synctl")
         log(f"  data: {self.data_dir}  logs: {self.log_dir}")
         log(f"  CA roots: {self.environment['XJ_CA_ROOTS']}")
         if self.environment.get("XJ_FAKE_NOW", "").strip():

@@ -72,6 +72,7 @@ class RunningPlatform:
         self.gateway_port = _free_port()
         self.stubs_port = _free_port()
         self.store_port = _free_port()
+        self.ca_helper_port = _free_port()
         self.env = {
             **os.environ,
             "XJ_ENV": "test",
@@ -81,6 +82,7 @@ class RunningPlatform:
             "XJ_STUBS_PORT": str(self.stubs_port),
             "XJ_STORE_PORT": str(self.store_port),
             "XJ_METRICS_PORT_BASE": "0",  # the launcher picks a free /metrics port per service
+            "XJ_CA_HELPER_PORT": str(self.ca_helper_port),
             "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:5672/{vhost}",
             # limits high enough for a whole test session from one address (tests of the limits
             # themselves set their own); the launcher keeps each platform's counts under its own prefix
@@ -102,6 +104,10 @@ class RunningPlatform:
     @property
     def stubs_url(self):
         return f"http://127.0.0.1:{self.stubs_port}"
+
+    @property
+    def ca_helper_url(self):
+        return f"http://127.0.0.1:{self.ca_helper_port}"
 
     def start(self, timeout=150):
         os.makedirs(self.data_dir, exist_ok=True)

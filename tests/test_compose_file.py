@@ -320,9 +320,9 @@ def test_dev_override_publishes_mongodb_and_rabbitmq_on_loopback_only(dev_config
                 assert host_ip == "127.0.0.1", f"{name} publishes {target} on every interface"
 
 
-def test_only_the_gateway_and_the_dev_stubs_publish_ports(any_config):
+def test_only_the_gateway_the_portal_and_the_dev_stubs_publish_ports(any_config):
     publishing = {name for name, service in any_config["services"].items() if published_ports(service)}
-    assert publishing - {"mongo", "rabbitmq"} <= {"gateway", "stubs"}
+    assert publishing - {"mongo", "rabbitmq"} <= {"gateway", "portal", "stubs"}
     assert published_ports(any_config["services"]["gateway"])[0][2] == 8000
 
 
@@ -339,6 +339,66 @@ def test_gateway_keeps_prometheus_samples_in_a_tmpfs(any_config):
     assert directory in gateway["tmpfs"]
 
 
+# --- the enterprise portal's web server ------------------------------------------------------
+
+PORTAL_NGINX = os.path.join(ROOT, "portal", "deploy", "nginx.conf")
+PORTAL_HEADERS = os.path.join(ROOT, "portal", "deploy", "security-headers.conf")
+
+
+def test_portal_serves_on_8080_after_the_gateway_is_healthy_read_only_without_capabilities(any_config):
+    portal = any_config["services"]["portal"]
+    assert portal["build"]["dockerfile"] == "portal/Dockerfile"
+    assert [target for _, _, target in published_ports(portal)] == [8080]
+    assert portal["depends_on"] == {"gateway": {"condition": "service_healthy"}}
+    assert portal["read_only"] is True and "/tmp" in portal["tmpfs"]
+    assert portal["cap_drop"] == ["ALL"] and "no-new-privileges:true" in portal["security_opt"]
+    assert portal["healthcheck"]["test"][-1] == "http://127.0.0.1:8080/portal/"
+    assert "profiles" not in portal  # production runs it
+
+
+def test_portal_dockerfile_builds_with_node_20_and_serves_the_build_with_unprivileged_nginx(dev_config):
+    lines = instructions(dockerfile_text(dev_config, "portal"))
+    stages = [line for line in lines if line.startswith("FROM ")]
+    assert stages[0].startswith("FROM node:20-") and stages[0].endswith(" AS build")
+    assert stages[-1].startswith("FROM nginxinc/nginx-unprivileged:")
+    assert "RUN npm ci --loglevel=error" in lines and "RUN npm run build" in lines  # the lock file, the checks
+    assert "COPY --from=build /src/portal/dist /usr/share/nginx/html/portal" in lines
+    assert "COPY portal/deploy/nginx.conf /etc/nginx/conf.d/default.conf" in lines
+    final = lines[lines.index(stages[-1]):]
+    users = [line for line in final if line.startswith("USER ")]
+    assert users and users[-1].split()[1] not in ("root", "0")
+    healthcheck = [line for line in final if line.startswith("HEALTHCHECK ")]
+    assert exec_form(healthcheck[0], "CMD")[-1] == "http://127.0.0.1:8080/portal/"
+
+
+def test_portal_nginx_falls_back_to_the_app_and_proxies_the_api_to_the_gateway():
+    conf = open(PORTAL_NGINX, encoding="utf-8").read()
+    assert "listen 8080;" in conf
+    assert "server gateway:8000;" in conf and "proxy_pass http://xj_gateway;" in conf
+    assert re.search(r"location ~ \^/\(api/\|public/", conf), "the API and the public pages go to the gateway"
+    assert "try_files $uri /portal/index.html;" in conf  # the app's routes
+    assert "try_files $uri =404;" in conf  # a missing asset is not the app's page
+    # the client's address replaces whatever X-Forwarded-For a client sent (the gateway trusts the first)
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in conf
+    assert "client_max_body_size 11m;" in conf
+    # every location that adds a header includes the security headers (nginx does not inherit them)
+    for block in re.findall(r"location [^{]+\{[^}]*\}", conf):
+        if "add_header" in block:
+            assert "security-headers.conf" in block, block
+
+
+def test_portal_pages_may_call_only_the_local_ca_helper_besides_their_own_origin():
+    headers = open(PORTAL_HEADERS, encoding="utf-8").read()
+    csp = re.search(r'Content-Security-Policy "([^"]+)"', headers).group(1)
+    assert "connect-src 'self' http://127.0.0.1:21051 https://127.0.0.1:21061;" in csp
+    assert "script-src 'self';" in csp and "frame-ancestors 'none'" in csp
+
+
+def test_dockerignore_keeps_the_portals_node_modules_and_build_out_of_the_context():
+    patterns = open(os.path.join(ROOT, ".dockerignore"), encoding="utf-8").read().splitlines()
+    assert "portal/node_modules" in patterns and "portal/dist" in patterns
+
+
 # --- Dockerfiles ------------------------------------------------------------------------------
 
 def test_every_dockerfile_compose_builds_exists_with_the_repository_root_as_context(any_config):
@@ -349,7 +409,7 @@ def test_every_dockerfile_compose_builds_exists_with_the_repository_root_as_cont
         assert os.path.realpath(build["context"]) == os.path.realpath(ROOT), name
         assert os.path.isfile(os.path.join(ROOT, build["dockerfile"])), f"{name}: {build['dockerfile']} is missing"
     built = {name for name, service in any_config["services"].items() if "build" in service}
-    assert built == {*APP_SERVICES, "stubs"}
+    assert built == {*APP_SERVICES, "stubs", "portal"}
 
 
 @pytest.mark.parametrize("name", list(SERVICES))

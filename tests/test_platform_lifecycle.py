@@ -27,7 +27,7 @@ def test_a_restart_on_the_same_data_directory_keeps_every_record_and_sigterm_sto
         api, login = login_person(first.url, "restart-alice")
         verify_person(api, "钱七", id_card)
         assert first.stop() == 0
-        for port in (first.gateway_port, first.stubs_port, first.store_port):
+        for port in (first.gateway_port, first.stubs_port, first.store_port, first.ca_helper_port):
             assert not port_in_use(port), f"port {port} still open after SIGTERM"
 
         second = RunningPlatform(data_dir, vhost).start()
@@ -51,7 +51,7 @@ def test_ctrl_c_stops_everything_even_when_the_launcher_inherited_sigint_ignored
     try:
         running.start()
         assert running.stop(signal.SIGINT) == 0
-        for port in (running.gateway_port, running.stubs_port, running.store_port):
+        for port in (running.gateway_port, running.stubs_port, running.store_port, running.ca_helper_port):
             assert not port_in_use(port), f"port {port} still open after Ctrl-C"
     finally:
         running.stop()  # SIGTERM, if Ctrl-C left it running: no orphans after a failure

@@ -16,6 +16,11 @@ command -v faketime >/dev/null || needed+=(faketime)
 command -v promtool >/dev/null || needed+=(prometheus)
 # the public pages' browser test (tests/test_public_pages_browser.py) renders them in headless Chromium
 { command -v chromium >/dev/null || [ -x /usr/bin/chromium ]; } || needed+=(chromium)
+# the enterprise portal is built with Node.js >= 20.19 (npm ci in portal/); Debian 12's own nodejs is 18
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' 2>/dev/null; then
+  echo "[xjcloud] the portal needs Node.js 20.19 or newer with npm (found: $(node -v 2>/dev/null || echo none)); install it, e.g. NodeSource's nodejs 20" >&2
+  exit 1
+fi
 if ((${#needed[@]})); then
   if [ "$(id -u)" != 0 ]; then
     echo "[xjcloud] please install with root rights: apt-get install ${needed[*]}" >&2

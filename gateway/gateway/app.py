@@ -16,7 +16,7 @@ from gateway.errors import register_error_handlers
 from gateway.metrics import Metrics
 from gateway.resources import (
     ent_auth, ent_certificates, ent_employments, ent_files, ent_filings, mp_certificates, mp_employments, mp_files,
-    mp_persons, ops, public_api, public_pages,
+    mp_persons, ops, portal, public_api, public_pages,
 )
 from gateway.rpc import RpcPool
 from gateway.sessions import SessionGuard
@@ -72,8 +72,10 @@ def create_app(overrides=None):
     api.register_blueprint(mp_files.blp)
     api.register_blueprint(ent_filings.blp)
     api.register_blueprint(public_api.blp)
+    api.register_blueprint(portal.blp)
     app.register_blueprint(ops.blp)
     app.register_blueprint(public_pages.blp)
+    app.register_blueprint(portal.web)  # the enterprise portal's build at /portal/
 
     @app.get("/static/swagger-ui/<path:filename>")
     def swagger_ui_files(filename):

@@ -1,0 +1,27 @@
+// Names for the API's shapes, all taken from the generated schema (schema.d.ts).
+import type { components } from './schema'
+
+type Schemas = components['schemas']
+
+export type PortalSettings = Schemas['PortalSettings']
+export type EnterpriseMe = Schemas['EnterpriseMe']
+export type Registration = Schemas['Registration']
+export type Qualification = Schemas['Qualification']
+export type FiledCertificate = Schemas['FiledCertificate']
+export type FiledPerson = Schemas['FiledPerson']
+export type CostProject = Schemas['CostProject']
+export type Case = Schemas['Case']
+export type Reason = Schemas['Reason']
+export type Change = Schemas['Change']
+export type Employment = Schemas['Employment']
+export type PersonLookup = Schemas['PersonLookupResponse']
+export type Certificate = Schemas['Certificate']
+export type SyncResult = Schemas['SyncResult']
+export type FileMeta = Schemas['FileMeta']
+export type FilingRequest = Schemas['FilingRequest']
+export type FilingBasic = Schemas['FilingBasic']
+export type EntryRequest = Schemas['EntryRequest']
+export type FirstFilingData = Schemas['FirstFilingData']
+export type PersonnelChangeData = Schemas['PersonnelChangeData']
+export type CostProjectData = Schemas['CostProjectData']
+export type FilingBasicChange = Schemas['FilingBasicChange']

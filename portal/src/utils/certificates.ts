@@ -1,0 +1,36 @@
+// Whether a certificate can be put into a filing, and if not why — the same rules the automatic
+// review applies (filing-svc review._certificate_checks), so the page says it before submitting.
+import { CERTIFICATE_STATUSES, label } from './labels'
+
+export interface CertificateLike {
+  id?: string
+  kind?: string
+  person_id?: string
+  status?: string
+  valid_until?: string | null
+}
+
+export interface FilingContext {
+  /** Certificates the registration already carries. */
+  filedIds: Set<string>
+  /** Actively employed staff. */
+  staffIds: Set<string>
+  today: string
+}
+
+export function fileBlocker(certificate: CertificateLike, context: FilingContext): string | null {
+  if (certificate.id && context.filedIds.has(certificate.id)) return '已报送'
+  if (!certificate.person_id || !context.staffIds.has(certificate.person_id)) return '持证人不是本企业在职人员'
+  if (certificate.kind === 'title') {
+    if (certificate.status !== 'confirmed') return `职称证书${certificate.status === 'pending_confirmation' ? '尚未经本企业确认' : `状态为“${label(CERTIFICATE_STATUSES, certificate.status)}”`}`
+  } else if (certificate.status !== 'valid') {
+    return `证书状态为“${label(CERTIFICATE_STATUSES, certificate.status)}”`
+  }
+  if (certificate.valid_until && certificate.valid_until < context.today) return `证书已于 ${certificate.valid_until} 过期`
+  return null
+}
+
+export function certificateText(certificate: { person_name?: string; type?: string | null; cert_no?: string; specialties?: string[] | null }): string {
+  const specialties = certificate.specialties?.length ? `（${certificate.specialties.join('、')}）` : ''
+  return `${certificate.person_name ?? ''} · ${certificate.type ?? ''}${specialties} · ${certificate.cert_no ?? ''}`
+}
