@@ -14,11 +14,11 @@ import os
 from flask import Blueprint as FlaskBlueprint
 from flask import current_app, redirect, send_from_directory
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from xjkit.clock import clock_from_env
+from xjkit.clock import business_clock_from_env
 from xjkit.config import is_dev_or_test, xj_env
 
+from gateway.blueprint import Blueprint
 from gateway.schemas.base import Bool, List, ResponseSchema, Str
 
 # where a real 新疆CA / BJCA helper listens on the user's PC: HTTP, and HTTPS for pages served over HTTPS
@@ -34,7 +34,7 @@ _CLOCK = None
 def business_clock():
     global _CLOCK
     if _CLOCK is None:
-        _CLOCK = clock_from_env()
+        _CLOCK = business_clock_from_env()
     return _CLOCK
 
 

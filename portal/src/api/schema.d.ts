@@ -29,6 +29,14 @@ export interface paths {
                         "application/json": components["schemas"]["ChallengeResponse"];
                     };
                 };
+                /** @description 请求过于频繁（RATE_LIMITED），响应头 Retry-After 给出等待秒数 */
+                429: {
+                    headers: {
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -71,6 +79,49 @@ export interface paths {
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description 请求过于频繁（RATE_LIMITED），响应头 Retry-After 给出等待秒数 */
+                429: {
+                    headers: {
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ent/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 退出登录：结束本次会话，此后该登录凭证（token）不再有效 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -184,6 +235,59 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ent/certificates/{certificate_id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                certificate_id: string;
+            };
+            cookie?: never;
+        };
+        /** 下载本单位人员登记职称证书时上传的证书照片（确认前核对） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    certificate_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 文件内容，始终以附件形式下载 */
+                200: {
+                    headers: {
+                        /** @description attachment; filename*=UTF-8''<原文件名>（RFC 5987） */
+                        "Content-Disposition"?: string;
+                        "X-Content-Type-Options"?: "nosniff";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                        "image/jpeg": string;
+                        "image/png": string;
+                    };
+                };
+                /** @description 证书不存在、不属于本企业或没有照片 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -757,6 +861,14 @@ export interface paths {
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description 请求过于频繁（RATE_LIMITED），响应头 Retry-After 给出等待秒数 */
+                429: {
+                    headers: {
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -930,6 +1042,49 @@ export interface paths {
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description 请求过于频繁（RATE_LIMITED），响应头 Retry-After 给出等待秒数 */
+                429: {
+                    headers: {
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mp/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 退出登录：结束本次会话，此后该登录凭证（token）不再有效 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1147,6 +1302,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/mp/employments/{employment_id}/contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                employment_id: string;
+            };
+            cookie?: never;
+        };
+        /** 下载本人聘用邀请（或聘用）的劳动合同 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    employment_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 文件内容，始终以附件形式下载 */
+                200: {
+                    headers: {
+                        /** @description attachment; filename*=UTF-8''<原文件名>（RFC 5987） */
+                        "Content-Disposition"?: string;
+                        "X-Content-Type-Options"?: "nosniff";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                        "image/jpeg": string;
+                        "image/png": string;
+                    };
+                };
+                /** @description 聘用记录不存在或不属于本人 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/mp/employments/{employment_id}/reject": {
         parameters: {
             query?: never;
@@ -1267,9 +1475,126 @@ export interface paths {
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description 请求过于频繁（RATE_LIMITED），响应头 Retry-After 给出等待秒数 */
+                429: {
+                    headers: {
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mp/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上传证书照片（wx.uploadFile，字段名 file）：JPEG 或 PNG（按内容判断），不超过10MB */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": components["schemas"]["ImageUploadRequest"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FileMeta"];
+                    };
+                };
+                /** @description 图片超过10MB（FILE_TOO_LARGE） */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description 文件内容不是JPEG或PNG图片（FILE_TYPE_UNSUPPORTED） */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mp/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        /** 下载本人上传的证书照片 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    file_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 文件内容，始终以附件形式下载 */
+                200: {
+                    headers: {
+                        /** @description attachment; filename*=UTF-8''<原文件名>（RFC 5987） */
+                        "Content-Disposition"?: string;
+                        "X-Content-Type-Options"?: "nosniff";
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                        "image/jpeg": string;
+                        "image/png": string;
+                    };
+                };
+                /** @description 文件不存在或不属于当前企业 */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1454,6 +1779,14 @@ export interface paths {
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description 请求过于频繁（RATE_LIMITED），响应头 Retry-After 给出等待秒数 */
+                429: {
+                    headers: {
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1496,6 +1829,14 @@ export interface paths {
                     };
                 };
                 422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                /** @description 请求过于频繁（RATE_LIMITED），响应头 Retry-After 给出等待秒数 */
+                429: {
+                    headers: {
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -1512,7 +1853,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 可订阅的消息模板（及各自对应的通知类别）与本人剩余可接收的条数，供 wx.requestSubscribeMessage 使用 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubscriptionStatus"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         put?: never;
         /** 登记 wx.requestSubscribeMessage 中用户同意的订阅消息模板（每次同意可推送一条） */
         post: {
@@ -1624,7 +1986,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description 报送册编号格式不正确（至多40位大写字母或数字，BOOKLET_NOT_FOUND） */
+                /** @description 报送册编号不正确：格式或校验位不符（BOOKLET_NOT_FOUND），不查询任何服务 */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2066,17 +2428,17 @@ export interface components {
              */
             valid_until?: string | null;
         };
-        Error: {
-            /** @description Error code */
-            code?: number;
-            /** @description Errors */
+        ErrorBody: {
+            /** @description HTTP 状态码 */
+            code: number;
+            /** @description 稳定的错误代码，如 VALIDATION_FAILED */
+            error: string;
+            /** @description 按字段路径列出的中文错误 */
             errors?: {
-                [key: string]: unknown;
+                [key: string]: string[];
             };
-            /** @description Error message */
-            message?: string;
-            /** @description Error name */
-            status?: string;
+            /** @description 中文说明 */
+            message: string;
         };
         FaceSessionResponse: {
             expires_in?: number;
@@ -2215,6 +2577,13 @@ export interface components {
             /** @description 进疆技术负责人（本企业在职、已实名的人员） */
             tech_manager_person_id: string;
         };
+        ImageUploadRequest: {
+            /**
+             * Format: binary
+             * @description JPEG 或 PNG 图片（按文件内容判断类型，与文件名无关），不超过10MB
+             */
+            file: string;
+        };
         ManagerChangeData: {
             manager_person_id: string;
         };
@@ -2260,6 +2629,9 @@ export interface components {
             total_pages?: number;
         };
         Person: {
+            address?: string | null;
+            /** @enum {string|null} */
+            education?: "初中及以下" | "高中" | "中专" | "大专" | "本科" | "硕士研究生" | "博士研究生" | null;
             employment?: (Record<string, never> | null) | components["schemas"]["Employment"];
             /** @example 510104********1234 */
             id_card_masked?: string | null;
@@ -2543,6 +2915,18 @@ export interface components {
         SubscriptionGrantResponse: {
             subscribe_grants?: components["schemas"]["Response"];
         };
+        SubscriptionStatus: {
+            /** @description 模板ID → 剩余可推送条数 */
+            subscribe_grants?: {
+                [key: string]: number;
+            };
+            templates?: components["schemas"]["SubscriptionTemplate"][];
+        };
+        SubscriptionTemplate: {
+            /** @description 此模板推送的通知类别，如 employment_offer、title_confirmed */
+            kinds?: string[];
+            template_id?: string;
+        };
         SyncMissing: {
             cert_no?: string;
             person_id?: string | null;
@@ -2594,7 +2978,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["ErrorBody"];
             };
         };
         /** @description Unprocessable Entity */
@@ -2603,7 +2987,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["ErrorBody"];
             };
         };
     };
