@@ -55,7 +55,14 @@ const shots: string[] = []
 export async function checkScreen(page: Page, name: string): Promise<void> {
   mkdirSync(env.artifacts, { recursive: true })
   await page.waitForLoadState('networkidle', { timeout: 5_000 }).catch(() => undefined)
-  await page.waitForTimeout(300) // transitions of dialogs and messages
+  // wait out the transitions of dialogs and messages: axe measures contrast as painted, and a toast
+  // fading in blends its colours with what lies beneath (endless animations, spinners, are left alone)
+  await page.evaluate(async () => {
+    const finite = document.getAnimations().filter((animation) =>
+      animation.effect?.getComputedTiming().iterations !== Infinity)
+    await Promise.race([Promise.all(finite.map((animation) => animation.finished.catch(() => undefined))),
+      new Promise((resolve) => setTimeout(resolve, 5_000))])
+  })
   await page.screenshot({ path: join(env.artifacts, `${name}.png`), fullPage: true })
   shots.push(name)
   // the booklet preview frame is Chromium's own PDF viewer, not the portal's page
