@@ -16,7 +16,7 @@ from xjkit.nameko.telemetry import Telemetry
 
 from filing.adapters.booklet import render_booklet
 from filing.adapters.clients import CertCertificates, EmploymentStaff
-from filing.adapters.providers import NationalRegistryClient
+from filing.adapters.providers import NationalPlatformClient
 from filing.adapters.repositories import (
     MongoBookletRepository, MongoCaseRepository, MongoRegistrationRepository, prepare_database,
 )
@@ -31,7 +31,7 @@ class FilingService:
 
     store = Store(outbox_collections=("registrations",), prepare=prepare_database)
     config = Config()
-    national = NationalRegistryClient()
+    national = NationalPlatformClient()
     employment = TimedRpcProxy("employment")
     cert = TimedRpcProxy("cert")
     identity = TimedRpcProxy("identity")

@@ -19,7 +19,7 @@ import redis
 from xjkit.errors import DomainError, Unauthorized
 
 from gateway.clients import IdentityClient
-from gateway.rpc import ServiceUnavailable
+from xjkit.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
 

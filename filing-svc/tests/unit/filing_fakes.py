@@ -50,7 +50,7 @@ class FakeCases(ports.CaseRepository):
         return mine[(page - 1) * per_page:page * per_page], len(mine)
 
 
-class FakeNational(ports.NationalRegistry):
+class FakeNational(ports.NationalPlatform):
     def __init__(self):
         self.enterprises = {}
 

@@ -5,7 +5,7 @@ import base64
 from flask import Response, g
 from flask.views import MethodView
 
-from xjkit.errors import NotFound
+from xjkit.errors import RegistrationNotFound
 
 from gateway.auth import ENTERPRISE
 from gateway.blueprint import Blueprint
@@ -31,13 +31,6 @@ class FilingsBlueprint(Blueprint):
 
 blp = FilingsBlueprint("ent-filings", __name__, signed_in=ENTERPRISE, url_prefix="/api/v1/ent",
                        description="企业端：进疆信息报送、登记、资质与报送册")
-
-
-class RegistrationNotFound(NotFound):
-    """The same refusal filing-svc gives for a type it has no registration of."""
-
-    code = "REGISTRATION_NOT_FOUND"
-    message = "尚未办理该类型的进疆登记"
 
 
 BOOKLET_RESPONSES = {

@@ -10,13 +10,12 @@ from xjkit.validators import check_id_card, normalize_id_card
 from identity.domain.errors import (
     FaceCheckNotFound, FaceNotPassed, IdCardBound, PersonNotFound, AlreadyVerified,
 )
-from identity.domain.face_check import REALNAME, FaceCheck
+from identity.domain.face_check import FACE_PASSED, REALNAME, FaceCheck
 from identity.domain.person import Person
 from identity.domain.session import PERSON
 from identity.service_layer.sessions import start_session
 from identity.service_layer.views import person_view
 
-FACE_PASSED = 10000
 MAX_NAME_LENGTH = 30
 
 

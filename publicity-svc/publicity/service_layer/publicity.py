@@ -3,18 +3,13 @@ bidding platforms, booklet verification, the midnight expiry, and a rebuild from
 import datetime
 import re
 
-from xjkit.errors import ConcurrencyConflict, NotFound
+from xjkit.errors import ConcurrencyConflict, PublicEnterpriseNotFound
 
 from publicity.domain import listing
 
 MAX_PER_PAGE = 100
 FEED_SETTLE = datetime.timedelta(milliseconds=500)  # a write this old has surely committed
 USCC_LIKE = re.compile(r"^[0-9A-Z]{18}$")
-
-
-class PublicEnterpriseNotFound(NotFound):
-    code = "PUBLIC_ENTERPRISE_NOT_FOUND"
-    message = "未找到该企业的有效进疆信息"
 
 
 def _write(listing_store, document, wall_clock, today_iso):
