@@ -87,10 +87,6 @@ class FilingService:
     def public_registrations(self, page=1, per_page=200):
         return queries.public_registrations(self._registrations(), page, per_page)
 
-    @rpc
-    def verify_booklet(self, booklet_no):
-        return queries.verify_booklet(self._registrations(), MongoBookletRepository(self.store.db), self.clock, booklet_no)
-
     def _remove(self, event_data, why):
         payload = Event.from_dict(event_data).payload
         if payload.get("was_filed") and review.remove_from_filings(

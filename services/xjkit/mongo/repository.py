@@ -170,12 +170,3 @@ class VersionedRepository:
         except DuplicateKeyError as error:
             raise DuplicateKey(_index_name_from(error)) from error
 
-    def delete(self, document_id):
-        return self.collection.delete_one({"_id": document_id}).deleted_count == 1
-
-
-def strip_internal(document):
-    """The document without storage bookkeeping, for returning across the RPC boundary."""
-    if document is None:
-        return None
-    return {key: value for key, value in document.items() if key not in (OUTBOX_FIELD, OUTBOX_PENDING_FIELD)}
