@@ -64,6 +64,20 @@ class ConcurrencyConflict(Conflict):
     message = "数据已被其他操作修改，请刷新后重试"
 
 
+
+class DuplicateKey(Conflict):
+    """A unique index refused the write. ``index`` names the index when the server says it.
+
+    Raised by the repositories (xjkit.mongo) and caught by use cases, so it lives here, apart from
+    the driver: the service layer never loads pymongo."""
+
+    code = "DUPLICATE"
+    message = "记录已存在"
+
+    def __init__(self, index=None):
+        super().__init__()
+        self.index = index
+
 class Unauthorized(DomainError):
     code = "UNAUTHORIZED"
     status = 401

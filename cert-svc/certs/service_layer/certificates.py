@@ -2,9 +2,8 @@
 person, confirmed or revoked by the employer), and what happens when an employment ends."""
 import uuid
 
-from xjkit.errors import ConcurrencyConflict, ValidationFailed
+from xjkit.errors import ConcurrencyConflict, DuplicateKey, ValidationFailed
 from xjkit.events import new_event
-from xjkit.mongo.repository import DuplicateKey
 
 from certs.domain import certificate as kinds
 from certs.domain.certificate import Certificate

@@ -15,9 +15,8 @@ reported under ``missing`` for a person to look at.
 import logging
 import uuid
 
-from xjkit.errors import ConcurrencyConflict
+from xjkit.errors import ConcurrencyConflict, DuplicateKey
 from xjkit.events import new_event
-from xjkit.mongo.repository import DuplicateKey
 
 from certs.domain.certificate import REGISTERED, VALID, Certificate
 from certs.service_layer.views import certificate_view, event_payload

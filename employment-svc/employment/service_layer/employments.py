@@ -4,9 +4,8 @@ import logging
 import uuid
 
 from xjkit.contract import FACE_PURPOSE_EMPLOYMENT_ACCEPT
-from xjkit.errors import ConcurrencyConflict, ValidationFailed
+from xjkit.errors import ConcurrencyConflict, DuplicateKey, ValidationFailed
 from xjkit.events import new_event
-from xjkit.mongo.repository import DuplicateKey
 
 from employment.domain import employment as states
 from employment.domain.contract import contract_problems, parse_date

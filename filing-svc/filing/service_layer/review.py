@@ -7,9 +7,8 @@ case records the before/after of each changed section. The case is kept either w
 import datetime
 import uuid
 
-from xjkit.errors import ValidationFailed
+from xjkit.errors import DuplicateKey, ValidationFailed
 from xjkit.events import new_event
-from xjkit.mongo.repository import DuplicateKey
 from xjkit.validators import is_xinjiang_uscc
 
 from filing.domain import businesses as b

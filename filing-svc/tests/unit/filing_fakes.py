@@ -1,8 +1,7 @@
 """In-memory fakes of filing-svc's ports, for unit tests of the service layer only."""
 import copy
 
-from xjkit.errors import ConcurrencyConflict
-from xjkit.mongo.repository import DuplicateKey
+from xjkit.errors import ConcurrencyConflict, DuplicateKey
 
 from filing.service_layer import ports
 

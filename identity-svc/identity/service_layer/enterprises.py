@@ -9,9 +9,8 @@ import datetime
 import secrets
 import uuid
 
-from xjkit.errors import ConcurrencyConflict, NotFound
+from xjkit.errors import ConcurrencyConflict, DuplicateKey, NotFound
 from xjkit.events import new_event
-from xjkit.mongo.repository import DuplicateKey
 
 from identity.domain.enterprise import EnterpriseAccount, LoginChallenge
 from identity.domain.errors import ChallengeInvalid
