@@ -4,7 +4,7 @@ import base64
 from eventlet import tpool
 
 from nameko.dependency_providers import Config
-from nameko.events import event_handler
+from xjkit.nameko.handlers import event_handler
 
 from xjkit.events import Event
 from xjkit.nameko.clocks import BusinessClock
@@ -46,7 +46,7 @@ class FilingService:
 
     @rpc
     def ping(self):
-        return ping_report(self.name, self.store)
+        return ping_report(self.name, self.store, self.telemetry)
 
     @rpc
     def submit(self, enterprise_uscc, enterprise_name, enterprise_type, business, data, submitted_by=None,
@@ -92,10 +92,13 @@ class FilingService:
         return queries.verify_booklet(self._registrations(), MongoBookletRepository(self.store.db), self.clock, booklet_no)
 
     def _remove(self, event_data, why):
+        # a write conflict raises: the handler policy runs it again (a redelivery finds nothing
+        # left to remove where it already succeeded)
         payload = Event.from_dict(event_data).payload
-        if payload.get("was_filed") and review.remove_from_filings(
-                self._registrations(), self.clock, payload["enterprise_uscc"], payload["certificate_id"], why):
-            self.store.events_written()
+        if payload.get("was_filed"):
+            review.remove_from_filings(self._registrations(), self.clock, payload["enterprise_uscc"],
+                                       payload["certificate_id"], why)
+            self.store.events_written()  # also what an earlier, conflicted try left pending
 
     @event_handler("cert", "certificate_detached")
     def on_certificate_detached(self, event_data):

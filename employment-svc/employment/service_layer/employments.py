@@ -4,6 +4,7 @@ import logging
 import uuid
 
 from xjkit.errors import ConcurrencyConflict, ValidationFailed
+from xjkit.retry import retry_on_conflict
 from xjkit.events import new_event
 from xjkit.mongo.repository import DuplicateKey
 
@@ -154,7 +155,8 @@ def accept_offer(employments, face_tickets, clock, person_id, employment_id, ver
     same person only one becomes active (the unique key ``active_person``)."""
     _persons_employment(employments, person_id, employment_id).require_pending()  # before spending the ticket
     face_tickets.consume(person_id, verify_id, FACE_PURPOSE, employment_id)
-    for _ in range(3):
+
+    def attempt():  # a conflict (withdrawn, cancelled… meanwhile): look at it again
         employment = _persons_employment(employments, person_id, employment_id)
         if employment.end_reason == states.ACCEPTED_ELSEWHERE:
             raise PersonEmployed(message=ACCEPTED_ELSEWHERE_MESSAGE)
@@ -165,23 +167,18 @@ def accept_offer(employments, face_tickets, clock, person_id, employment_id, ver
         except DuplicateKey:
             _withdraw(employments, clock, employment_id)  # lost to another accept: this offer is over
             raise PersonEmployed(message=ACCEPTED_ELSEWHERE_MESSAGE)
-        except ConcurrencyConflict:
-            continue  # changed meanwhile (withdrawn, cancelled…): look at it again
-    raise ConcurrencyConflict()
+    return retry_on_conflict(attempt)
 
 
 def _withdraw(employments, clock, employment_id):
-    for _ in range(3):
+    def attempt():  # a conflict (rejected, cancelled… meanwhile): look again
         employment = employments.get(employment_id)
         if employment is None or employment.status != states.PENDING:
             return False
         employment.cancel(clock.now(), states.ACCEPTED_ELSEWHERE)
-        try:
-            employments.save(employment, events=[_event("withdrawn", employment, clock)])
-            return True
-        except ConcurrencyConflict:
-            continue  # changed meanwhile (rejected, cancelled…): look again
-    return False
+        employments.save(employment, events=[_event("withdrawn", employment, clock)])
+        return True
+    return retry_on_conflict(attempt)
 
 
 def withdraw_other_offers(employments, clock, person_id, accepted_employment_id):
