@@ -116,7 +116,7 @@ class Telemetry(DependencyProvider):
         self.running = True
         store = self._store()
         if store is not None and getattr(store, "outbox_collections", None):
-            self.metrics.watch_outboxes(store.database, store.outbox_collections)
+            self.metrics.watch_outboxes(store.database, store.outbox_collections, stuck=store.relay.stuck)
         if self.server_socket is not None:
             self._server_thread = self.container.spawn_managed_thread(self._serve, identifier="metrics-server")
         if self.dead_letter_queues:
