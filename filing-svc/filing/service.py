@@ -13,6 +13,7 @@ from xjkit.nameko.rpc import rpc
 from xjkit.nameko.rpc_proxy import TimedRpcProxy
 from xjkit.nameko.store import Store
 from xjkit.nameko.telemetry import Telemetry
+from xjkit.retry import retry_on_conflict
 
 from filing.adapters.booklet import render_booklet
 from filing.adapters.clients import CertCertificates, EmploymentStaff
@@ -53,8 +54,11 @@ class FilingService:
                idempotency_key=None, request_fingerprint=None):
         return self.store.run_once(
             f"{enterprise_uscc}:submit", idempotency_key, request_fingerprint,
-            lambda: review.submit(self._world(), MongoCaseRepository(self.store.db), enterprise_uscc,
-                                  enterprise_name, enterprise_type, business, data, submitted_by))
+            # a concurrent change of the same registration: review again on the new state (the
+            # conflict comes from the registration's write, before the case is stored)
+            lambda: retry_on_conflict(lambda: review.submit(
+                self._world(), MongoCaseRepository(self.store.db), enterprise_uscc, enterprise_name,
+                enterprise_type, business, data, submitted_by)))
 
     @rpc
     def list_cases(self, enterprise_uscc, business=None, status=None, page=1, per_page=20):

@@ -1,7 +1,7 @@
 """Use cases of the certificates an enterprise enters, of title certificates (registered by the
 person, confirmed or revoked by the employer), and what happens when an employment ends."""
-import uuid
 
+from xjkit.ids import new_id
 from xjkit.errors import ConcurrencyConflict, ValidationFailed
 from xjkit.retry import retry_on_conflict
 from xjkit.events import new_event
@@ -36,7 +36,7 @@ def add_certificate(certificates, staff, clock, enterprise_uscc, person_id, kind
     employment = _employee(staff, enterprise_uscc, person_id)
     now = clock.now()
     certificate = Certificate(
-        certificate_id=uuid.uuid4().hex, kind=kind, enterprise_uscc=enterprise_uscc, person_id=person_id,
+        certificate_id=new_id(), kind=kind, enterprise_uscc=enterprise_uscc, person_id=person_id,
         person_name=employment["person_name"], id_card_masked=employment["id_card_masked"],
         cert_no=entry["cert_no"], type=entry["type"], level=entry["level"], issuer=entry["issuer"],
         issued_on=entry["issued_on"], valid_until=entry["valid_until"], created_at=now, updated_at=now,
@@ -90,7 +90,7 @@ def register_title(certificates, staff, person_files, clock, person_id, fields):
             raise CertificateExists(errors={"cert_no": ["该职称证书编号已在本单位登记"]})
     now = clock.now()
     certificate = Certificate(
-        certificate_id=uuid.uuid4().hex, kind=kinds.TITLE, enterprise_uscc=uscc, person_id=person_id,
+        certificate_id=new_id(), kind=kinds.TITLE, enterprise_uscc=uscc, person_id=person_id,
         person_name=employment["person_name"], id_card_masked=employment["id_card_masked"],
         cert_no=entry["cert_no"], type=entry["type"], level=entry["level"], specialties=entry["specialties"],
         issuer=entry["issuer"], issued_on=entry["issued_on"], status=kinds.PENDING_CONFIRMATION,

@@ -7,6 +7,9 @@ count, size and sha256, so a damaged or incomplete store is never served as the 
 """
 import logging
 
+from pymongo.errors import DuplicateKeyError
+
+from xjkit import ids
 from xjkit.mongo.repository import IndexSpec, VersionedRepository
 from xjkit.mongo.subset import vet_filter
 
@@ -52,11 +55,18 @@ class MongoFileRepository(VersionedRepository, FileRepository):
 
     def add(self, stored_file, data):
         count = chunk_count(len(data), self.chunk_bytes)
+        replay = ids.replaying()  # a keyed upload run again after a crash: same file id, same bytes
+        if replay and self.get(stored_file.file_id) is not None:
+            return  # the first run stored it completely
         try:
             for n in range(count):
                 piece = data[n * self.chunk_bytes:(n + 1) * self.chunk_bytes]
-                self.chunks.insert_one({"_id": chunk_id(stored_file.file_id, n), "file_id": stored_file.file_id,
-                                        "n": n, "data": piece})
+                try:
+                    self.chunks.insert_one({"_id": chunk_id(stored_file.file_id, n), "file_id": stored_file.file_id,
+                                            "n": n, "data": piece})
+                except DuplicateKeyError:
+                    if not replay:
+                        raise
             # last, and complete from the start: this insert is what makes the file exist
             self.insert(self._document(stored_file, count))
         except Exception:

@@ -1,8 +1,8 @@
 """Use cases of the hiring relation: look up, offer, accept (with a face ticket), reject, cancel,
 terminate, expire, and the withdrawal of a person's other offers once they accepted one."""
 import logging
-import uuid
 
+from xjkit.ids import new_id
 from xjkit.errors import ConcurrencyConflict, ValidationFailed
 from xjkit.retry import retry_on_conflict
 from xjkit.events import new_event
@@ -71,7 +71,7 @@ def make_offer(employments, directory, files, clock, uscc, enterprise_name, id_c
     if employments.active_of(person["person_id"]) is not None:
         raise PersonEmployed()
     employment = Employment(
-        employment_id=uuid.uuid4().hex, person_id=person["person_id"], person_name=person["name"],
+        employment_id=new_id(), person_id=person["person_id"], person_name=person["name"],
         id_card_masked=person["id_card_masked"], enterprise_uscc=uscc, enterprise_name=enterprise_name,
         contract_start=start.isoformat(), contract_end=end.isoformat(), contract_file_id=contract_file_id,
         created_at=clock.now(),

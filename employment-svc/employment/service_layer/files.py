@@ -4,8 +4,8 @@ metadata; a person reads the labour contract of their own offers.
 A file belongs to the enterprise or person that uploaded it; to anyone else it does not exist
 (404, the same answer as an unknown id), so ids cannot be probed.
 """
-import uuid
 
+from xjkit.ids import new_id
 from xjkit.errors import ValidationFailed
 from xjkit.validators import check_uscc
 
@@ -39,7 +39,7 @@ def store_file(files, wall, owner_uscc, filename, data):
     content_type = check_upload(data)
     data = bytes(data)
     stored = StoredFile(
-        file_id=uuid.uuid4().hex, owner_uscc=owner, filename=sanitize_filename(filename, content_type),
+        file_id=new_id(), owner_uscc=owner, filename=sanitize_filename(filename, content_type),
         content_type=content_type, size=len(data), sha256=sha256_hex(data), created_at=wall.now(),
     )
     files.add(stored, data)
@@ -81,7 +81,7 @@ def store_person_file(files, clock, person_id, filename, data):
     content_type = check_person_upload(data)
     data = bytes(data)
     stored = StoredFile(
-        file_id=uuid.uuid4().hex, owner_uscc=None, owner_person_id=owner,
+        file_id=new_id(), owner_uscc=None, owner_person_id=owner,
         filename=sanitize_filename(filename, content_type), content_type=content_type, size=len(data),
         sha256=sha256_hex(data), created_at=clock.now(),
     )
