@@ -22,6 +22,7 @@ from employment.service_layer import employments as use_cases
 from employment.service_layer.ports import ContractFiles
 
 EXPIRY_INTERVAL_SECONDS = 300
+UPLOAD_SWEEP_INTERVAL_SECONDS = 3600  # abandoned uploads: bytes older than a day without metadata
 
 
 def prepare(database):
@@ -153,6 +154,11 @@ class EmploymentService(FileRpcMixin):
     def expire_contracts(self):
         if use_cases.expire_due(self._employments(), self.clock):
             self.store.events_written()
+
+    @timer(interval=UPLOAD_SWEEP_INTERVAL_SECONDS)
+    def sweep_abandoned_uploads(self):
+        """Bytes of uploads that crashed part-way (no metadata), older than a day: removed."""
+        file_use_cases.sweep_abandoned_uploads(self._file_store(), self.wall)
 
     @rpc
     def run_expiry(self):

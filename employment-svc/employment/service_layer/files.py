@@ -4,6 +4,7 @@ metadata; a person reads the labour contract of their own offers.
 A file belongs to the enterprise or person that uploaded it; to anyone else it does not exist
 (404, the same answer as an unknown id), so ids cannot be probed.
 """
+import datetime
 
 from xjkit.ids import new_id
 from xjkit.errors import ValidationFailed
@@ -118,3 +119,12 @@ def read_contract_for_person(employments, files, person_id, employment_id):
     if stored is None or not stored.owned_by(employment.enterprise_uscc):
         raise FileNotFound()
     return file_view(stored), files.read(stored)
+
+
+ABANDONED_UPLOAD_AGE = datetime.timedelta(days=1)
+
+
+def sweep_abandoned_uploads(files, wall, age=ABANDONED_UPLOAD_AGE):
+    """Bytes of uploads that never got their metadata (a crash part-way) and are older than
+    ``age`` (wall clock: housekeeping) are removed; returns the file ids cleaned."""
+    return files.remove_abandoned_chunks(wall.now() - age)
