@@ -1,5 +1,5 @@
 """employment-svc: the nameko adapter. Each entrypoint builds its ports and calls one use case."""
-from nameko.events import event_handler
+from xjkit.nameko.handlers import event_handler
 from nameko.timer import timer
 
 from xjkit.events import Event
@@ -17,8 +17,10 @@ from employment.adapters.repository import MongoEmploymentRepository, prepare_da
 from employment.file_rpc import FileRpcMixin
 from employment.service_layer import audit
 from employment.service_layer import employments as use_cases
+from employment.service_layer import files as file_use_cases
 
 EXPIRY_INTERVAL_SECONDS = 300
+UPLOAD_SWEEP_INTERVAL_SECONDS = 3600  # abandoned uploads: bytes older than a day without metadata
 
 
 def prepare(database):
@@ -42,7 +44,7 @@ class EmploymentService(FileRpcMixin):
 
     @rpc
     def ping(self):
-        return ping_report(self.name, self.store)
+        return ping_report(self.name, self.store, self.telemetry)
 
     # --- enterprise side ---------------------------------------------------------------------
 
@@ -136,6 +138,11 @@ class EmploymentService(FileRpcMixin):
     def expire_contracts(self):
         if use_cases.expire_due(self._employments(), self.clock):
             self.store.events_written()
+
+    @timer(interval=UPLOAD_SWEEP_INTERVAL_SECONDS)
+    def sweep_abandoned_uploads(self):
+        """Bytes of uploads that crashed part-way (no metadata), older than a day: removed."""
+        file_use_cases.sweep_abandoned_uploads(self._file_store(), self.wall)
 
     @rpc
     def run_expiry(self):

@@ -4,7 +4,7 @@ import base64
 from eventlet import tpool
 
 from nameko.dependency_providers import Config
-from nameko.events import event_handler
+from xjkit.nameko.handlers import event_handler
 
 from xjkit.events import Event
 from xjkit.nameko.clocks import BusinessClock
@@ -13,6 +13,7 @@ from xjkit.nameko.rpc import rpc
 from xjkit.nameko.rpc_proxy import TimedRpcProxy
 from xjkit.nameko.store import Store
 from xjkit.nameko.telemetry import Telemetry
+from xjkit.retry import retry_on_conflict
 
 from filing.adapters.booklet import render_booklet
 from filing.adapters.clients import CertCertificates, EmploymentStaff
@@ -46,15 +47,18 @@ class FilingService:
 
     @rpc
     def ping(self):
-        return ping_report(self.name, self.store)
+        return ping_report(self.name, self.store, self.telemetry)
 
     @rpc
     def submit(self, enterprise_uscc, enterprise_name, enterprise_type, business, data, submitted_by=None,
                idempotency_key=None, request_fingerprint=None):
         return self.store.run_once(
             f"{enterprise_uscc}:submit", idempotency_key, request_fingerprint,
-            lambda: review.submit(self._world(), MongoCaseRepository(self.store.db), enterprise_uscc,
-                                  enterprise_name, enterprise_type, business, data, submitted_by))
+            # a concurrent change of the same registration: review again on the new state (the
+            # conflict comes from the registration's write, before the case is stored)
+            lambda: retry_on_conflict(lambda: review.submit(
+                self._world(), MongoCaseRepository(self.store.db), enterprise_uscc, enterprise_name,
+                enterprise_type, business, data, submitted_by)))
 
     @rpc
     def list_cases(self, enterprise_uscc, business=None, status=None, page=1, per_page=20):
@@ -88,10 +92,13 @@ class FilingService:
         return queries.public_registrations(self._registrations(), page, per_page)
 
     def _remove(self, event_data, why):
+        # a write conflict raises: the handler policy runs it again (a redelivery finds nothing
+        # left to remove where it already succeeded)
         payload = Event.from_dict(event_data).payload
-        if payload.get("was_filed") and review.remove_from_filings(
-                self._registrations(), self.clock, payload["enterprise_uscc"], payload["certificate_id"], why):
-            self.store.events_written()
+        if payload.get("was_filed"):
+            review.remove_from_filings(self._registrations(), self.clock, payload["enterprise_uscc"],
+                                       payload["certificate_id"], why)
+            self.store.events_written()  # also what an earlier, conflicted try left pending
 
     @event_handler("cert", "certificate_detached")
     def on_certificate_detached(self, event_data):

@@ -2,7 +2,7 @@
 import logging
 
 from nameko.dependency_providers import Config
-from nameko.events import event_handler
+from xjkit.nameko.handlers import event_handler
 from nameko.timer import timer
 
 from xjkit.events import Event
@@ -75,7 +75,7 @@ class IdentityService:
     @rpc
     def ping(self):
         """The store and broker, and the state of every trusted CA's CRL (readiness shows it)."""
-        report = ping_report(self.name, self.store)
+        report = ping_report(self.name, self.store, self.telemetry)
         if self.ca_verifier is None:
             report["crls"] = {"state": "not_configured", "cas": [], "files": []}
         else:

@@ -15,7 +15,7 @@ from xjkit.events import Event
 from xjkit.mongo.client import connect, ping
 from xjkit.nameko.metrics import store_listeners
 from xjkit.nameko.tracing import traced_event_dispatcher
-from xjkit.outbox import OutboxRelay
+from xjkit.outbox import Backoff, OutboxRelay
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,10 @@ class StoreSession:
 
     def ping(self):
         return ping(self.db)
+
+    def outbox_stuck(self):
+        """Documents whose events the relay failed to publish (waiting for their next try)."""
+        return self._provider.relay.stuck() if self._provider.outbox_collections else 0
 
     def run_once(self, scope, idempotency_key, fingerprint, work):
         """A POST's ``work()`` at most once per Idempotency-Key (see xjkit.idempotency); whatever
@@ -99,12 +103,17 @@ class Store(DependencyProvider):
         self.running = False
 
     def _sweep_forever(self):
+        backoff = Backoff()  # the store or broker away: one line per failed try, spaced out
         while self.running:
-            if self._prepare_once() and self.outbox_collections:
+            if self._prepare_once() and self.outbox_collections and backoff.due("sweep"):
                 try:
                     self.relay.sweep()
                 except Exception as error:
-                    log.warning("outbox sweep failed, will retry: %s", error)
+                    tries, wait = backoff.failed("sweep")
+                    log.warning("outbox sweep failed (try %d), next in %.0f s: %s", tries, wait, error)
+                else:
+                    if backoff.succeeded("sweep"):
+                        log.info("outbox sweep works again")
             eventlet.sleep(SWEEP_INTERVAL_SECONDS)
 
     def get_dependency(self, worker_ctx):
