@@ -10,6 +10,7 @@ from xjkit.nameko.store import Store
 from xjkit.nameko.telemetry import Telemetry
 
 from publicity.adapters.listing_store import MongoListing, prepare_database
+from publicity.adapters.public_version import PublicVersion
 from publicity.service_layer import publicity as use_cases
 
 EXPIRY_CHECK_SECONDS = 60
@@ -22,7 +23,8 @@ class PublicityService:
 
     store = Store(prepare=prepare_database)
     clock = BusinessClock()  # the business day: what is valid
-    wall = WallClock()  # when a change was written: the feed's order and settling
+    wall = WallClock()  # when a change was written; how long a feed entry may stay unwritten
+    public = PublicVersion()  # the gateways' public cache: a new version after every committed change
 
     def _listing(self):
         return MongoListing(self.store.db)
@@ -34,7 +36,8 @@ class PublicityService:
     @event_handler("filing", "registration_changed")
     def on_registration_changed(self, event_data):
         # idempotent and order-proof by the registration's serial
-        use_cases.apply_registration_event(self._listing(), self.clock, self.wall, Event.from_dict(event_data).payload)
+        if use_cases.apply_registration_event(self._listing(), self.clock, self.wall, Event.from_dict(event_data).payload):
+            self.public.changed()
 
     @rpc
     def search(self, q=None, enterprise_type=None, qualification=None, page=1, per_page=20):
@@ -54,15 +57,21 @@ class PublicityService:
 
     @timer(interval=EXPIRY_CHECK_SECONDS)
     def hide_expired(self):
-        use_cases.hide_expired(self._listing(), self.clock, self.wall)
+        if use_cases.hide_expired(self._listing(), self.clock, self.wall):
+            self.public.changed()
+        self.public.refresh()  # redo a bump Redis refused
 
     @rpc(callers=("ops",))  # writes the public list from given payloads: the rebuild command only
     def apply_registrations(self, payloads):
         """For the rebuild command: apply a page of filing's registrations."""
-        return sum(use_cases.apply_registration_event(self._listing(), self.clock, self.wall, p) for p in payloads)
+        applied = sum(use_cases.apply_registration_event(self._listing(), self.clock, self.wall, p) for p in payloads)
+        if applied:
+            self.public.changed()
+        return applied
 
     @rpc(callers=("ops",))  # wipes the public list: the rebuild command only
     def clear(self):
         """For the rebuild command: forget the read model before it is built again."""
         self._listing().clear()
+        self.public.changed()
         return {"cleared": True}
