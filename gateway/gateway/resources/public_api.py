@@ -60,7 +60,7 @@ def cache_doc(max_age):
 @blp.route("/enterprises")
 class Enterprises(MethodView):
     @blp.doc(responses=cache_doc(LIST_MAX_AGE))
-    @blp.arguments(EnterpriseSearchQuery, location="query")
+    @blp.arguments(EnterpriseSearchQuery(), location="query")  # one instance: not rebuilt per request
     @blp.response(200, PublicEnterprisePage)
     @http_cache.cacheable(LIST_MAX_AGE)
     def get(self, query):
@@ -87,7 +87,7 @@ class Enterprise(MethodView):
 @blp.route("/feed")
 class ChangeFeed(MethodView):
     @blp.doc(responses=cache_doc(FEED_MAX_AGE))
-    @blp.arguments(FeedQuery, location="query")
+    @blp.arguments(FeedQuery(), location="query")
     @blp.response(200, Feed)
     @http_cache.cacheable(FEED_MAX_AGE)
     def get(self, query):
