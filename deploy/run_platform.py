@@ -45,7 +45,7 @@ SERVICES = (
 DEFAULT_NATIONAL_DATA = os.path.join(ROOT, "deploy", "stubs", "xjstubs", "data", "national-platform.json")
 
 READY_TIMEOUT_SECONDS = 120
-STOP_GRACE_SECONDS = 10
+STOP_GRACE_SECONDS = 25  # longer than gunicorn's graceful_timeout (20 s): accepted requests finish
 RESTART_FIRST_SECONDS = 1.0
 RESTART_MAX_SECONDS = 30.0
 RESTART_RESET_AFTER_SECONDS = 60.0  # a child that ran this long starts its backoff again at 1 s

@@ -25,6 +25,11 @@ from filing.service_layer import queries, review
 
 
 
+# changes of one registration race each other (20 at once in the drills): each try re-reviews on
+# the newest state; a short random pause that grows per try spreads them out
+SUBMIT_CONFLICT_ATTEMPTS = 40
+
+
 class FilingService:
     name = "filing"
 
@@ -58,7 +63,7 @@ class FilingService:
             # conflict comes from the registration's write, before the case is stored)
             lambda: retry_on_conflict(lambda: review.submit(
                 self._world(), MongoCaseRepository(self.store.db), enterprise_uscc, enterprise_name,
-                enterprise_type, business, data, submitted_by)))
+                enterprise_type, business, data, submitted_by), attempts=SUBMIT_CONFLICT_ATTEMPTS))
 
     @rpc
     def list_cases(self, enterprise_uscc, business=None, status=None, page=1, per_page=20):

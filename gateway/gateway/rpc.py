@@ -19,6 +19,7 @@ import socket
 import threading
 import time
 
+from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -33,7 +34,8 @@ CALLER = "gateway"
 log = logging.getLogger(__name__)
 
 
-CONNECTION_ERRORS = (OperationalError, ConnectionError, socket.error, IOError)
+# the broker away, refusing us (vhost access withdrawn, 530 NOT_ALLOWED) or closing the connection
+CONNECTION_ERRORS = (OperationalError, ConnectionError, AmqpConnectionError, socket.error, IOError)
 
 
 class RpcPool:

@@ -12,7 +12,7 @@ from xjkit.errors import ConcurrencyConflict
 
 CONFLICT_ATTEMPTS = 10
 # a short random pause between tries spreads writers that collided (seconds, grows per try)
-JITTER_SECONDS = 0.005
+JITTER_SECONDS = 0.01
 
 
 def retry_on_conflict(work, attempts=CONFLICT_ATTEMPTS, sleep=time.sleep):
