@@ -82,3 +82,16 @@ class UpstreamUnavailable(DomainError):
     code = "UPSTREAM_UNAVAILABLE"
     status = 503
     message = "外部系统暂时不可用，请稍后重试"
+
+
+class DuplicateKey(Conflict):
+    """A unique index refused the write. ``index`` names the index when the server says it.
+    Raised by the repositories (``xjkit.mongo.repository`` maps pymongo's error to it), so use
+    cases catch it without loading the driver."""
+
+    code = "DUPLICATE"
+    message = "记录已存在"
+
+    def __init__(self, index=None):
+        super().__init__()
+        self.index = index

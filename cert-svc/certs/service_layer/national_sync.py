@@ -17,7 +17,7 @@ import logging
 from xjkit.ids import new_id
 from xjkit.errors import ConcurrencyConflict
 from xjkit.events import new_event
-from xjkit.mongo.repository import DuplicateKey
+from xjkit.errors import DuplicateKey
 
 from certs.domain.certificate import REGISTERED, VALID, Certificate
 from certs.service_layer.views import certificate_view, event_payload

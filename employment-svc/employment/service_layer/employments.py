@@ -6,7 +6,7 @@ from xjkit.ids import new_id
 from xjkit.errors import ConcurrencyConflict, ValidationFailed
 from xjkit.retry import retry_on_conflict
 from xjkit.events import new_event
-from xjkit.mongo.repository import DuplicateKey
+from xjkit.errors import DuplicateKey
 
 from employment.domain import employment as states
 from employment.domain.contract import contract_problems, parse_date

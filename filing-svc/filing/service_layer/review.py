@@ -9,7 +9,7 @@ import datetime
 from xjkit.ids import new_id
 from xjkit.errors import ValidationFailed
 from xjkit.events import new_event
-from xjkit.mongo.repository import DuplicateKey
+from xjkit.errors import DuplicateKey
 from xjkit.validators import is_xinjiang_uscc
 
 from filing.domain import businesses as b

@@ -12,7 +12,7 @@ import uuid
 from xjkit.errors import ConcurrencyConflict, NotFound
 from xjkit.retry import retry_on_conflict
 from xjkit.events import new_event
-from xjkit.mongo.repository import DuplicateKey
+from xjkit.errors import DuplicateKey
 
 from identity.domain.enterprise import EnterpriseAccount, LoginChallenge
 from identity.domain.errors import ChallengeInvalid

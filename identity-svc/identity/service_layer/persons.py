@@ -4,7 +4,7 @@ import uuid
 from xjkit.errors import ValidationFailed
 from xjkit.events import new_event
 from xjkit.masking import mask_id_card
-from xjkit.mongo.repository import DuplicateKey
+from xjkit.errors import DuplicateKey
 from xjkit.validators import check_id_card, normalize_id_card
 
 from identity.domain.errors import (

@@ -14,23 +14,12 @@ import pymongo
 from pymongo.errors import DuplicateKeyError
 
 from xjkit import ids
-from xjkit.errors import ConcurrencyConflict, Conflict
+from xjkit.errors import ConcurrencyConflict, DuplicateKey  # noqa: F401  (DuplicateKey: re-exported)
 from xjkit.logcontext import outbox_entry  # the request id travels with each stored event
 from xjkit.mongo.subset import vet_filter, vet_replacement, vet_update
 
 OUTBOX_FIELD = "outbox"
 OUTBOX_PENDING_FIELD = "outbox_pending"
-
-
-class DuplicateKey(Conflict):
-    """A unique index refused the write. ``index`` names the index when the server says it."""
-
-    code = "DUPLICATE"
-    message = "记录已存在"
-
-    def __init__(self, index=None):
-        super().__init__()
-        self.index = index
 
 
 @dataclass(frozen=True)
