@@ -230,3 +230,30 @@ def test_a_store_session_runs_a_post_once_and_asks_for_its_events_to_be_relayed(
     assert session.run_once("ent:make_offer", "k-session", "f", lambda: calls.append(1) or "made") == "made"
     assert session.run_once("ent:make_offer", "k-session", "f", lambda: calls.append(1) or "again") == "made"
     assert calls == [1] and session.wrote_events is True
+
+
+def test_a_retry_after_a_transient_failure_midway_keeps_what_the_first_run_wrote(db):
+    """The first run writes one object, then a write conflict: the key is released, not stored;
+    the retry runs as a replay and finds the first object instead of failing on its id."""
+    from xjkit.errors import ConcurrencyConflict
+    from xjkit.ids import new_id
+    from xjkit.mongo.repository import VersionedRepository
+
+    class Things(VersionedRepository):
+        collection_name = "things_partial"
+
+    runs = []
+
+    def work():
+        runs.append(1)
+        first = Things(db).insert({"_id": new_id(), "n": 1})
+        if len(runs) == 1:
+            raise ConcurrencyConflict()
+        second = Things(db).insert({"_id": new_id(), "n": 2})
+        return [first["_id"], second["_id"]]
+
+    with pytest.raises(ConcurrencyConflict):
+        run_once(db, "s", "k-partial", "f", work)
+    made = run_once(db, "s", "k-partial", "f", work)
+    assert sorted(d["_id"] for d in db["things_partial"].find()) == sorted(made)
+    assert run_once(db, "s", "k-partial", "f", work) == made and len(runs) == 2
