@@ -17,7 +17,7 @@ A crash must not block a key, nor make its object twice:
   the first answer instead of 409 ``IDEMPOTENCY_IN_PROGRESS``;
 - **same ids**: inside the work, ``xjkit.ids.new_id()`` derives ids from the claim, so the
   takeover's run makes the same ids; the repositories skip a creation whose object is already
-  there (``xjkit.ids.replaying``). The crash between the object's write and the claim's "done" no
+  there (``xjkit.ids.made_by_this_request``). The crash between the object's write and the claim's "done" no
   longer makes the object twice: the takeover finds it.
 
 A body is remembered only as a keyed fingerprint (HMAC-SHA256 under a server secret): a body can
@@ -105,7 +105,7 @@ def run_once(database, scope, key, fingerprint, work, now=_wall_now, lease=LEASE
     claim_id = f"{scope}:{key}"
     deadline = time.monotonic() + wait_seconds
     while True:
-        claim, replay = _claim(collection, claim_id, fingerprint, now, lease)
+        claim, _ = _claim(collection, claim_id, fingerprint, now, lease)
         if claim is not None:
             break
         if time.monotonic() >= deadline:
@@ -118,7 +118,7 @@ def run_once(database, scope, key, fingerprint, work, now=_wall_now, lease=LEASE
     heartbeat = _Heartbeat(collection, claim, now, lease)
     heartbeat.start()
     try:
-        with ids.keyed_run(f"{claim_id}:{fingerprint}", replay=replay):
+        with ids.keyed_run(f"{claim_id}:{fingerprint}"):
             response = work()
     except DomainError as error:
         heartbeat.stop()

@@ -119,9 +119,9 @@ class VersionedRepository:
         try:
             self.collection.insert_one(stored)
         except DuplicateKeyError as error:
-            if ids.replaying() and "_id" in stored:
+            if ids.made_by_this_request(stored.get("_id")):
                 existing = self.collection.find_one({"_id": stored["_id"]})
-                if existing is not None:  # made by the first run of this keyed request
+                if existing is not None:  # made by an earlier run (or try) of this keyed request
                     return existing
             raise DuplicateKey(_index_name_from(error)) from error
         return stored
