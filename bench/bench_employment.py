@@ -31,8 +31,12 @@ from benchlib import ROOT, ratio, refuse_monkey_patching, summarize, table  # no
 sys.path.insert(0, ROOT)
 import requests  # noqa: E402
 
-from tests.conftest import RunningPlatform, create_vhost, delete_vhost  # noqa: E402
+from tests.conftest import BUSINESS_DAY, RunningPlatform, create_vhost, delete_vhost  # noqa: E402
 from xjkit.testdata import make_id_card  # noqa: E402
+
+# contract dates from the platform's business day (the dataset's), never from a fixed calendar date
+CONTRACT_START = (BUSINESS_DAY + datetime.timedelta(days=6)).isoformat()
+CONTRACT_END = (BUSINESS_DAY + datetime.timedelta(days=370)).isoformat()
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n"
 
@@ -98,7 +102,7 @@ def measure_hiring(base, persons, enterprises, concurrency):
             try:
                 begin = time.perf_counter_ns()
                 offer = _post(session, f"{base}/api/v1/ent/employments", enterprise_token, json={
-                    "id_card_no": id_card, "contract_start": "2026-12-01", "contract_end": "2027-11-30",
+                    "id_card_no": id_card, "contract_start": CONTRACT_START, "contract_end": CONTRACT_END,
                     "contract_file_id": file_id})
                 after_offer = time.perf_counter_ns()
                 ticket = _post(session, f"{base}/api/v1/mp/face", person_token,

@@ -31,8 +31,12 @@ sys.path.insert(0, ROOT)
 import requests  # noqa: E402
 
 from bench_employment import PDF, _post, measure_noop  # noqa: E402
-from tests.conftest import RunningPlatform, create_vhost, delete_vhost  # noqa: E402
+from tests.conftest import BUSINESS_DAY, RunningPlatform, create_vhost, delete_vhost  # noqa: E402
 from xjkit.testdata import make_id_card, make_uscc  # noqa: E402
+
+# contract dates from the platform's business day (the dataset's), never from a fixed calendar date
+CONTRACT_START = (BUSINESS_DAY + datetime.timedelta(days=6)).isoformat()
+CONTRACT_END = (BUSINESS_DAY + datetime.timedelta(days=370)).isoformat()
 
 
 def synthetic_dataset(count):
@@ -47,7 +51,7 @@ def synthetic_dataset(count):
                                 "name": "建筑工程施工总承包", "grade": "一级", "issued_on": "2024-01-01",
                                 "expires_on": "2029-01-01", "issuer": "住房和城乡建设部"}],
         })
-    return {"source": "benchmark", "generated_for": "2026-11-25", "enterprises": enterprises, "persons": []}
+    return {"source": "benchmark", "generated_for": BUSINESS_DAY.isoformat(), "enterprises": enterprises, "persons": []}
 
 
 def login(session, platform, enterprise):
@@ -71,7 +75,7 @@ def hire(session, base, enterprise_token, openid, id_card_no):
     _post(session, f"{base}/api/v1/mp/realname/complete", person, json={"verify_id": started["verify_id"]})
     file_id = _post(session, f"{base}/api/v1/ent/files", enterprise_token, files={"file": ("合同.pdf", PDF)})["file_id"]
     offer = _post(session, f"{base}/api/v1/ent/employments", enterprise_token, json={
-        "id_card_no": id_card_no, "contract_start": "2026-12-01", "contract_end": "2027-11-30",
+        "id_card_no": id_card_no, "contract_start": CONTRACT_START, "contract_end": CONTRACT_END,
         "contract_file_id": file_id})
     ticket = _post(session, f"{base}/api/v1/mp/face", person,
                    json={"purpose": "employment.accept", "target_id": offer["id"]})

@@ -1,6 +1,7 @@
 """Runs the benchmarks, prints their tables and writes bench/results/<timestamp>.json.
 
     make bench                                        # everything, default settings
+    .venv/bin/python bench/run_all.py --quick         # everything, short (a few minutes)
     .venv/bin/python bench/run_all.py --only store    # one benchmark (repeat --only for more)
 
 Every process a benchmark starts (nx-27017, the platform, gunicorn) is stopped before it returns,
@@ -60,13 +61,24 @@ def main(argv=None):
                              "--unloaded-seconds apply too)")
     parser.add_argument("--public-pause-max", type=float, default=1.0,
                         help="public: random pause of up to this many seconds before each filing (default 1)")
+    parser.add_argument("--public-sizes", default="30,3000,30000",
+                        help="public: enterprises in the read model for the throughput cases (default 30,3000,30000)")
+    parser.add_argument("--public-freshness-load", type=int, default=10,
+                        help="public: client threads requesting the list while freshness is measured (default 10)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a short run of everything (a few minutes): 3 s per case, fewer hires, filings, "
+                             "renders and operations, public sizes 30 and 3000")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results/<timestamp>.json")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.ops, args.seconds, args.warmup, args.unloaded_seconds = 1000, 3.0, 1.0, 1.0
+        args.persons, args.filing_enterprises, args.booklet_repeat = 60, 16, 3
+        args.public_enterprises, args.public_pause_max, args.public_sizes = 10, 0.5, "30,3000"
     refuse_monkey_patching()
 
     started = datetime.datetime.now(datetime.timezone.utc)
     results = {
-        "started_at": started.isoformat(timespec="seconds"),
+        "started_at": started.isoformat(timespec="seconds"), "quick": args.quick,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform(), "load_average_at_start": os.getloadavg()},
     }
@@ -78,7 +90,9 @@ def main(argv=None):
         "cert_sync": lambda: bench_cert_sync.run(args.sync_persons, args.sync_workers, args.national_delay),
         "booklet": lambda: bench_booklet.run(args.booklet_persons, args.booklet_repeat),
         "public": lambda: bench_public.run(args.public_enterprises, args.public_concurrency, args.seconds, args.warmup,
-                                           args.unloaded_seconds, args.public_pause_max),
+                                           args.unloaded_seconds, args.public_pause_max,
+                                           [int(size) for size in args.public_sizes.split(",")],
+                                           args.public_freshness_load),
     }
     reports = {"store": bench_store.report, "gateway": bench_gateway.report, "employment": bench_employment.report,
                "filing": bench_filing.report, "cert_sync": bench_cert_sync.report, "booklet": bench_booklet.report,

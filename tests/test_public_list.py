@@ -20,7 +20,15 @@ SURVEY = 2  # 甘肃秦川勘察研究院有限公司 in the dev CA's samples
 ZHIJIANG_SURVEY = 9  # 四川之江勘察研究院有限公司, whose credit code is all digits
 
 
+def publicity_rpcs(platform):
+    """How many RPCs the gateway has made to publicity-svc (its /metrics, every worker)."""
+    text = requests.get(f"{platform.url}/metrics", timeout=10).text
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith("xj_gateway_rpc_seconds_count{") and 'service="publicity"' in line)
+
+
 def test_an_approved_filing_is_public_within_seconds_without_full_numbers(platform):
+    list_etag = requests.get(f"{platform.url}/api/v1/public/enterprises", timeout=10).headers["ETag"]
     enterprise, entry = login_enterprise(platform, index=SURVEY)
     _, manager = hire(platform, enterprise, "pub-m", "620100198405056019", "测试甲")
     _, tech = hire(platform, enterprise, "pub-t", "620100198506067016", "测试乙")
@@ -40,6 +48,8 @@ def test_an_approved_filing_is_public_within_seconds_without_full_numbers(platfo
             break
         time.sleep(0.1)
     assert listed.json()["total"] == 1, "not public within 10 s"
+    # the cached list moved to the new version of the read model
+    assert requests.get(f"{platform.url}/api/v1/public/enterprises", timeout=10).headers["ETag"] != list_etag
     feed_item = None
     while time.monotonic() - approved_at < 10 and feed_item is None:
         feed = requests.get(f"{platform.url}/api/v1/public/feed", params={"limit": 500}, timeout=10).json()
@@ -66,6 +76,19 @@ def test_an_approved_filing_is_public_within_seconds_without_full_numbers(platfo
     # where the booklet's QR code leads
     page = requests.get(f"{platform.url}/public/booklets/{booklet_no}", timeout=10)
     assert page.status_code == 200 and "真实有效，为当前最新的一册" in page.text
+
+
+def test_a_cached_public_answer_and_a_304_reach_no_service(platform):
+    path = f"{platform.url}/api/v1/public/enterprises?per_page=7"
+    first = requests.get(path, timeout=10)
+    assert first.status_code == 200 and first.headers["ETag"].startswith('"p')  # the read model's version
+    before = publicity_rpcs(platform)
+    for _ in range(3):  # whichever gunicorn worker answers
+        again = requests.get(path, headers={"If-None-Match": first.headers["ETag"]}, timeout=10)
+        assert again.status_code == 304 and again.content == b""
+        cached = requests.get(path, timeout=10)
+        assert cached.status_code == 200 and cached.content == first.content
+    assert publicity_rpcs(platform) == before
 
 
 def test_the_rebuild_command_rebuilds_the_list_from_filing(platform):

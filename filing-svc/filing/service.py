@@ -17,7 +17,7 @@ from xjkit.retry import retry_on_conflict
 
 from filing.adapters.booklet import render_booklet
 from filing.adapters.clients import CertCertificates, EmploymentStaff
-from filing.adapters.providers import NationalRegistryClient
+from filing.adapters.providers import NationalPlatformClient
 from filing.adapters.repositories import (
     MongoBookletRepository, MongoCaseRepository, MongoRegistrationRepository, prepare_database,
 )
@@ -37,7 +37,7 @@ class FilingService:
 
     store = Store(outbox_collections=("registrations",), prepare=prepare_database)
     config = Config()
-    national = NationalRegistryClient()
+    national = NationalPlatformClient()
     employment = TimedRpcProxy("employment")
     cert = TimedRpcProxy("cert")
     identity = TimedRpcProxy("identity")
@@ -95,10 +95,6 @@ class FilingService:
     @rpc
     def public_registrations(self, page=1, per_page=200):
         return queries.public_registrations(self._registrations(), page, per_page)
-
-    @rpc
-    def verify_booklet(self, booklet_no):
-        return queries.verify_booklet(self._registrations(), MongoBookletRepository(self.store.db), self.clock, booklet_no)
 
     def _remove(self, event_data, why):
         # a write conflict raises: the handler policy runs it again (a redelivery finds nothing

@@ -8,7 +8,7 @@ from xjkit import jsonlog
 from xjkit.config import env_int
 from xjkit.masking import install_log_redaction
 
-from gateway import bodies, idempotency, ratelimit, request_log
+from gateway import bodies, idempotency, public_cache, ratelimit, request_log
 from gateway.bodies import UPLOAD_BODY_LIMIT
 from gateway.api import GatewayApi
 from gateway.auth import token_key_from_env
@@ -41,6 +41,9 @@ def settings_from_env(environ=os.environ):
         # sessions (and whatever else every gateway worker must agree on) live in Redis
         "XJ_REDIS_URL": environ.get("XJ_REDIS_URL") or "redis://127.0.0.1:6379/0",
         "XJ_REDIS_KEY_PREFIX": environ.get("XJ_REDIS_KEY_PREFIX") or "xj:",
+        # the public API's answers are cached in Redis per version of the public list; this bounds
+        # how long an entry lives if a version bump was ever missed
+        "XJ_PUBLIC_CACHE_SECONDS": env_int("XJ_PUBLIC_CACHE_SECONDS", public_cache.DEFAULT_TTL_SECONDS, environ),
     }
 
 
@@ -57,6 +60,7 @@ def create_app(overrides=None):
     app.extensions["xj_rpc"] = RpcPool(app.config["AMQP_URI"], timeout=app.config["XJ_RPC_TIMEOUT_SECONDS"],
                                        observe=metrics.observe_rpc)
     app.extensions["xj_sessions"] = SessionGuard.from_url(app.config["XJ_REDIS_URL"], app.config["XJ_REDIS_KEY_PREFIX"])
+    public_cache.init_app(app)
     request_log.init_app(app)  # X-Request-ID in, out, and into every RPC; one log line per request
     metrics.init_app(app)
 

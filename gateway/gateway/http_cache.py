@@ -2,8 +2,9 @@
 
 A view marked with ``@cacheable(max_age)`` answers 200 with
 
-- a strong ``ETag``: the quoted SHA-256 of the body, so the same answer always has the same tag
-  and any change of the answer gives another;
+- a strong ``ETag``: the one the view set (the public cache's, from the read model's version:
+  ``gateway.public_cache``), else the quoted SHA-256 of the body, so the same answer always has
+  the same tag and any change of the answer gives another;
 - ``Cache-Control: public, max-age=<max_age>`` and ``Vary: Accept-Encoding``;
 
 and ``304 Not Modified`` without a body (but with the same ``ETag``, ``Cache-Control`` and
@@ -16,7 +17,7 @@ Errors (4xx/5xx) are never cached: ``Cache-Control: no-store``.
 import functools
 import hashlib
 
-from flask import g, request
+from flask import Response, g, request
 from werkzeug.http import parse_etags
 
 CACHEABLE_METHODS = ("GET", "HEAD")
@@ -58,7 +59,7 @@ def apply(response):
     if max_age is None or response.status_code != 200 or request.method not in CACHEABLE_METHODS \
             or response.is_streamed:
         return response
-    etag = strong_etag(response.get_data())
+    etag = response.headers.get("ETag") or strong_etag(response.get_data())
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = f"public, max-age={int(max_age)}"
     response.vary.add("Accept-Encoding")
@@ -72,6 +73,22 @@ def not_modified(response):
     response.set_data(b"")
     for name in {name for name in response.headers.keys() if name.lower() not in KEPT_ON_304}:
         del response.headers[name]
+    return response
+
+
+def cached_response(body, etag, max_age):
+    """A 200 of ready JSON bytes with its ETag (``apply`` adds the cache headers, or 304)."""
+    response = Response(body, status=200, mimetype="application/json")
+    response.headers["ETag"] = etag
+    return response
+
+
+def not_modified_response(etag, max_age):
+    """304 for a client that holds ``etag``, decided before any answer was built."""
+    response = Response(status=304)
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = f"public, max-age={int(max_age)}"
+    response.vary.add("Accept-Encoding")
     return response
 
 

@@ -26,18 +26,12 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 import xjkit.nameko.rpc  # noqa: F401  (registers DomainError for deserialization)
 from xjkit import logcontext
-from xjkit.errors import DomainError
+from xjkit.errors import DomainError, ServiceUnavailable
 from xjkit.nameko.callers import caller_headers, rpc_key
 
 CALLER = "gateway"
 
 log = logging.getLogger(__name__)
-
-
-class ServiceUnavailable(DomainError):
-    code = "SERVICE_UNAVAILABLE"
-    status = 503
-    message = "服务暂时不可用，请稍后重试"
 
 
 # the broker away, refusing us (vhost access withdrawn, 530 NOT_ALLOWED) or closing the connection

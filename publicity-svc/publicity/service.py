@@ -11,6 +11,7 @@ from xjkit.nameko.telemetry import Telemetry
 from xjkit.retry import retry_on_conflict
 
 from publicity.adapters.listing_store import MongoListing, prepare_database
+from publicity.adapters.public_version import PublicVersion
 from publicity.service_layer import publicity as use_cases
 
 EXPIRY_CHECK_SECONDS = 60
@@ -23,7 +24,8 @@ class PublicityService:
 
     store = Store(prepare=prepare_database)
     clock = BusinessClock()  # the business day: what is valid
-    wall = WallClock()  # when a change was written: the feed's order and settling
+    wall = WallClock()  # when a change was written; how long a feed entry may stay unwritten
+    public = PublicVersion()  # the gateways' public cache: a new version after every committed change
 
     def _listing(self):
         return MongoListing(self.store.db)
@@ -35,7 +37,8 @@ class PublicityService:
     @event_handler("filing", "registration_changed")
     def on_registration_changed(self, event_data):
         # idempotent and order-proof by the registration's serial
-        use_cases.apply_registration_event(self._listing(), self.clock, self.wall, Event.from_dict(event_data).payload)
+        if use_cases.apply_registration_event(self._listing(), self.clock, self.wall, Event.from_dict(event_data).payload):
+            self.public.changed()
 
     @rpc
     def search(self, q=None, enterprise_type=None, qualification=None, page=1, per_page=20):
@@ -55,16 +58,22 @@ class PublicityService:
 
     @timer(interval=EXPIRY_CHECK_SECONDS)
     def hide_expired(self):
-        use_cases.hide_expired(self._listing(), self.clock, self.wall)
+        if use_cases.hide_expired(self._listing(), self.clock, self.wall):
+            self.public.changed()
+        self.public.refresh()  # redo a bump Redis refused
 
     @rpc(callers=("ops",))  # writes the public list from given payloads: the rebuild command only
     def apply_registrations(self, payloads):
         """For the rebuild command: apply a page of filing's registrations."""
-        return sum(retry_on_conflict(lambda p=p: use_cases.apply_registration_event(
+        applied = sum(retry_on_conflict(lambda p=p: use_cases.apply_registration_event(
             self._listing(), self.clock, self.wall, p)) for p in payloads)
+        if applied:
+            self.public.changed()
+        return applied
 
     @rpc(callers=("ops",))  # wipes the public list: the rebuild command only
     def clear(self):
         """For the rebuild command: forget the read model before it is built again."""
         self._listing().clear()
+        self.public.changed()
         return {"cleared": True}

@@ -1,11 +1,10 @@
 """Use cases of the certificates an enterprise enters, of title certificates (registered by the
 person, confirmed or revoked by the employer), and what happens when an employment ends."""
 
-from xjkit.ids import new_id
-from xjkit.errors import ConcurrencyConflict, ValidationFailed
-from xjkit.retry import retry_on_conflict
+from xjkit.errors import ConcurrencyConflict, DuplicateKey, ValidationFailed
 from xjkit.events import new_event
-from xjkit.errors import DuplicateKey
+from xjkit.ids import new_id
+from xjkit.retry import retry_on_conflict
 
 from certs.domain import certificate as kinds
 from certs.domain.certificate import Certificate

@@ -14,11 +14,10 @@ reported under ``missing`` for a person to look at.
 """
 import logging
 
-from xjkit.ids import new_id
-from xjkit.errors import ConcurrencyConflict
-from xjkit.retry import retry_on_conflict
+from xjkit.errors import ConcurrencyConflict, DuplicateKey
 from xjkit.events import new_event
-from xjkit.errors import DuplicateKey
+from xjkit.ids import new_id
+from xjkit.retry import retry_on_conflict
 
 from certs.domain.certificate import REGISTERED, VALID, Certificate
 from certs.service_layer.views import certificate_view, event_payload

@@ -16,6 +16,7 @@ from xjkit.mongo.subset import vet_filter
 
 from employment.domain.files import COMPLETE, FileCorrupted, StoredFile, is_file_id
 from employment.service_layer.file_ports import FileRepository
+from employment.service_layer.ports import ContractFiles
 
 log = logging.getLogger(__name__)
 
@@ -135,3 +136,15 @@ class MongoFileRepository(VersionedRepository, FileRepository):
         except FileCorrupted:
             log.error("file %s: size or sha256 differ from the upload's", stored_file.file_id)
             raise
+
+
+class StoredContractFiles(ContractFiles):
+    """Labour contracts are uploads kept by this service (POST /ent/files)."""
+
+    def __init__(self, database):
+        self.files = MongoFileRepository(database)
+
+    def owned_by(self, uscc, file_id):
+        # malformed ids never reach the store (another service might pass a dict as a query)
+        stored = self.files.get(file_id) if is_file_id(file_id) else None
+        return stored is not None and isinstance(uscc, str) and stored.owned_by(uscc.upper())

@@ -2,11 +2,11 @@
 terminate, expire, and the withdrawal of a person's other offers once they accepted one."""
 import logging
 
-from xjkit.ids import new_id
-from xjkit.errors import ConcurrencyConflict, ValidationFailed
-from xjkit.retry import retry_on_conflict
+from xjkit.contract import FACE_PURPOSE_EMPLOYMENT_ACCEPT
+from xjkit.errors import ConcurrencyConflict, DuplicateKey, ValidationFailed
 from xjkit.events import new_event
-from xjkit.errors import DuplicateKey
+from xjkit.ids import new_id
+from xjkit.retry import retry_on_conflict
 
 from employment.domain import employment as states
 from employment.domain.contract import contract_problems, parse_date
@@ -19,7 +19,7 @@ from employment.service_layer.views import employment_view, event_payload
 
 log = logging.getLogger(__name__)
 
-FACE_PURPOSE = "employment.accept"
+FACE_PURPOSE = FACE_PURPOSE_EMPLOYMENT_ACCEPT
 ACCEPTED_ELSEWHERE_MESSAGE = "您已接受其他企业的聘用，此聘用邀请已失效"
 MAX_PER_PAGE = 100
 VERIFIED = "verified"

@@ -6,10 +6,9 @@ case records the before/after of each changed section. The case is kept either w
 """
 import datetime
 
-from xjkit.ids import new_id
-from xjkit.errors import ValidationFailed
+from xjkit.errors import DuplicateKey, ValidationFailed
 from xjkit.events import new_event
-from xjkit.errors import DuplicateKey
+from xjkit.ids import new_id
 from xjkit.validators import is_xinjiang_uscc
 
 from filing.domain import businesses as b

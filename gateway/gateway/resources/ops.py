@@ -12,7 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from xjkit.clock import SHANGHAI
 
-from gateway.rpc import ServiceUnavailable
+from xjkit.errors import ServiceUnavailable
 
 SERVICES = ("identity", "employment", "cert", "filing", "publicity")
 PING_TIMEOUT_SECONDS = 3

@@ -4,18 +4,20 @@ verification of a printed booklet (进疆报送册), all read from publicity-svc
 
 A malformed USCC or booklet number cannot name anything: 404 without a call. Responses only
 carry public fields (see ``gateway.schemas.public``), and every string in them has been through
-the one public redaction (``gateway.public_reads``).
+the one public redaction (``gateway.public_reads``). Answers are cached in Redis per version of
+the public read model, their ETag is that version, and a matching ``If-None-Match`` is a 304 that
+reaches no service (``gateway.public_cache``).
 """
 
 from flask.views import MethodView
 
 from xjkit.booklets import is_booklet_no, normalize_booklet_no
-from xjkit.errors import NotFound
+from xjkit.errors import NotFound, PublicEnterpriseNotFound
 from xjkit.validators import check_uscc, normalize_uscc
 
 from gateway import http_cache
+from gateway.public_cache import cached_public
 from gateway.blueprint import Blueprint
-from gateway.public_reads import read_public
 from gateway.ratelimit import RATE_LIMITED_DOC, limit_blueprint
 from gateway.schemas.public import (
     BookletVerification, EnterpriseSearchQuery, Feed, FeedQuery, PublicEnterpriseDetail, PublicEnterprisePage,
@@ -30,13 +32,6 @@ limit_blueprint(blp, "XJ_LIMIT_PUBLIC")  # one budget per client with the public
 http_cache.init_blueprint(blp)
 
 
-class PublicEnterpriseNotFound(NotFound):
-    """The same refusal publicity-svc gives for an enterprise with no valid registration."""
-
-    code = "PUBLIC_ENTERPRISE_NOT_FOUND"
-    message = "未找到该企业的有效进疆信息"
-
-
 class BookletNotFound(NotFound):
     code = "BOOKLET_NOT_FOUND"
     message = "报送册编号不正确，请核对纸质报送册封面上的编号"
@@ -47,7 +42,7 @@ class BookletNotFound(NotFound):
 def cache_doc(max_age):
     return {
         200: {"headers": {
-            "ETag": {"schema": {"type": "string"}, "description": "响应体的 SHA-256（强校验）"},
+            "ETag": {"schema": {"type": "string"}, "description": "公示数据的版本与业务日期（强校验；公示有任何变更即改变）"},
             "Cache-Control": {"schema": {"type": "string", "enum": [f"public, max-age={max_age}"]}},
         }},
         304: {"description": "If-None-Match 与当前 ETag 相符，无响应体"},
@@ -58,14 +53,14 @@ def cache_doc(max_age):
 @blp.route("/enterprises")
 class Enterprises(MethodView):
     @blp.doc(responses=cache_doc(LIST_MAX_AGE))
-    @blp.arguments(EnterpriseSearchQuery, location="query")
+    @blp.arguments(EnterpriseSearchQuery(), location="query")  # one instance: not rebuilt per request
     @blp.response(200, PublicEnterprisePage)
     @http_cache.cacheable(LIST_MAX_AGE)
     def get(self, query):
         """查询进疆企业公示：仅含有效登记；q 匹配企业名称（包含）或统一社会信用代码"""
-        return read_public("search", q=query.get("q"), enterprise_type=query.get("enterprise_type"),
-                               qualification=query.get("qualification"), page=query["page"],
-                               per_page=query["per_page"])
+        return cached_public("search", PublicEnterprisePage, LIST_MAX_AGE, q=query.get("q"),
+                             enterprise_type=query.get("enterprise_type"), qualification=query.get("qualification"),
+                             page=query["page"], per_page=query["per_page"])
 
 
 @blp.route("/enterprises/<string:uscc>")
@@ -79,18 +74,18 @@ class Enterprise(MethodView):
         code = normalize_uscc(uscc)
         if check_uscc(code):
             raise PublicEnterpriseNotFound()
-        return read_public("enterprise", uscc=code)
+        return cached_public("enterprise", PublicEnterpriseDetail, LIST_MAX_AGE, uscc=code)
 
 
 @blp.route("/feed")
 class ChangeFeed(MethodView):
     @blp.doc(responses=cache_doc(FEED_MAX_AGE))
-    @blp.arguments(FeedQuery, location="query")
+    @blp.arguments(FeedQuery(), location="query")
     @blp.response(200, Feed)
     @http_cache.cacheable(FEED_MAX_AGE)
     def get(self, query):
         """变更订阅（供招标投标平台）：since 之后的变更，每家企业为其最新状态；下次以 next 作为 since"""
-        return read_public("feed", since=query.get("since"), limit=query["limit"])
+        return cached_public("feed", Feed, FEED_MAX_AGE, since=query.get("since"), limit=query["limit"])
 
 
 @blp.route("/booklets/<string:booklet_no>")
@@ -104,4 +99,4 @@ class Booklet(MethodView):
         number = normalize_booklet_no(booklet_no)
         if not is_booklet_no(number):  # a typo never names another booklet: its check character fails
             raise BookletNotFound()
-        return read_public("verify_booklet", booklet_no=number)
+        return cached_public("verify_booklet", BookletVerification, LIST_MAX_AGE, booklet_no=number)

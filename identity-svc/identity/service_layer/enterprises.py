@@ -9,10 +9,9 @@ import datetime
 import secrets
 import uuid
 
-from xjkit.errors import ConcurrencyConflict, NotFound
-from xjkit.retry import retry_on_conflict
+from xjkit.errors import ConcurrencyConflict, DuplicateKey, NotFound
 from xjkit.events import new_event
-from xjkit.errors import DuplicateKey
+from xjkit.retry import retry_on_conflict
 
 from identity.domain.enterprise import EnterpriseAccount, LoginChallenge
 from identity.domain.errors import ChallengeInvalid

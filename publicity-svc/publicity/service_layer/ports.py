@@ -14,16 +14,23 @@ class Listing(ABC):
         """Insert (version 0) or replace with a version check; ConcurrencyConflict when it changed."""
 
     @abstractmethod
-    def next_seq(self):
-        """The next feed sequence number (grows by one, never reused)."""
+    def append_feed(self, uscc, version, at):
+        """Append a feed entry {seq: position, uscc, version, at} and return its position: one more
+        than the last, taken atomically with the entry, so the feed has no gaps and an entry never
+        becomes visible after a later one. ``version`` is what the document is about to become;
+        ``at`` a wall-clock timestamp (seconds)."""
+
+    @abstractmethod
+    def feed_entries(self, after, limit):
+        """Feed entries with position > after, in order."""
+
+    @abstractmethod
+    def get_many(self, usccs):
+        """{uscc: document} of those that exist."""
 
     @abstractmethod
     def search(self, query, page, per_page):
         """(documents, total) matching a vetted filter, ordered by name."""
-
-    @abstractmethod
-    def changed_since(self, seq, settled_before, limit):
-        """Documents with ``feed_seq`` > seq, written before ``settled_before``, by feed_seq."""
 
     @abstractmethod
     def visible_but_expired(self, today_iso, limit):

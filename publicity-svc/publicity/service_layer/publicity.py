@@ -3,25 +3,24 @@ bidding platforms, booklet verification, the midnight expiry, and a rebuild from
 import datetime
 import re
 
-from xjkit.errors import ConcurrencyConflict, NotFound
+from xjkit.errors import ConcurrencyConflict, PublicEnterpriseNotFound
 
 from publicity.domain import listing
 
 MAX_PER_PAGE = 100
-FEED_SETTLE = datetime.timedelta(milliseconds=500)  # a write this old has surely committed
+# a feed entry whose document never reached its version this long after: its writer died (or
+# lost a race and wrote another entry); readers pass it instead of waiting for it any longer
+FEED_ENTRY_ABANDONED = datetime.timedelta(seconds=10)
 USCC_LIKE = re.compile(r"^[0-9A-Z]{18}$")
 
 
-class PublicEnterpriseNotFound(NotFound):
-    code = "PUBLIC_ENTERPRISE_NOT_FOUND"
-    message = "未找到该企业的有效进疆信息"
-
-
 def _write(listing_store, document, wall_clock, today_iso):
-    """Every write takes a new feed position and says whether the enterprise shows today."""
-    document["feed_seq"] = listing_store.next_seq()
-    document["changed_at"] = wall_clock.now()
+    """Every write first appends its feed entry (the next position, naming the version the write
+    is about to give the document), then writes the document; and says whether it shows today."""
+    now = wall_clock.now()
+    document["changed_at"] = now
     document["visible"] = "yes" if document.get("max_valid_until", "") >= today_iso else "no"
+    document["feed_seq"] = listing_store.append_feed(document["_id"], document.get("version", 0) + 1, now.timestamp())
     listing_store.put(document)
 
 
@@ -64,21 +63,39 @@ def enterprise(listing_store, clock, uscc):
 
 
 def feed(listing_store, clock, wall_clock, since=None, limit=100):
-    """Changes after the cursor, each enterprise at its latest state, in the order written. Only
-    settled writes are served, so a slower concurrent write can never be skipped."""
+    """Changes after the cursor, each enterprise at its latest state, in the order written.
+
+    Positions are gap-free (``Listing.append_feed``) and each entry is appended before its
+    document is written. A reader serves entries in order and stops before the first one whose
+    document has not reached that entry's version yet: the write is under way, and the cursor
+    must not pass it. So no write is ever skipped, and nothing waits for a clock: only an entry
+    abandoned by its writer (``FEED_ENTRY_ABANDONED``) is passed without its write."""
     try:
         after = int(since) if since else 0
     except ValueError:
         after = 0
     today = clock.today().isoformat()
-    documents = listing_store.changed_since(after, wall_clock.now() - FEED_SETTLE, min(limit, 500))
+    entries = listing_store.feed_entries(after, min(limit, 500))
+    documents = listing_store.get_many({entry["uscc"] for entry in entries})
+    abandoned_before = (wall_clock.now() - FEED_ENTRY_ABANDONED).timestamp()
+    latest = {}  # uscc -> (entry, document): an enterprise shows once, at its last position
+    cursor = after
+    for entry in entries:
+        document = documents.get(entry["uscc"])
+        written = document is not None and document.get("version", 0) >= entry["version"]
+        if not written and entry["at"] >= abandoned_before:
+            break  # under way: serve it on a later read, never skip it
+        latest.pop(entry["uscc"], None)
+        latest[entry["uscc"]] = (entry, document)
+        cursor = entry["seq"]
     items = []
-    for document in documents:
-        showing = bool(listing.valid_registrations(document, today))
-        items.append({"uscc": document["_id"], "change": "upsert" if showing else "remove",
-                      "at": document["changed_at"], "seq": document["feed_seq"],
-                      "enterprise": listing.summary(document, today) if showing else None})
-    return {"items": items, "next": str(items[-1]["seq"] if items else after)}
+    for entry, document in latest.values():
+        showing = document is not None and bool(listing.valid_registrations(document, today))
+        at = document["changed_at"] if document is not None else \
+            datetime.datetime.fromtimestamp(entry["at"], datetime.timezone.utc)
+        items.append({"uscc": entry["uscc"], "change": "upsert" if showing else "remove", "at": at,
+                      "seq": entry["seq"], "enterprise": listing.summary(document, today) if showing else None})
+    return {"items": items, "next": str(cursor)}
 
 
 def hide_expired(listing_store, clock, wall_clock, batch=500):

@@ -1,5 +1,6 @@
 """The public list's use cases against the real store: search, validity by date, the feed."""
 import datetime
+import threading
 
 import pytest
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.integration
 
 
 class WallClock:
-    """Real time, pushed past the feed's settle window on demand."""
+    """Real time, moved ahead on demand (to abandon a feed entry)."""
 
     def __init__(self):
         self.offset = datetime.timedelta(0)
@@ -21,8 +22,8 @@ class WallClock:
     def now(self):
         return datetime.datetime.now(datetime.timezone.utc) + self.offset
 
-    def settle(self):
-        self.offset += datetime.timedelta(seconds=2)
+    def advance(self, delta):
+        self.offset += delta
 
 
 @pytest.fixture
@@ -44,7 +45,6 @@ def world(database):
                 "basic": {"name": name}})
 
         def feed(self, since=None, limit=100):
-            self.wall.settle()
             return use_cases.feed(self.listing, self.clock, self.wall, since, limit)
     return World()
 
@@ -91,10 +91,67 @@ def test_the_feed_resumes_from_a_cursor_without_gaps_or_repeats(world):
     assert world.feed(since=third["next"])["items"] == []
 
 
-def test_unsettled_writes_are_not_served_yet(world):
+def test_a_change_is_in_the_feed_as_soon_as_it_is_written(world):
     world.apply("91510100291417771X", "四川黄河建设集团有限公司")
-    fresh = use_cases.feed(world.listing, world.clock, world.wall)  # no settling
-    assert fresh["items"] == [] and fresh["next"] == "0"
+    [item] = world.feed()["items"]  # no settle window: nothing waits for a clock
+    assert (item["uscc"], item["change"]) == ("91510100291417771X", "upsert")
+
+
+def test_the_cursor_stops_before_a_write_under_way_until_it_is_written(world):
+    world.apply("91510100291410001X", "企业1")
+    # a second writer has taken its position but not written its document yet
+    document = world.listing.get("91510100291410001X")
+    position = world.listing.append_feed(document["_id"], document["version"] + 1, world.wall.now().timestamp())
+    world.apply("91510100291410002X", "企业2")  # a later write, already done
+    before = world.feed()
+    assert [i["uscc"] for i in before["items"]] == ["91510100291410001X"] and int(before["next"]) < position
+    document.update(name="企业1（更名）")
+    world.listing.put(document)  # the slow write lands
+    after = world.feed(since=before["next"])
+    assert [(i["uscc"], i["enterprise"]["name"]) for i in after["items"]] == [
+        ("91510100291410001X", "企业1（更名）"), ("91510100291410002X", "企业2")]
+
+
+def test_an_entry_whose_writer_died_is_passed_once_abandoned(world):
+    world.listing.append_feed("91510100291410009X", 1, world.wall.now().timestamp())  # never written
+    world.apply("91510100291410002X", "企业2")
+    assert world.feed()["items"] == []
+    world.wall.advance(use_cases.FEED_ENTRY_ABANDONED + datetime.timedelta(seconds=1))
+    assert [(i["uscc"], i["change"]) for i in world.feed()["items"]] == [
+        ("91510100291410009X", "remove"), ("91510100291410002X", "upsert")]
+
+
+def test_concurrent_writers_never_make_a_reader_skip_a_write(world):
+    writers, per_writer = 4, 15
+    written = set()
+    done = threading.Event()
+
+    def write(w):
+        for n in range(per_writer):
+            uscc = f"91510100{w:02d}{n:07d}X"
+            world.apply(uscc, f"企业{w}-{n}")
+            written.add(uscc)
+
+    seen, cursor = set(), None
+
+    def read():
+        nonlocal cursor
+        answer = world.feed(since=cursor, limit=7)
+        seen.update(i["uscc"] for i in answer["items"])
+        cursor = answer["next"]
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
+    for thread in threads:
+        thread.start()
+    while any(thread.is_alive() for thread in threads):
+        read()
+    done.set()
+    for _ in range(writers * per_writer):  # drain what is left after the writers finished
+        read()
+    assert len(written) == writers * per_writer
+    assert seen == written
+    positions = [e["seq"] for e in world.listing.feed_entries(0, 1000)]
+    assert positions == list(range(1, len(positions) + 1))  # no gaps
 
 
 def test_the_midnight_sweep_puts_removals_in_the_feed(world):

@@ -14,7 +14,7 @@ import pymongo
 from pymongo.errors import DuplicateKeyError
 
 from xjkit import ids
-from xjkit.errors import ConcurrencyConflict, DuplicateKey  # noqa: F401  (DuplicateKey: re-exported)
+from xjkit.errors import ConcurrencyConflict, DuplicateKey
 from xjkit.logcontext import outbox_entry  # the request id travels with each stored event
 from xjkit.mongo.subset import vet_filter, vet_replacement, vet_update
 
@@ -164,12 +164,3 @@ class VersionedRepository:
         except DuplicateKeyError as error:
             raise DuplicateKey(_index_name_from(error)) from error
 
-    def delete(self, document_id):
-        return self.collection.delete_one({"_id": document_id}).deleted_count == 1
-
-
-def strip_internal(document):
-    """The document without storage bookkeeping, for returning across the RPC boundary."""
-    if document is None:
-        return None
-    return {key: value for key, value in document.items() if key not in (OUTBOX_FIELD, OUTBOX_PENDING_FIELD)}

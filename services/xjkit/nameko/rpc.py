@@ -17,10 +17,11 @@ from nameko.exceptions import deserialize_to_instance
 from nameko.rpc import Rpc
 from pymongo.errors import ConnectionFailure
 
-from xjkit.errors import DomainError
-
-STORE_UNAVAILABLE = ("SERVICE_UNAVAILABLE", "服务暂时不可用，请稍后重试", 503)
+from xjkit.errors import DomainError, ServiceUnavailable
 from xjkit.nameko.callers import rpc_key, verified_caller
+
+# sent as a plain DomainError, which every caller deserializes (see deserialize_to_instance below)
+STORE_UNAVAILABLE = (ServiceUnavailable.code, ServiceUnavailable.message, ServiceUnavailable.status)
 
 deserialize_to_instance(DomainError)
 
