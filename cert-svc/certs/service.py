@@ -83,7 +83,6 @@ class CertService:
     @rpc
     def set_filed(self, enterprise_uscc, certificate_ids, filed):
         result = use_cases.set_filed(self._certificates(), self.clock, enterprise_uscc, certificate_ids, filed)
-        self.store.events_written()
         return result
 
     @rpc
@@ -100,7 +99,6 @@ class CertService:
         payload = Event.from_dict(event_data).payload
         use_cases.apply_filing_change(self._certificates(), self.clock, payload["uscc"], payload["filed"],
                                       payload["unfiled"])
-        self.store.events_written()
 
     # --- person side -----------------------------------------------------------------------------
 
@@ -127,9 +125,8 @@ class CertService:
     def _detach(self, event_data):
         # idempotent by itself: a redelivered event finds the certificates already detached
         payload = Event.from_dict(event_data).payload
-        if use_cases.detach_after_employment_ended(self._certificates(), self.clock, payload["enterprise_uscc"],
-                                                   payload["person_id"]):
-            self.store.events_written()
+        use_cases.detach_after_employment_ended(self._certificates(), self.clock, payload["enterprise_uscc"],
+                                                payload["person_id"])
 
     @event_handler("employment", "terminated")
     def on_employment_terminated(self, event_data):
@@ -141,12 +138,10 @@ class CertService:
 
     @timer(interval=EXPIRY_INTERVAL_SECONDS)
     def expire_certificates(self):
-        if use_cases.expire_due(self._certificates(), self.clock):
-            self.store.events_written()
+        use_cases.expire_due(self._certificates(), self.clock)
 
     @rpc
     def run_expiry(self):
         """For operations (and tests): mark what is past validity now, without waiting for the timer."""
         expired = use_cases.expire_due(self._certificates(), self.clock)
-        self.store.events_written()
         return {"expired": expired}

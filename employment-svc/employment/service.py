@@ -130,14 +130,12 @@ class EmploymentService(FileRpcMixin):
     def on_accepted_withdraw_other_offers(self, event_data):
         event = Event.from_dict(event_data)
         # idempotent by itself: a second run finds no pending offers left
-        if use_cases.withdraw_other_offers(self._employments(), self.clock, event.payload["person_id"],
-                                           event.payload["employment_id"]):
-            self.store.events_written()
+        use_cases.withdraw_other_offers(self._employments(), self.clock, event.payload["person_id"],
+                                        event.payload["employment_id"])
 
     @timer(interval=EXPIRY_INTERVAL_SECONDS)
     def expire_contracts(self):
-        if use_cases.expire_due(self._employments(), self.clock):
-            self.store.events_written()
+        use_cases.expire_due(self._employments(), self.clock)
 
     @timer(interval=UPLOAD_SWEEP_INTERVAL_SECONDS)
     def sweep_abandoned_uploads(self):
@@ -148,6 +146,4 @@ class EmploymentService(FileRpcMixin):
     def run_expiry(self):
         """For operations (and tests): expire what is due now, without waiting for the timer."""
         expired = use_cases.expire_due(self._employments(), self.clock)
-        if expired:
-            self.store.events_written()
         return {"expired": expired}

@@ -103,7 +103,6 @@ class FilingService:
         if payload.get("was_filed"):
             review.remove_from_filings(self._registrations(), self.clock, payload["enterprise_uscc"],
                                        payload["certificate_id"], why)
-            self.store.events_written()  # also what an earlier, conflicted try left pending
 
     @event_handler("cert", "certificate_detached")
     def on_certificate_detached(self, event_data):

@@ -110,12 +110,10 @@ class IdentityService:
 
     @rpc
     def complete_realname(self, person_id, verify_id):
-        result = person_cases.complete_realname(
+        return person_cases.complete_realname(
             self._persons(), self._checks(), WeChatFaceVerifier(self.wechat), VAULT, self.clock, self.wall,
             person_id, verify_id,
         )
-        self.store.events_written()
-        return result
 
     @rpc
     def update_profile(self, person_id, phone=None, education=None, address=None):
@@ -199,13 +197,11 @@ class IdentityService:
 
     @rpc
     def login_with_certificate(self, challenge_id, certificate, signature):
-        result = enterprises.login_with_certificate(
+        return enterprises.login_with_certificate(
             MongoChallengeRepository(self.store.db), MongoEnterpriseAccountRepository(self.store.db),
             self._sessions(), self._verifier(), self.session_limits, self.clock, self.wall,
             challenge_id, certificate, signature,
         )
-        self.store.events_written()
-        return result
 
     @rpc
     def get_enterprise(self, uscc):

@@ -3,8 +3,9 @@ does nothing twice; the same key with another body is refused (409).
 
 The key is claimed with a unique insert (the store decides who was first, also under concurrent
 retries); the answer is stored with the claim once the work is done. A refusal is kept too (the
-retry gets the same refusal), except a transient one — a 5xx or a write conflict
-(``CONCURRENT_UPDATE``) — which frees the key so the retry does the work.
+retry gets the same refusal), except a transient one — a 5xx, a write conflict
+(``CONCURRENT_UPDATE``) or any unexpected error — which releases the key: the retry does the work
+(as a replay, see "same ids").
 
 A crash must not block a key, nor make its object twice:
 
@@ -16,7 +17,7 @@ A crash must not block a key, nor make its object twice:
   the first answer instead of 409 ``IDEMPOTENCY_IN_PROGRESS``;
 - **same ids**: inside the work, ``xjkit.ids.new_id()`` derives ids from the claim, so the
   takeover's run makes the same ids; the repositories skip a creation whose object is already
-  there (``xjkit.ids.replaying``). The crash between the object's write and the claim's "done" no
+  there (``xjkit.ids.made_by_this_request``). The crash between the object's write and the claim's "done" no
   longer makes the object twice: the takeover finds it.
 
 A body is remembered only as a keyed fingerprint (HMAC-SHA256 under a server secret): a body can
@@ -104,7 +105,7 @@ def run_once(database, scope, key, fingerprint, work, now=_wall_now, lease=LEASE
     claim_id = f"{scope}:{key}"
     deadline = time.monotonic() + wait_seconds
     while True:
-        claim, replay = _claim(collection, claim_id, fingerprint, now, lease)
+        claim, _ = _claim(collection, claim_id, fingerprint, now, lease)
         if claim is not None:
             break
         if time.monotonic() >= deadline:
@@ -117,23 +118,29 @@ def run_once(database, scope, key, fingerprint, work, now=_wall_now, lease=LEASE
     heartbeat = _Heartbeat(collection, claim, now, lease)
     heartbeat.start()
     try:
-        with ids.keyed_run(f"{claim_id}:{fingerprint}", replay=replay):
+        with ids.keyed_run(f"{claim_id}:{fingerprint}"):
             response = work()
     except DomainError as error:
         heartbeat.stop()
         if is_transient(error):
-            collection.delete_one({"_id": claim_id, "token": claim["token"]})
+            _release(collection, claim)
         else:
             collection.replace_one({"_id": claim_id, "token": claim["token"]},
                                    {**claim, "state": "refused", "error": list(error.as_base().args)})
         raise
     except BaseException:
         heartbeat.stop()
-        collection.delete_one({"_id": claim_id, "token": claim["token"]})
+        _release(collection, claim)
         raise
     heartbeat.stop()
     collection.replace_one({"_id": claim_id, "token": claim["token"]}, {**claim, "state": "done", "response": response})
     return response
+
+
+def _release(collection, claim):
+    """The work failed for a reason that says nothing about the request: the next retry runs it
+    again — as a replay, since this run may have written some of its objects already."""
+    collection.replace_one({"_id": claim["_id"], "token": claim["token"]}, {**claim, "state": "released"})
 
 
 def _claim(collection, claim_id, fingerprint, now, lease):
@@ -152,16 +159,17 @@ def _claim(collection, claim_id, fingerprint, now, lease):
         return None, False
     if existing["fingerprint"] != fingerprint:
         raise IdempotencyKeyReused()
-    if existing["state"] != "claimed":
-        return existing, False
+    if existing["state"] not in ("claimed", "released"):
+        return existing, False  # done or refused
     lease_until = _aware(existing.get("lease_until")) or _aware(existing["created_at"]) + lease
-    if instant < lease_until:
+    if existing["state"] == "claimed" and instant < lease_until:
         return None, False  # a live request holds it
     # take over a dead request's claim, only if nobody else took it first (a whole-document
     # replace conditional on the old claim's token: nx-27017 would store a $set date as text)
-    renewed = {**existing, "created_at": instant, "lease_until": instant + lease, "token": uuid.uuid4().hex,
+    renewed = {**existing, "state": "claimed", "created_at": instant, "lease_until": instant + lease,
+               "token": uuid.uuid4().hex,
                "runs": int(existing.get("runs") or 1) + 1}
-    condition = {"_id": claim_id, "state": "claimed"}
+    condition = {"_id": claim_id, "state": existing["state"]}
     condition.update({"token": existing["token"]} if existing.get("token") else {"created_at": existing["created_at"]})
     if collection.replace_one(condition, renewed).matched_count != 1:
         return None, False

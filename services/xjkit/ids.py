@@ -13,10 +13,10 @@ _keyed = contextvars.ContextVar("xj_keyed_request", default=None)
 
 
 class _KeyedRun:
-    def __init__(self, seed, replay):
+    def __init__(self, seed):
         self.seed = seed
-        self.replay = replay
         self.count = 0
+        self.issued = set()
 
 
 def new_id():
@@ -25,21 +25,36 @@ def new_id():
     if run is None:
         return uuid.uuid4().hex
     run.count += 1
-    return uuid.uuid5(_NAMESPACE, f"{run.seed}#{run.count}").hex
+    made = uuid.uuid5(_NAMESPACE, f"{run.seed}#{run.count}").hex
+    run.issued.add(made)
+    return made
 
 
-def replaying():
-    """True while a keyed request runs again after its first run died: a write that finds its
-    object already there (same id) has been done before and is skipped."""
+def made_by_this_request(object_id):
+    """True when ``object_id`` came from ``new_id()`` in the keyed request running now: an object
+    already stored under it was written by an earlier run (or try) of this same request."""
     run = _keyed.get()
-    return bool(run and run.replay)
+    return run is not None and object_id in run.issued
+
+
+def mark():
+    """Where the id sequence stands (``rewind`` to it before running a piece of work again)."""
+    run = _keyed.get()
+    return run.count if run is not None else None
+
+
+def rewind(position):
+    """Make the next ids those made after ``mark()``: a try that is repeated makes the same ids."""
+    run = _keyed.get()
+    if run is not None and position is not None:
+        run.count = position
 
 
 @contextlib.contextmanager
-def keyed_run(seed, replay=False):
+def keyed_run(seed):
     """Within: ``new_id()`` derives ids from ``seed`` (the claim and the request's keyed
     fingerprint, so nobody can predict them from the key alone)."""
-    token = _keyed.set(_KeyedRun(seed, replay))
+    token = _keyed.set(_KeyedRun(seed))
     try:
         yield
     finally:

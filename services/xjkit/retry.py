@@ -8,6 +8,7 @@ over RPC and, through ``xjkit.nameko.handlers``, by every event handler.
 import random
 import time
 
+from xjkit import ids
 from xjkit.errors import ConcurrencyConflict
 
 CONFLICT_ATTEMPTS = 10
@@ -17,8 +18,11 @@ JITTER_SECONDS = 0.01
 
 def retry_on_conflict(work, attempts=CONFLICT_ATTEMPTS, sleep=time.sleep):
     """``work()``, run again at once on ``ConcurrencyConflict``, at most ``attempts`` times; the
-    last conflict is raised."""
+    last conflict is raised. Each try makes the same new ids (``xjkit.ids``), so a keyed request
+    that is run again after a crash makes them again too, whatever its conflicts were."""
+    start = ids.mark()
     for attempt in range(1, attempts + 1):
+        ids.rewind(start)
         try:
             return work()
         except ConcurrencyConflict:

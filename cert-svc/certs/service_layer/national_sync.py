@@ -17,6 +17,7 @@ import logging
 from xjkit.errors import ConcurrencyConflict, DuplicateKey
 from xjkit.events import new_event
 from xjkit.ids import new_id
+from xjkit.retry import retry_on_conflict
 
 from certs.domain.certificate import REGISTERED, VALID, Certificate
 from certs.service_layer.views import certificate_view, event_payload
@@ -139,28 +140,28 @@ def _store(certificates, clock, enterprise_uscc, person, record, now):
     """Add or refresh one certificate: ("added" | "updated" | "unchanged" | "other_person", it).
 
     A concurrent writer (another sync, the expiry job, a filing) makes the version check or the
-    unique key fail; the certificate is then read again and the change retried once.
+    unique key fail; the certificate is then read again and the change retried (xjkit.retry).
     """
-    for attempt in (1, 2):
+    def attempt():
         existing = certificates.find_by_key(enterprise_uscc, REGISTERED, record["cert_no"])
-        try:
-            if existing is None:
-                certificate = _new_certificate(enterprise_uscc, person, record, now)
+        if existing is None:
+            certificate = _new_certificate(enterprise_uscc, person, record, now)
+            try:
                 certificates.add(certificate, events=[new_event(EVENT_TYPE, event_payload(certificate), clock)])
-                return "added", certificate
-            if existing.person_id != person["person_id"]:
-                return "other_person", existing
-            before, updated_at = _snapshot(existing), existing.updated_at
-            existing.refresh_from_national(dict(record, specialties=list(record["specialties"])), now)
-            existing.person_name, existing.id_card_masked = person["person_name"], person["id_card_masked"]
-            if _snapshot(existing) == before:
-                existing.updated_at = updated_at  # only the sync time is recorded
-                certificates.save(existing)
-                return "unchanged", existing
-            certificates.save(existing, events=[new_event(EVENT_TYPE, event_payload(existing), clock)])
-            return "updated", existing
-        except (ConcurrencyConflict, DuplicateKey):
-            if attempt == 2:
-                raise ConcurrencyConflict()
-            log.info("registered sync %s: certificate %s changed meanwhile, retrying",
-                     enterprise_uscc, record["cert_no"])
+            except DuplicateKey:  # added by a concurrent sync: read it again
+                log.info("registered sync %s: certificate %s added meanwhile, retrying", enterprise_uscc,
+                         record["cert_no"])
+                raise ConcurrencyConflict() from None
+            return "added", certificate
+        if existing.person_id != person["person_id"]:
+            return "other_person", existing
+        before, updated_at = _snapshot(existing), existing.updated_at
+        existing.refresh_from_national(dict(record, specialties=list(record["specialties"])), now)
+        existing.person_name, existing.id_card_masked = person["person_name"], person["id_card_masked"]
+        if _snapshot(existing) == before:
+            existing.updated_at = updated_at  # only the sync time is recorded
+            certificates.save(existing)
+            return "unchanged", existing
+        certificates.save(existing, events=[new_event(EVENT_TYPE, event_payload(existing), clock)])
+        return "updated", existing
+    return retry_on_conflict(attempt)

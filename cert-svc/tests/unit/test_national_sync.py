@@ -340,20 +340,24 @@ def test_a_concurrent_change_on_save_is_reloaded_and_retried_once(world):
     assert [v["cert_no"] for v in result["updated"]] == ["川0001"]
 
 
-def test_a_second_concurrent_change_gives_up_with_a_conflict(world):
+def test_changes_that_keep_colliding_give_up_with_a_conflict_after_the_bound(world):
+    from xjkit.retry import CONFLICT_ATTEMPTS
+
     world.register(ALICE, "川0001", valid_until="2027-01-01")
     world.sync()
     world.national.change(ALICE, "川0001", valid_until="2030-01-01")
+    writes = []
 
-    def someone_writes(repository, again=True):
+    def someone_writes(repository):  # before every write of the sync, another writer gets there first
         stored = repository.find_by_key(OURS, REGISTERED, "川0001")
         repository.save(stored)
-        if again:
-            repository.before_next_write = lambda r: someone_writes(r, again=False)
+        writes.append(1)
+        repository.before_next_write = someone_writes
     world.certificates.before_next_write = someone_writes
 
     with pytest.raises(ConcurrencyConflict):
         world.sync()
+    assert len(writes) == CONFLICT_ATTEMPTS  # one collision per try, then it gives up
 
 
 def test_a_certificate_added_meanwhile_by_another_sync_is_updated_not_duplicated(world):

@@ -63,9 +63,10 @@ class MongoFileRepository(VersionedRepository, FileRepository):
 
     def add(self, stored_file, data):
         count = chunk_count(len(data), self.chunk_bytes)
-        replay = ids.replaying()  # a keyed upload run again after a crash: same file id, same bytes
+        # a keyed upload run again (after a crash, a failure): the same file id for the same bytes
+        replay = ids.made_by_this_request(stored_file.file_id)
         if replay and self.get(stored_file.file_id) is not None:
-            return  # the first run stored it completely
+            return  # an earlier run stored it completely
         try:
             for n in range(count):
                 piece = data[n * self.chunk_bytes:(n + 1) * self.chunk_bytes]

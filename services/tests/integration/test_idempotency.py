@@ -4,6 +4,7 @@ import threading
 
 import pytest
 
+from xjkit.clock import FixedClock
 from xjkit.errors import DomainError
 from xjkit.idempotency import (
     IdempotencyInProgress, IdempotencyKeyReused, ensure_indexes, fingerprint_key, request_fingerprint, run_once,
@@ -11,6 +12,7 @@ from xjkit.idempotency import (
 
 pytestmark = pytest.mark.integration
 KEY = fingerprint_key(b"s" * 32)
+CLOCK = FixedClock(datetime.datetime(2026, 11, 25, 12, 0, tzinfo=datetime.timezone.utc))
 
 
 @pytest.fixture
@@ -220,13 +222,53 @@ def test_only_one_of_two_concurrent_takeovers_of_a_dead_claim_runs(db):
     assert len(calls) == 1 and outcomes == ["done", "done"]  # the loser waits for the winner's answer
 
 
-def test_a_store_session_runs_a_post_once_and_asks_for_its_events_to_be_relayed(db):
+def test_a_store_session_runs_a_post_once_and_its_event_writes_are_noted_for_the_relay(db):
     from types import SimpleNamespace
 
+    from xjkit.events import new_event
+    from xjkit.mongo.repository import VersionedRepository, watch_event_writes
     from xjkit.nameko.store import StoreSession
 
-    session = StoreSession(SimpleNamespace(database=db), "svc.make_offer")
+    class Offers(VersionedRepository):
+        collection_name = "offers_session"
+
     calls = []
-    assert session.run_once("ent:make_offer", "k-session", "f", lambda: calls.append(1) or "made") == "made"
-    assert session.run_once("ent:make_offer", "k-session", "f", lambda: calls.append(1) or "again") == "made"
+
+    def make():
+        calls.append(1)
+        Offers(db).insert({"_id": f"o{len(calls)}"}, events=[new_event("employment.offered", {}, CLOCK)])
+        return "made"
+
+    session = StoreSession(SimpleNamespace(database=db), "svc.make_offer", watch_event_writes())
+    assert session.run_once("ent:make_offer", "k-session", "f", make) == "made"
     assert calls == [1] and session.wrote_events is True
+    replayed = StoreSession(SimpleNamespace(database=db), "svc.make_offer", watch_event_writes())
+    assert replayed.run_once("ent:make_offer", "k-session", "f", make) == "made"
+    assert calls == [1] and replayed.wrote_events is False  # the stored answer: nothing written, nothing to relay
+
+
+def test_a_retry_after_a_transient_failure_midway_keeps_what_the_first_run_wrote(db):
+    """The first run writes one object, then a write conflict: the key is released, not stored;
+    the retry runs as a replay and finds the first object instead of failing on its id."""
+    from xjkit.errors import ConcurrencyConflict
+    from xjkit.ids import new_id
+    from xjkit.mongo.repository import VersionedRepository
+
+    class Things(VersionedRepository):
+        collection_name = "things_partial"
+
+    runs = []
+
+    def work():
+        runs.append(1)
+        first = Things(db).insert({"_id": new_id(), "n": 1})
+        if len(runs) == 1:
+            raise ConcurrencyConflict()
+        second = Things(db).insert({"_id": new_id(), "n": 2})
+        return [first["_id"], second["_id"]]
+
+    with pytest.raises(ConcurrencyConflict):
+        run_once(db, "s", "k-partial", "f", work)
+    made = run_once(db, "s", "k-partial", "f", work)
+    assert sorted(d["_id"] for d in db["things_partial"].find()) == sorted(made)
+    assert run_once(db, "s", "k-partial", "f", work) == made and len(runs) == 2

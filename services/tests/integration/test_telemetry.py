@@ -75,7 +75,6 @@ class Upstream:
     @rpc
     def make(self, key, enterprise_uscc=None):
         Things(self.store.db).insert({"_id": key}, events=[new_event("xjup.made", {"key": key}, CLOCK)])
-        self.store.events_written()
         return {"id": key, "here": logcontext.request_id(), "nested": self.down.whoami()}
 
 

@@ -7,7 +7,11 @@ version it read; if another writer got there first, nothing is written and
 Events caused by a change travel in the same document write (``outbox`` list plus an
 ``outbox_pending`` flag). That single write is atomic on every server, so a crash between the
 write and the publish loses nothing: ``xjkit.outbox.OutboxRelay`` publishes and clears them.
+
+Every write that stores events is noted for the worker making it (``watch_event_writes``), so
+the store relays them right after the worker, whichever use case wrote them: no flag to set.
 """
+import contextvars
 from dataclasses import dataclass
 
 import pymongo
@@ -17,6 +21,24 @@ from xjkit import ids
 from xjkit.errors import ConcurrencyConflict, DuplicateKey
 from xjkit.logcontext import outbox_entry  # the request id travels with each stored event
 from xjkit.mongo.subset import vet_filter, vet_replacement, vet_update
+
+_events_written = contextvars.ContextVar("xj_events_written", default=None)
+
+
+def watch_event_writes():
+    """From now on, in this thread or greenlet (a worker), note whether a write stored events:
+    returns a box whose ``[0]`` turns True at the first one (the Store relays after the worker)."""
+    box = [False]
+    _events_written.set(box)
+    return box
+
+
+def _note_events(events):
+    if events:
+        box = _events_written.get()
+        if box is not None:
+            box[0] = True
+
 
 OUTBOX_FIELD = "outbox"
 OUTBOX_PENDING_FIELD = "outbox_pending"
@@ -119,11 +141,12 @@ class VersionedRepository:
         try:
             self.collection.insert_one(stored)
         except DuplicateKeyError as error:
-            if ids.replaying() and "_id" in stored:
+            if ids.made_by_this_request(stored.get("_id")):
                 existing = self.collection.find_one({"_id": stored["_id"]})
-                if existing is not None:  # made by the first run of this keyed request
+                if existing is not None:  # made by an earlier run (or try) of this keyed request
                     return existing
             raise DuplicateKey(_index_name_from(error)) from error
+        _note_events(events)
         return stored
 
     def replace(self, document, events=()):
@@ -140,6 +163,7 @@ class VersionedRepository:
             raise DuplicateKey(_index_name_from(error)) from error
         if result.matched_count != 1:
             raise ConcurrencyConflict()
+        _note_events(events)
         return stored
 
     def update_fields(self, document_id, set_fields=None, inc_fields=None, expected_version=None, where=None):

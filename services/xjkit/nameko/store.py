@@ -14,6 +14,7 @@ from xjkit import idempotency
 from xjkit.dedupe import EventDeduplicator
 from xjkit.events import Event
 from xjkit.mongo.client import connect, ping
+from xjkit.mongo.repository import watch_event_writes
 from xjkit.nameko.metrics import store_listeners
 from xjkit.nameko.tracing import traced_event_dispatcher
 from xjkit.outbox import Backoff, OutboxRelay
@@ -32,17 +33,23 @@ def relay_held():
 
 
 class StoreSession:
-    """What a worker sees: the database, a deduplicator for its entrypoint, an outbox flag."""
+    """What a worker sees: the database, a deduplicator for its entrypoint; whether it wrote
+    events is noted by the repositories themselves (``watch_event_writes``)."""
 
-    def __init__(self, provider, consumer):
+    def __init__(self, provider, consumer, written=None):
         self.db = provider.database
         self._provider = provider
         self._consumer = consumer
-        self.wrote_events = False
+        self._written = written if written is not None else [False]
+        self._told = False
+
+    @property
+    def wrote_events(self):
+        return self._told or self._written[0]
 
     def events_written(self):
-        """Tell the relay this worker wrote events, so they are published when it ends."""
-        self.wrote_events = True
+        """Tell the relay this worker wrote events another way than through a repository."""
+        self._told = True
 
     def deduplicator(self):
         return EventDeduplicator(self.db, self._consumer)
@@ -57,9 +64,7 @@ class StoreSession:
     def run_once(self, scope, idempotency_key, fingerprint, work):
         """A POST's ``work()`` at most once per Idempotency-Key (see xjkit.idempotency); whatever
         events it wrote are relayed when the worker ends."""
-        result = idempotency.run_once(self.db, scope, idempotency_key, fingerprint, work)
-        self.events_written()
-        return result
+        return idempotency.run_once(self.db, scope, idempotency_key, fingerprint, work)
 
 
 class Store(DependencyProvider):
@@ -127,7 +132,7 @@ class Store(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         consumer = f"{self.container.service_name}.{worker_ctx.entrypoint.method_name}"
-        return StoreSession(self, consumer)
+        return StoreSession(self, consumer, watch_event_writes())
 
     def worker_teardown(self, worker_ctx):
         session = worker_ctx.service.__dict__.get(self.attr_name)
