@@ -25,7 +25,7 @@ import pymongo
 import pytest
 import requests
 
-from .conftest import RABBIT_API, RABBIT_AUTH, RunningPlatform, create_vhost, delete_vhost
+from .conftest import BUSINESS_NOW, RABBIT_API, RABBIT_AUTH, RunningPlatform, create_vhost, delete_vhost
 from .helpers import eventually, hire, login_enterprise, upload
 
 pytestmark = pytest.mark.e2e
@@ -130,7 +130,7 @@ def drill(tmp_path_factory):
     hold_file = os.path.join(data_dir, "hold-relay")
     broker = BrokerPort()
     broker.start()
-    platform = RunningPlatform(data_dir, vhost, {"XJ_FAKE_NOW": "2026-11-25T12:00:00",
+    platform = RunningPlatform(data_dir, vhost, {"XJ_FAKE_NOW": BUSINESS_NOW,
                                                  "XJ_TEST_HOLD_RELAY_FILE": hold_file,
                                                  "XJ_RESTART_MAX_SECONDS": "2",
                                                  "AMQP_URI": f"pyamqp://guest:guest@127.0.0.1:{broker.port}/{vhost}"})
