@@ -41,7 +41,7 @@ from xjkit.testdata import make_id_card, make_uscc  # noqa: E402
 from xjstubs.server import serve_in_thread  # noqa: E402
 
 from certs.adapters.national import HttpNationalPlatform  # noqa: E402
-from certs.adapters.repository import MongoCertificateRepository  # noqa: E402
+from certs.adapters.repositories import MongoCertificateRepository  # noqa: E402
 from certs.service_layer import ports  # noqa: E402
 from certs.service_layer.national_sync import sync_registered  # noqa: E402
 

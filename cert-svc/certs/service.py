@@ -12,7 +12,7 @@ from xjkit.nameko.telemetry import Telemetry
 
 from certs.adapters.concurrency import green_map
 from certs.adapters.providers import NationalPlatformClient
-from certs.adapters.repository import MongoCertificateRepository, prepare_database
+from certs.adapters.repositories import MongoCertificateRepository, prepare_database
 from certs.adapters.service_clients import EmploymentPersonFiles, EmploymentStaff, IdentityIdNumbers
 from certs.service_layer import certificates as use_cases
 from certs.service_layer.national_sync import sync_registered

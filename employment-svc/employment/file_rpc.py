@@ -8,7 +8,7 @@ import binascii
 from xjkit.nameko.rpc import rpc
 
 from employment.adapters.file_store import MongoFileRepository
-from employment.adapters.repository import MongoEmploymentRepository
+from employment.adapters.repositories import MongoEmploymentRepository
 from employment.domain.files import MAX_FILE_BYTES, FileDataInvalid, FileTooLarge
 from employment.service_layer import files as file_cases
 

@@ -13,7 +13,7 @@ from xjkit.nameko.telemetry import Telemetry
 from employment.adapters.file_store import StoredContractFiles, prepare_files
 from employment.adapters.identity_client import IdentityFaceTickets, IdentityPersonDirectory
 from employment.adapters.lookup_audit import MongoLookupAudit
-from employment.adapters.repository import MongoEmploymentRepository, prepare_database
+from employment.adapters.repositories import MongoEmploymentRepository, prepare_database
 from employment.file_rpc import FileRpcMixin
 from employment.service_layer import audit
 from employment.service_layer import employments as use_cases

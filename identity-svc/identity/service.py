@@ -13,11 +13,9 @@ from xjkit.nameko.rpc import rpc
 from xjkit.nameko.store import Store
 from xjkit.nameko.telemetry import Telemetry
 
-from identity.adapters.inbox_repositories import (
-    MongoChallengeRepository, MongoEnterpriseAccountRepository, MongoMessageRepository, MongoSessionRepository,
-)
 from identity.adapters.repositories import (
-    MongoFaceCheckRepository, MongoPersonRepository, prepare_database,
+    MongoChallengeRepository, MongoEnterpriseAccountRepository, MongoFaceCheckRepository, MongoMessageRepository,
+    MongoPersonRepository, MongoSessionRepository, prepare_database,
 )
 from identity.adapters.crl_metrics import crl_metrics
 from identity.adapters.providers import CaVerifier, SessionLimits, WeChat, WeChatTemplates

@@ -15,7 +15,7 @@ from xjstubs.server import serve_in_thread
 
 from certs.adapters.concurrency import green_map
 from certs.adapters.national import HttpNationalPlatform
-from certs.adapters.repository import MongoCertificateRepository
+from certs.adapters.repositories import MongoCertificateRepository
 from certs.domain.certificate import REGISTERED
 from certs.domain.errors import NationalPlatformUnavailable
 from certs.service_layer.national_sync import sync_registered

@@ -8,7 +8,7 @@ import copy
 
 from xjkit.errors import ConcurrencyConflict, DuplicateKey
 
-from certs.adapters.repository import certificate_key
+from certs.adapters.repositories import certificate_key
 from certs.domain import certificate as kinds
 from certs.domain.errors import NationalPlatformUnavailable
 from certs.service_layer import ports

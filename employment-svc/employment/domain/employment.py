@@ -6,7 +6,7 @@
        └─cancel→ cancelled (by the enterprise, or withdrawn when the person accepted another offer)
 
 The store enforces the two uniqueness rules through keys that exist only in one state (see
-adapters/repository.py): one active employment per person, one pending offer per enterprise and
+adapters/repositories.py): one active employment per person, one pending offer per enterprise and
 person.
 """
 from dataclasses import dataclass, field

@@ -8,7 +8,7 @@ from xjkit.clock import SHANGHAI, FixedClock
 from xjkit.errors import DuplicateKey
 
 from employment.adapters.lookup_audit import MongoLookupAudit
-from employment.adapters.repository import MongoEmploymentRepository
+from employment.adapters.repositories import MongoEmploymentRepository
 from employment.domain.employment import Employment
 from employment.service_layer import audit
 from employment.service_layer import employments as use_cases

@@ -7,7 +7,7 @@ import copy
 
 from xjkit.errors import ConcurrencyConflict, DomainError, DuplicateKey
 
-from employment.adapters.repository import to_document
+from employment.adapters.repositories import to_document
 from employment.domain import employment as states
 from employment.domain.errors import PersonNotFound
 from employment.service_layer import ports
