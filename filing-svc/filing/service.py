@@ -47,7 +47,7 @@ class FilingService:
         return MongoRegistrationRepository(self.store.db)
 
     def _world(self):
-        return review.World(self._registrations(), self.national, EmploymentStaff(self.employment),
+        return review.ReviewPorts(self._registrations(), self.national, EmploymentStaff(self.employment),
                             CertCertificates(self.cert), self.clock)
 
     @rpc

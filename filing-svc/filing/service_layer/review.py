@@ -21,7 +21,7 @@ from filing.service_layer.views import case_view, public_payload
 COST_ENGINEER = "造价工程师"
 
 
-class World:
+class ReviewPorts:
     """The ports one review needs, bundled so each business handler takes one argument."""
 
     def __init__(self, registrations, national, staff, certificates, clock):
@@ -32,14 +32,14 @@ class World:
         self.clock = clock
 
 
-def submit(world, cases, uscc, enterprise_name, enterprise_type, business, data, submitted_by=None):
+def submit(ports, cases, uscc, enterprise_name, enterprise_type, business, data, submitted_by=None):
     if enterprise_type not in b.ENTERPRISE_TYPES:
         raise ValidationFailed({"enterprise_type": ["取值应为：" + "、".join(b.ENTERPRISE_TYPES)]})
     if business not in b.BUSINESSES:
         raise ValidationFailed({"business": ["取值应为：" + "、".join(b.BUSINESSES)]})
     clean = validated(business, data)
-    submitted_at = world.clock.now()
-    reasons, apply = HANDLERS[business](world, uscc, enterprise_name, enterprise_type, clean)
+    submitted_at = ports.clock.now()
+    reasons, apply = HANDLERS[business](ports, uscc, enterprise_name, enterprise_type, clean)
     changes = []
     if not reasons:
         changes = apply()
@@ -47,7 +47,7 @@ def submit(world, cases, uscc, enterprise_name, enterprise_type, business, data,
             reasons = [reason("ALREADY_REGISTERED", "该企业类型已办理首次信息报送，请办理变更业务")]
             changes = []
     case = Case(case_id=new_id(), uscc=uscc, enterprise_type=enterprise_type, business=business,
-                data=clean, submitted_at=submitted_at, reviewed_at=world.clock.now(),
+                data=clean, submitted_at=submitted_at, reviewed_at=ports.clock.now(),
                 status=REJECTED if reasons else APPROVED, reasons=reasons, changes=changes,
                 submitted_by=submitted_by)
     cases.add(case)
@@ -56,16 +56,16 @@ def submit(world, cases, uscc, enterprise_name, enterprise_type, business, data,
 
 # shared checks ----------------------------------------------------------------------------------
 
-def _registration(world, uscc, enterprise_type, reasons):
-    registration = world.registrations.get(uscc, enterprise_type)
+def _registration(ports, uscc, enterprise_type, reasons):
+    registration = ports.registrations.get(uscc, enterprise_type)
     if registration is None:
         reasons.append(reason("REGISTRATION_MISSING", "尚未办理该类型的首次信息报送"))
     return registration
 
 
-def _valid_registration(world, uscc, enterprise_type, reasons):
-    registration = _registration(world, uscc, enterprise_type, reasons)
-    if registration is not None and registration.status_on(world.clock.today()) != "valid":
+def _valid_registration(ports, uscc, enterprise_type, reasons):
+    registration = _registration(ports, uscc, enterprise_type, reasons)
+    if registration is not None and registration.status_on(ports.clock.today()) != "valid":
         reasons.append(reason("REGISTRATION_EXPIRED", f"进疆登记已于{registration.valid_until}到期，请先办理延续"))
     return registration
 
@@ -85,18 +85,18 @@ def _qualifications_of_type(national_record, enterprise_type, today):
             if q.get("category") == enterprise_type and (q.get("expires_on") or "") >= today.isoformat()]
 
 
-def _files(world, uscc, file_ids, field_path, reasons):
+def _files(ports, uscc, file_ids, field_path, reasons):
     for index, file_id in enumerate(file_ids):
-        if not world.staff.owns_file(uscc, file_id):
+        if not ports.staff.owns_file(uscc, file_id):
             reasons.append(reason("FILE_NOT_FOUND", "附件不存在，请先上传", f"{field_path}.{index}"))
 
 
-def _certificate_checks(world, uscc, certificate_ids, staff_by_id, field_path, reasons):
+def _certificate_checks(ports, uscc, certificate_ids, staff_by_id, field_path, reasons):
     """The certificates a filing may carry: the enterprise's own (cert-svc keeps a registered one
     only when the national platform registered it here), valid (a title: confirmed), held by
     actively employed staff."""
-    found = world.certificates.of_enterprise(uscc, certificate_ids)
-    today = world.clock.today().isoformat()
+    found = ports.certificates.of_enterprise(uscc, certificate_ids)
+    today = ports.clock.today().isoformat()
     entries = []
     for index, certificate_id in enumerate(certificate_ids):
         path = f"{field_path}.{index}"
@@ -119,35 +119,35 @@ def _certificate_checks(world, uscc, certificate_ids, staff_by_id, field_path, r
     return entries
 
 
-def _save(world, registration, business, filed=(), unfiled=()):
+def _save(ports, registration, business, filed=(), unfiled=()):
     """Save with the events of the change: the public registration, and for personnel which
     certificates a filing now carries or no longer carries (cert-svc keeps their ``filed`` mark)."""
     events = [new_event("filing.registration_changed", {"business": business, **public_payload(registration)},
-                        world.clock)]
+                        ports.clock)]
     if filed or unfiled:
         events.append(new_event("filing.personnel_changed", {
             "uscc": registration.uscc, "enterprise_type": registration.enterprise_type,
-            "filed": list(filed), "unfiled": list(unfiled)}, world.clock))
-    world.registrations.save(registration, events=events)
+            "filed": list(filed), "unfiled": list(unfiled)}, ports.clock))
+    ports.registrations.save(registration, events=events)
 
 
-def _staff_by_id(world, uscc):
-    return {member["person_id"]: member for member in world.staff.active_staff(uscc)}
+def _staff_by_id(ports, uscc):
+    return {member["person_id"]: member for member in ports.staff.active_staff(uscc)}
 
 
 # businesses -----------------------------------------------------------------------------------
 
-def first_filing(world, uscc, enterprise_name, enterprise_type, data):
+def first_filing(ports, uscc, enterprise_name, enterprise_type, data):
     reasons = []
-    today = world.clock.today()
+    today = ports.clock.today()
     if enterprise_type == b.COST_CONSULTING:
         reasons.append(reason("COST_CONSULTING_NO_FIRST_FILING",
                               "造价咨询企业无需首次信息报送，请直接办理造价企业进疆承揽业务备案", "enterprise_type"))
     if is_xinjiang_uscc(uscc):
         reasons.append(reason("IN_REGION_ENTERPRISE", "区内企业（新疆及兵团注册）无需办理进疆信息报送"))
-    if world.registrations.get(uscc, enterprise_type) is not None:
+    if ports.registrations.get(uscc, enterprise_type) is not None:
         reasons.append(reason("ALREADY_REGISTERED", "该企业类型已办理首次信息报送，请办理变更业务"))
-    national = world.national.enterprise(uscc)
+    national = ports.national.enterprise(uscc)
     qualifications = []
     if national is None:
         reasons.append(reason("NOT_ON_NATIONAL_PLATFORM", "全国建筑市场监管公共服务平台上没有该企业"))
@@ -159,14 +159,14 @@ def first_filing(world, uscc, enterprise_name, enterprise_type, data):
         if not qualifications:
             reasons.append(reason("NO_VALID_QUALIFICATION",
                                   f"全国平台上该企业没有有效的{b.ENTERPRISE_TYPES[enterprise_type]}类资质"))
-    staff = _staff_by_id(world, uscc)
+    staff = _staff_by_id(ports, uscc)
     manager = _staff_member(staff, data["manager_person_id"], "manager_person_id", "进疆负责人", reasons)
     tech_manager = _staff_member(staff, data["tech_manager_person_id"], "tech_manager_person_id", "进疆技术负责人",
                                  reasons)
-    _files(world, uscc, data["attachments"], "attachments", reasons)
+    _files(ports, uscc, data["attachments"], "attachments", reasons)
 
     def apply():
-        now = world.clock.now()
+        now = ports.clock.now()
         registration = Registration(
             uscc=uscc, enterprise_type=enterprise_type, enterprise_name=data["basic"]["name"], approved_at=now,
             valid_until=validity.valid_until_for_approval(today).isoformat(), basic=data["basic"],
@@ -175,9 +175,9 @@ def first_filing(world, uscc, enterprise_name, enterprise_type, data):
         )
         registration.issue_booklet_no(now)
         event = new_event("filing.registration_changed", {"business": b.FIRST_FILING, **public_payload(registration)},
-                          world.clock)
+                          ports.clock)
         try:
-            world.registrations.add(registration, events=[event])
+            ports.registrations.add(registration, events=[event])
         except DuplicateKey:  # a concurrent first filing won: this one is refused after all
             return None
         return [{"field": name, "before": None, "after": getattr(registration, name)} for name in (
@@ -185,11 +185,11 @@ def first_filing(world, uscc, enterprise_name, enterprise_type, data):
     return reasons, apply
 
 
-def personnel_filing(world, uscc, enterprise_name, enterprise_type, data):
+def personnel_filing(ports, uscc, enterprise_name, enterprise_type, data):
     reasons = []
-    registration = _valid_registration(world, uscc, enterprise_type, reasons)
-    staff = _staff_by_id(world, uscc)
-    entries = _certificate_checks(world, uscc, data["certificate_ids"], staff, "certificate_ids", reasons)
+    registration = _valid_registration(ports, uscc, enterprise_type, reasons)
+    staff = _staff_by_id(ports, uscc)
+    entries = _certificate_checks(ports, uscc, data["certificate_ids"], staff, "certificate_ids", reasons)
     if registration is not None:
         already = {p["id"] for p in registration.personnel}
         for index, certificate_id in enumerate(data["certificate_ids"]):
@@ -197,17 +197,17 @@ def personnel_filing(world, uscc, enterprise_name, enterprise_type, data):
                 reasons.append(reason("ALREADY_FILED", "该证书已报送", f"certificate_ids.{index}"))
 
     def apply():
-        change = registration.change("personnel", registration.personnel + entries, world.clock.now())
-        _save(world, registration, b.PERSONNEL_FILING, filed=[e["id"] for e in entries])
+        change = registration.change("personnel", registration.personnel + entries, ports.clock.now())
+        _save(ports, registration, b.PERSONNEL_FILING, filed=[e["id"] for e in entries])
         return [change]
     return reasons, apply
 
 
-def personnel_change(world, uscc, enterprise_name, enterprise_type, data):
+def personnel_change(ports, uscc, enterprise_name, enterprise_type, data):
     reasons = []
-    registration = _valid_registration(world, uscc, enterprise_type, reasons)
-    staff = _staff_by_id(world, uscc)
-    entries = _certificate_checks(world, uscc, data["add"], staff, "add", reasons) if data["add"] else []
+    registration = _valid_registration(ports, uscc, enterprise_type, reasons)
+    staff = _staff_by_id(ports, uscc)
+    entries = _certificate_checks(ports, uscc, data["add"], staff, "add", reasons) if data["add"] else []
     if registration is not None:
         filed = {p["id"] for p in registration.personnel}
         for index, certificate_id in enumerate(data["remove"]):
@@ -219,65 +219,65 @@ def personnel_change(world, uscc, enterprise_name, enterprise_type, data):
 
     def apply():
         kept = [p for p in registration.personnel if p["id"] not in set(data["remove"])]
-        change = registration.change("personnel", kept + entries, world.clock.now())
-        _save(world, registration, b.PERSONNEL_CHANGE, filed=[e["id"] for e in entries], unfiled=data["remove"])
+        change = registration.change("personnel", kept + entries, ports.clock.now())
+        _save(ports, registration, b.PERSONNEL_CHANGE, filed=[e["id"] for e in entries], unfiled=data["remove"])
         return [change]
     return reasons, apply
 
 
-def basic_change(world, uscc, enterprise_name, enterprise_type, data):
+def basic_change(ports, uscc, enterprise_name, enterprise_type, data):
     reasons = []
-    registration = _valid_registration(world, uscc, enterprise_type, reasons)
+    registration = _valid_registration(ports, uscc, enterprise_type, reasons)
     if "name" in data["basic"]:
-        national = world.national.enterprise(uscc)
+        national = ports.national.enterprise(uscc)
         if national is None or national.get("name") != data["basic"]["name"]:
             reasons.append(reason("NAME_MISMATCH", "企业名称须与全国平台一致", "basic.name"))
 
     def apply():
-        change = registration.change("basic", {**registration.basic, **data["basic"]}, world.clock.now())
+        change = registration.change("basic", {**registration.basic, **data["basic"]}, ports.clock.now())
         if "name" in data["basic"]:
             registration.enterprise_name = data["basic"]["name"]
-        _save(world, registration, b.BASIC_CHANGE)
+        _save(ports, registration, b.BASIC_CHANGE)
         return [change]
     return reasons, apply
 
 
 def _manager_change(section, person_field, role, business):
-    def handler(world, uscc, enterprise_name, enterprise_type, data):
+    def handler(ports, uscc, enterprise_name, enterprise_type, data):
         reasons = []
-        registration = _valid_registration(world, uscc, enterprise_type, reasons)
-        member = _staff_member(_staff_by_id(world, uscc), data[person_field], person_field, role, reasons)
+        registration = _valid_registration(ports, uscc, enterprise_type, reasons)
+        member = _staff_member(_staff_by_id(ports, uscc), data[person_field], person_field, role, reasons)
         if registration is not None and member and (getattr(registration, section) or {}).get("person_id") == member["person_id"]:
             reasons.append(reason("UNCHANGED", f"该人员已是{role}", person_field))
 
         def apply():
-            change = registration.change(section, member, world.clock.now())
-            _save(world, registration, business)
+            change = registration.change(section, member, ports.clock.now())
+            _save(ports, registration, business)
             return [change]
         return reasons, apply
     return handler
 
 
-def qualification_change(world, uscc, enterprise_name, enterprise_type, data):
+def qualification_change(ports, uscc, enterprise_name, enterprise_type, data):
     reasons = []
-    registration = _valid_registration(world, uscc, enterprise_type, reasons)
-    national = world.national.enterprise(uscc)
-    qualifications = _qualifications_of_type(national or {}, enterprise_type, world.clock.today())
+    registration = _valid_registration(ports, uscc, enterprise_type, reasons)
+    national = ports.national.enterprise(uscc)
+    qualifications = _qualifications_of_type(national or {}, enterprise_type, ports.clock.today())
     if not qualifications:
         reasons.append(reason("NO_VALID_QUALIFICATION",
                               f"全国平台上该企业没有有效的{b.ENTERPRISE_TYPES[enterprise_type]}类资质"))
 
     def apply():
-        change = registration.change("qualifications", qualifications, world.clock.now())
-        _save(world, registration, b.QUALIFICATION_CHANGE)
+        change = registration.change("qualifications", qualifications, ports.clock.now())
+        _save(ports, registration, b.QUALIFICATION_CHANGE)
         return [change]
     return reasons, apply
 
 
-def extension(world, uscc, enterprise_name, enterprise_type, data):
+def extension(ports, uscc, enterprise_name, enterprise_type, data):
     reasons = []
-    registration = _registration(world, uscc, enterprise_type, reasons)
-    today = world.clock.today()
+    registration = _registration(ports, uscc, enterprise_type, reasons)
+    today = ports.clock.today()
     if registration is not None:
         ends = datetime.date.fromisoformat(registration.valid_until)
         opens = validity.extension_opens_on(ends)
@@ -286,53 +286,53 @@ def extension(world, uscc, enterprise_name, enterprise_type, data):
 
     def apply():
         ends = datetime.date.fromisoformat(registration.valid_until)
-        change = registration.change("valid_until", validity.extended(ends).isoformat(), world.clock.now())
-        _save(world, registration, b.EXTENSION)
+        change = registration.change("valid_until", validity.extended(ends).isoformat(), ports.clock.now())
+        _save(ports, registration, b.EXTENSION)
         return [change]
     return reasons, apply
 
 
-def cost_project(world, uscc, enterprise_name, enterprise_type, data):
+def cost_project(ports, uscc, enterprise_name, enterprise_type, data):
     reasons = []
     if enterprise_type != b.COST_CONSULTING:
         reasons.append(reason("NOT_COST_CONSULTING", "承揽业务备案仅适用于造价咨询企业", "enterprise_type"))
     if is_xinjiang_uscc(uscc):
         reasons.append(reason("IN_REGION_ENTERPRISE", "区内企业（新疆及兵团注册）无需办理进疆信息报送"))
-    staff = _staff_by_id(world, uscc)
+    staff = _staff_by_id(ports, uscc)
     lead = _staff_member(staff, data["lead_person_id"], "lead_person_id", "项目负责人", reasons)
     if lead is not None:
-        held = [c for c in world.certificates.of_person_registered(uscc, lead["person_id"])
+        held = [c for c in ports.certificates.of_person_registered(uscc, lead["person_id"])
                 if COST_ENGINEER in (c.get("type") or "") and c["status"] == "valid"
-                and (c.get("valid_until") or "") >= world.clock.today().isoformat()]
+                and (c.get("valid_until") or "") >= ports.clock.today().isoformat()]
         if not held:
             reasons.append(reason("LEAD_NOT_COST_ENGINEER", "项目负责人须持有本企业有效的注册造价工程师证书",
                                   "lead_person_id"))
-    _files(world, uscc, data["attachments"], "attachments", reasons)
-    national = world.national.enterprise(uscc)
+    _files(ports, uscc, data["attachments"], "attachments", reasons)
+    national = ports.national.enterprise(uscc)
     if national is None:
         reasons.append(reason("NOT_ON_NATIONAL_PLATFORM", "全国建筑市场监管公共服务平台上没有该企业"))
 
     def apply():
-        now = world.clock.now()
+        now = ports.clock.now()
         project = {"id": new_id(), **{k: v for k, v in data.items() if k != "lead_person_id"},
                    "lead_person_id": lead["person_id"], "lead_person_name": lead["name"], "filed_at": now.isoformat()}
-        registration = world.registrations.get(uscc, b.COST_CONSULTING)
+        registration = ports.registrations.get(uscc, b.COST_CONSULTING)
         if registration is None:
             registration = Registration(
                 uscc=uscc, enterprise_type=b.COST_CONSULTING, enterprise_name=national["name"], approved_at=now,
-                valid_until=validity.valid_until_for_approval(world.clock.today()).isoformat(),
+                valid_until=validity.valid_until_for_approval(ports.clock.today()).isoformat(),
                 basic={"name": national["name"], "legal_representative": national.get("legal_representative"),
                        "registered_address": national.get("address"),
                        "registered_capital_wan": national.get("registered_capital_wan"),
                        "established_on": national.get("established_on")},
-                qualifications=_qualifications_of_type(national, b.COST_CONSULTING, world.clock.today()))
+                qualifications=_qualifications_of_type(national, b.COST_CONSULTING, ports.clock.today()))
             change = registration.change("cost_projects", [project], now)
             event = new_event("filing.registration_changed", {"business": b.COST_PROJECT, **public_payload(registration)},
-                              world.clock)
-            world.registrations.add(registration, events=[event])
+                              ports.clock)
+            ports.registrations.add(registration, events=[event])
             return [change]
         change = registration.change("cost_projects", registration.cost_projects + [project], now)
-        _save(world, registration, b.COST_PROJECT)
+        _save(ports, registration, b.COST_PROJECT)
         return [change]
     return reasons, apply
 

@@ -38,7 +38,7 @@ def world():
         clock = FixedClock(datetime.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI))
 
         def submit(self, business, data, uscc=USCC, enterprise_type="construction"):
-            bundle = review.World(self.registrations, self.national, self.staff, self.certificates, self.clock)
+            bundle = review.ReviewPorts(self.registrations, self.national, self.staff, self.certificates, self.clock)
             return review.submit(bundle, self.cases, uscc, "企业", enterprise_type, business, data)
 
         def first_filing(self, **changes):
