@@ -37,7 +37,7 @@ SERVICES = {"identity": "identity.service", "employment": "employment.service", 
 BASIC = {"name": "四川黄河建设集团有限公司", "legal_representative": "苏芳", "registered_address": "四川省成都市人民南路278号",
          "registered_capital_wan": 1000, "established_on": "2010-02-20", "contact_name": "王经理",
          "contact_phone": "13800138000"}
-RETRYABLE = (503, 409)
+RETRYABLE = (503, 409)  # 409 only as IDEMPOTENCY_IN_PROGRESS (checked below)
 
 
 class BrokerPort:
@@ -114,7 +114,7 @@ class BrokerPort:
         with self.lock:
             open_sockets = list(self.sockets)
         for sock in open_sockets:
-            self._close(sock)  # 409 only as IDEMPOTENCY_IN_PROGRESS (checked below)
+            self._close(sock)
 FIGURES = {}
 
 
