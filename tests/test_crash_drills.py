@@ -455,6 +455,38 @@ def _is_store(pid, platform):
     return ppid == platform.process.pid and b"nx-27017" in cmdline
 
 
+def test_requests_in_flight_when_the_gateway_is_stopped_get_their_answers(drill):
+    """SIGTERM to gunicorn, as compose or Kubernetes stops it: the requests it is working on finish
+    with their answers (graceful timeout), none is cut off; the launcher starts the gateway again.
+    filing-svc is paused meanwhile, so the eight requests for the registrations are surely in flight."""
+    platform, enterprise, _, _ = drill
+    gateway = next(int(e) for e in os.listdir("/proc") if e.isdigit() and _ppid(e) == platform.process.pid
+                   and _cmdline_has(e, b"gunicorn"))
+    filing = service_pid(platform, "filing")
+    os.kill(filing, signal.SIGSTOP)
+    try:
+        with ThreadPoolExecutor(CLIENTS) as pool:
+            futures = [pool.submit(enterprise.get, "/api/v1/ent/registrations") for _ in range(CLIENTS)]
+            time.sleep(1.0)  # every request has reached the paused service
+            os.kill(gateway, signal.SIGTERM)
+            time.sleep(1.0)
+            os.kill(filing, signal.SIGCONT)
+            answers = [future.result() for future in futures]
+    finally:
+        os.kill(filing, signal.SIGCONT)
+    assert [answer.status_code for answer in answers] == [200] * CLIENTS
+    assert all(answer.json()["items"][0]["enterprise_type"] == "construction" for answer in answers)
+    report("gateway back after SIGTERM (s)", round(wait_ready(platform), 1))
+
+
+def _cmdline_has(pid, needle):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return needle in handle.read()
+    except OSError:
+        return False
+
+
 def test_children_die_with_a_launcher_that_is_killed(drill):
     """Last: it ends the drill's platform. PR_SET_PDEATHSIG stops every child of a SIGKILLed launcher."""
     platform, _, _, _ = drill
