@@ -1,6 +1,6 @@
 """The shared cache of the public API's answers (list, detail, feed, booklet verification).
 
-publicity-svc increments a version in Redis after every change it commits to the public read
+publicity-svc increments a version in Redis after the changes it commits to the public read
 model (``xjkit.public_version``). Per request the gateway reads that one small key; an answer
 is cached in Redis, under the query, with the version and the business day it was built for,
 as the final JSON bytes (already through ``read_public``'s redaction and the response schema).
