@@ -33,6 +33,7 @@ import redis
 from flask import current_app, request
 
 from xjkit.clock import business_clock_from_env
+from xjkit import public_version
 from xjkit.public_version import version_key
 
 from gateway import http_cache
@@ -79,9 +80,14 @@ class PublicCache:
             raise
 
     def version(self):
-        """The public read model's version, or None when it cannot be read (no caching then)."""
+        """The public read model's version, or None when Redis cannot be reached (no caching then).
+        A missing key (a flushed or new Redis) is seeded here as publicity-svc would seed it: a
+        new version only means that every answer is built once more."""
         try:
             value = self._redis(self.client.get, self.version_key)
+            if value is None:
+                self._redis(self.client.set, self.version_key, public_version.seed_value(), nx=True)
+                value = self._redis(self.client.get, self.version_key)
         except redis.RedisError:
             return None
         return value.decode() if value is not None else None

@@ -1971,7 +1971,7 @@ export interface paths {
                 200: {
                     headers: {
                         "Cache-Control"?: "public, max-age=30";
-                        /** @description 响应体的 SHA-256（强校验） */
+                        /** @description 公示数据的版本与业务日期（强校验；公示有任何变更即改变） */
                         ETag?: string;
                         [name: string]: unknown;
                     };
@@ -2042,7 +2042,7 @@ export interface paths {
                 200: {
                     headers: {
                         "Cache-Control"?: "public, max-age=30";
-                        /** @description 响应体的 SHA-256（强校验） */
+                        /** @description 公示数据的版本与业务日期（强校验；公示有任何变更即改变） */
                         ETag?: string;
                         [name: string]: unknown;
                     };
@@ -2102,7 +2102,7 @@ export interface paths {
                 200: {
                     headers: {
                         "Cache-Control"?: "public, max-age=30";
-                        /** @description 响应体的 SHA-256（强校验） */
+                        /** @description 公示数据的版本与业务日期（强校验；公示有任何变更即改变） */
                         ETag?: string;
                         [name: string]: unknown;
                     };
@@ -2169,7 +2169,7 @@ export interface paths {
                 200: {
                     headers: {
                         "Cache-Control"?: "public, max-age=5";
-                        /** @description 响应体的 SHA-256（强校验） */
+                        /** @description 公示数据的版本与业务日期（强校验；公示有任何变更即改变） */
                         ETag?: string;
                         [name: string]: unknown;
                     };
