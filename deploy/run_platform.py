@@ -8,9 +8,17 @@ the same XJ_FAKE_NOW_SINCE, so they agree), XJ_GATEWAY_PORT (8000), XJ_STUBS_POR
 XJ_STORE_PORT (27017), XJ_CA_HELPER_PORT (21051), XJ_METRICS_PORT_BASE (9101: the services' /metrics on 9101…9105; 0 lets
 each service bind a free port), XJ_NATIONAL_DATA, XJ_CA_ROOTS, XJ_CA_CRLS, XJ_CA_POLICIES,
 XJ_DATA_DIR (var/), AMQP_URI, XJ_REDIS_URL (redis://127.0.0.1:6379/0; keys under a prefix of this
-data directory's own). SIGTERM or
-Ctrl-C stops every process it started; if one of them dies, it stops the rest and exits 1.
+data directory's own).
+
+It supervises, as compose's ``restart: unless-stopped`` does: a process that dies is started again
+after a backoff (1 s, doubling to 30 s; back to 1 s once it ran a minute), with a log line each
+time; meanwhile the gateway's ``/readyz`` shows the service down. SIGTERM or Ctrl-C stops every
+process it started. Each child runs in a process group of its own and gets SIGTERM from the
+kernel if the launcher itself dies, however it dies (``PR_SET_PDEATHSIG``): no orphans holding
+the ports. ``XJ_RESTART_MAX_SECONDS`` caps the backoff.
 """
+import ctypes
+import ctypes.util
 import hashlib
 import os
 import signal
@@ -37,7 +45,11 @@ SERVICES = (
 DEFAULT_NATIONAL_DATA = os.path.join(ROOT, "deploy", "stubs", "xjstubs", "data", "national-platform.json")
 
 READY_TIMEOUT_SECONDS = 120
-STOP_GRACE_SECONDS = 10
+STOP_GRACE_SECONDS = 25  # longer than gunicorn's graceful_timeout (20 s): accepted requests finish
+RESTART_FIRST_SECONDS = 1.0
+RESTART_MAX_SECONDS = 30.0
+RESTART_RESET_AFTER_SECONDS = 60.0  # a child that ran this long starts its backoff again at 1 s
+PR_SET_PDEATHSIG = 1
 
 
 def log(message):
@@ -97,8 +109,9 @@ class Platform:
         self.store_port = int(self.env.get("XJ_STORE_PORT", 27017))
         self.metrics_ports = metrics_ports(int(self.env.get("XJ_METRICS_PORT_BASE", 9101)))
         self.ca_helper_port = int(self.env.get("XJ_CA_HELPER_PORT", 21051))
-        self.children = []  # (name, Popen)
+        self.children = []  # Child, in start order
         self.stopping = False
+        self.restart_max = float(self.env.get("XJ_RESTART_MAX_SECONDS") or RESTART_MAX_SECONDS)
 
     def _environment(self):
         env = dict(self.env)
@@ -154,12 +167,33 @@ class Platform:
         self.environment.setdefault("XJ_CA_HELPER_SAMPLES", os.path.join(directory, "sample", "index.json"))
 
     def spawn(self, name, argv, cwd=ROOT, extra_env=None):
-        log_path = os.path.join(self.log_dir, f"{name}.log")
-        log_file = open(log_path, "ab")
-        process = subprocess.Popen(argv, cwd=cwd, env={**self.environment, **(extra_env or {})}, stdout=log_file,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-        self.children.append((name, process))
-        return process
+        child = Child(name, argv, cwd, {**self.environment, **(extra_env or {})},
+                      os.path.join(self.log_dir, f"{name}.log"))
+        child.launch()
+        self.children.append(child)
+        return child.process
+
+    def supervise(self):
+        """Start again whatever died (with backoff); called every tick of the main loop."""
+        if self.stopping:
+            return
+        now = time.monotonic()
+        for child in self.children:
+            code = child.process.poll()
+            if code is None:
+                continue
+            if child.restart_at is None:
+                ran = now - child.started_at
+                if ran >= RESTART_RESET_AFTER_SECONDS:
+                    child.backoff = RESTART_FIRST_SECONDS
+                child.restart_at = now + child.backoff
+                log(f"{child.name} exited with code {code} after {ran:.1f} s: restarting in {child.backoff:.0f} s "
+                    f"(restart {child.restarts + 1}; see {child.log_path})")
+                child.backoff = min(self.restart_max, child.backoff * 2)
+            elif now >= child.restart_at:
+                child.restarts += 1
+                child.launch()
+                log(f"{child.name} restarted (pid {child.process.pid})")
 
     def start(self):
         os.makedirs(self.log_dir, exist_ok=True)
@@ -223,7 +257,7 @@ class Platform:
             return self.metrics_ports[name]
 
     def ready(self):
-        self.check_children()
+        self.supervise()
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{self.gateway_port}/readyz", timeout=5) as answer:
                 return answer.status == 200
@@ -251,22 +285,17 @@ class Platform:
                 f"(wall clock {self.environment['XJ_FAKE_NOW_SINCE']}) and travels on")
         log("Ctrl-C stops everything.")
 
-    def check_children(self):
-        for name, process in self.children:
-            if process.poll() is not None and not self.stopping:
-                raise RuntimeError(f"{name} exited with code {process.returncode}; see "
-                                   f"{os.path.join(self.log_dir, name + '.log')}")
-
     def stop(self):
         # a second Ctrl-C or SIGTERM must not interrupt the shutdown and leave orphans behind
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         self.stopping = True
-        for _, process in reversed(self.children):
-            if process.poll() is None:
-                signal_group(process, signal.SIGTERM)
+        for child in reversed(self.children):
+            if child.process.poll() is None:
+                signal_group(child.process, signal.SIGTERM)
         deadline = time.monotonic() + STOP_GRACE_SECONDS
-        for name, process in reversed(self.children):
+        for child in reversed(self.children):
+            name, process = child.name, child.process
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
@@ -274,6 +303,37 @@ class Platform:
                 signal_group(process, signal.SIGKILL)
                 process.wait()
         log("stopped")
+
+
+class Child:
+    """One supervised process: how to start it, and its restarts."""
+
+    def __init__(self, name, argv, cwd, env, log_path):
+        self.name, self.argv, self.cwd, self.env, self.log_path = name, argv, cwd, env, log_path
+        self.process = None
+        self.started_at = None
+        self.restart_at = None
+        self.restarts = 0
+        self.backoff = RESTART_FIRST_SECONDS
+
+    def launch(self):
+        with open(self.log_path, "ab") as log_file:
+            self.process = subprocess.Popen(self.argv, cwd=self.cwd, env=self.env, stdout=log_file,
+                                            stderr=subprocess.STDOUT, start_new_session=True,
+                                            preexec_fn=die_with_parent(os.getpid()))
+        self.started_at = time.monotonic()
+        self.restart_at = None
+
+
+def die_with_parent(parent_pid):
+    """A preexec_fn: the kernel sends the child SIGTERM when the launcher dies (even by SIGKILL)."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+
+    def preexec():
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent_pid:  # the launcher died before prctl took effect
+            os.kill(os.getpid(), signal.SIGTERM)
+    return preexec
 
 
 def metrics_ports(base):
@@ -305,11 +365,11 @@ def main():
     try:
         platform.start()
         while True:
-            platform.check_children()
+            platform.supervise()
             if os.getppid() != parent:  # whoever started us (make, a test) is gone: stop, leave no orphans
                 log("the parent process exited: stopping")
                 break
-            time.sleep(1)
+            time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     except RuntimeError as error:

@@ -9,8 +9,9 @@ from .helpers import login_person, verify_person
 
 pytestmark = pytest.mark.e2e
 
-FULL_ID = re.compile(r"\d{17}[\dX]")
-FULL_PHONE = re.compile(r"1[3-9]\d{9}")
+# whole tokens only: the 32-hex-digit ids of records may hold eleven decimal digits in a row
+FULL_ID = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])")
+FULL_PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
 
 
 def test_profile_phone_is_stored_but_only_shown_masked(platform):

@@ -1,5 +1,5 @@
 """cert-svc: the nameko adapter. Each entrypoint builds its ports and calls one use case."""
-from nameko.events import event_handler
+from xjkit.nameko.handlers import event_handler
 from nameko.timer import timer
 
 from xjkit.events import Event
@@ -36,7 +36,7 @@ class CertService:
 
     @rpc
     def ping(self):
-        return ping_report(self.name, self.store)
+        return ping_report(self.name, self.store, self.telemetry)
 
     # --- enterprise side ---------------------------------------------------------------------
 

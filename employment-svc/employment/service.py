@@ -1,5 +1,5 @@
 """employment-svc: the nameko adapter. Each entrypoint builds its ports and calls one use case."""
-from nameko.events import event_handler
+from xjkit.nameko.handlers import event_handler
 from nameko.timer import timer
 
 from xjkit.events import Event
@@ -10,38 +10,23 @@ from xjkit.nameko.rpc_proxy import TimedRpcProxy
 from xjkit.nameko.store import Store
 from xjkit.nameko.telemetry import Telemetry
 
-from employment.adapters.file_store import MongoFileRepository, prepare_files
+from employment.adapters.file_store import StoredContractFiles, prepare_files
 from employment.adapters.identity_client import IdentityFaceTickets, IdentityPersonDirectory
 from employment.adapters.lookup_audit import MongoLookupAudit
 from employment.adapters.repository import MongoEmploymentRepository, prepare_database
-from employment.domain.files import FileNotFound
 from employment.file_rpc import FileRpcMixin
 from employment.service_layer import audit
-from employment.service_layer import files as file_use_cases
 from employment.service_layer import employments as use_cases
-from employment.service_layer.ports import ContractFiles
+from employment.service_layer import files as file_use_cases
 
 EXPIRY_INTERVAL_SECONDS = 300
+UPLOAD_SWEEP_INTERVAL_SECONDS = 3600  # abandoned uploads: bytes older than a day without metadata
 
 
 def prepare(database):
     prepare_database(database)
     prepare_files(database)
     MongoLookupAudit(database).ensure_indexes()
-
-
-class StoredContractFiles(ContractFiles):
-    """Labour contracts are uploads kept by this service (POST /ent/files)."""
-
-    def __init__(self, database):
-        self.files = MongoFileRepository(database)
-
-    def owned_by(self, uscc, file_id):
-        try:
-            file_use_cases.file_meta(self.files, uscc, file_id)
-            return True
-        except FileNotFound:
-            return False
 
 
 class EmploymentService(FileRpcMixin):
@@ -59,7 +44,7 @@ class EmploymentService(FileRpcMixin):
 
     @rpc
     def ping(self):
-        return ping_report(self.name, self.store)
+        return ping_report(self.name, self.store, self.telemetry)
 
     # --- enterprise side ---------------------------------------------------------------------
 
@@ -153,6 +138,11 @@ class EmploymentService(FileRpcMixin):
     def expire_contracts(self):
         if use_cases.expire_due(self._employments(), self.clock):
             self.store.events_written()
+
+    @timer(interval=UPLOAD_SWEEP_INTERVAL_SECONDS)
+    def sweep_abandoned_uploads(self):
+        """Bytes of uploads that crashed part-way (no metadata), older than a day: removed."""
+        file_use_cases.sweep_abandoned_uploads(self._file_store(), self.wall)
 
     @rpc
     def run_expiry(self):

@@ -4,7 +4,7 @@ import base64
 from eventlet import tpool
 
 from nameko.dependency_providers import Config
-from nameko.events import event_handler
+from xjkit.nameko.handlers import event_handler
 
 from xjkit.events import Event
 from xjkit.nameko.clocks import BusinessClock
@@ -13,15 +13,21 @@ from xjkit.nameko.rpc import rpc
 from xjkit.nameko.rpc_proxy import TimedRpcProxy
 from xjkit.nameko.store import Store
 from xjkit.nameko.telemetry import Telemetry
+from xjkit.retry import retry_on_conflict
 
 from filing.adapters.booklet import render_booklet
 from filing.adapters.clients import CertCertificates, EmploymentStaff
-from filing.adapters.providers import NationalRegistryClient
+from filing.adapters.providers import NationalPlatformClient
 from filing.adapters.repositories import (
     MongoBookletRepository, MongoCaseRepository, MongoRegistrationRepository, prepare_database,
 )
 from filing.service_layer import queries, review
 
+
+
+# changes of one registration race each other (20 at once in the drills): each try re-reviews on
+# the newest state; a short random pause that grows per try spreads them out
+SUBMIT_CONFLICT_ATTEMPTS = 40
 
 
 class FilingService:
@@ -31,7 +37,7 @@ class FilingService:
 
     store = Store(outbox_collections=("registrations",), prepare=prepare_database)
     config = Config()
-    national = NationalRegistryClient()
+    national = NationalPlatformClient()
     employment = TimedRpcProxy("employment")
     cert = TimedRpcProxy("cert")
     identity = TimedRpcProxy("identity")
@@ -46,15 +52,18 @@ class FilingService:
 
     @rpc
     def ping(self):
-        return ping_report(self.name, self.store)
+        return ping_report(self.name, self.store, self.telemetry)
 
     @rpc
     def submit(self, enterprise_uscc, enterprise_name, enterprise_type, business, data, submitted_by=None,
                idempotency_key=None, request_fingerprint=None):
         return self.store.run_once(
             f"{enterprise_uscc}:submit", idempotency_key, request_fingerprint,
-            lambda: review.submit(self._world(), MongoCaseRepository(self.store.db), enterprise_uscc,
-                                  enterprise_name, enterprise_type, business, data, submitted_by))
+            # a concurrent change of the same registration: review again on the new state (the
+            # conflict comes from the registration's write, before the case is stored)
+            lambda: retry_on_conflict(lambda: review.submit(
+                self._world(), MongoCaseRepository(self.store.db), enterprise_uscc, enterprise_name,
+                enterprise_type, business, data, submitted_by), attempts=SUBMIT_CONFLICT_ATTEMPTS))
 
     @rpc
     def list_cases(self, enterprise_uscc, business=None, status=None, page=1, per_page=20):
@@ -87,15 +96,14 @@ class FilingService:
     def public_registrations(self, page=1, per_page=200):
         return queries.public_registrations(self._registrations(), page, per_page)
 
-    @rpc
-    def verify_booklet(self, booklet_no):
-        return queries.verify_booklet(self._registrations(), MongoBookletRepository(self.store.db), self.clock, booklet_no)
-
     def _remove(self, event_data, why):
+        # a write conflict raises: the handler policy runs it again (a redelivery finds nothing
+        # left to remove where it already succeeded)
         payload = Event.from_dict(event_data).payload
-        if payload.get("was_filed") and review.remove_from_filings(
-                self._registrations(), self.clock, payload["enterprise_uscc"], payload["certificate_id"], why):
-            self.store.events_written()
+        if payload.get("was_filed"):
+            review.remove_from_filings(self._registrations(), self.clock, payload["enterprise_uscc"],
+                                       payload["certificate_id"], why)
+            self.store.events_written()  # also what an earlier, conflicted try left pending
 
     @event_handler("cert", "certificate_detached")
     def on_certificate_detached(self, event_data):

@@ -32,8 +32,8 @@ import time
 import redis
 from flask import current_app, request
 
-from xjkit.clock import business_clock_from_env
 from xjkit import public_version
+from xjkit.clock import business_clock_from_env
 from xjkit.public_version import version_key
 
 from gateway import http_cache

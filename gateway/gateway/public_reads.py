@@ -6,8 +6,11 @@ from flask import current_app
 
 from xjkit.masking import redact_public
 
-SERVICE = "publicity"
+from gateway.clients import PublicityClient
+
+SERVICE = PublicityClient.service
 
 
 def read_public(method, **kwargs):
-    return redact_public(current_app.extensions["xj_rpc"].call(SERVICE, method, **kwargs))
+    """``method``: one of ``PublicityClient``'s RPCs."""
+    return redact_public(getattr(PublicityClient(current_app.extensions["xj_rpc"]), method)(**kwargs))

@@ -19,13 +19,14 @@ import socket
 import threading
 import time
 
+from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu.exceptions import OperationalError
 from nameko.exceptions import RpcTimeout, UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 
 import xjkit.nameko.rpc  # noqa: F401  (registers DomainError for deserialization)
 from xjkit import logcontext
-from xjkit.errors import DomainError
+from xjkit.errors import DomainError, ServiceUnavailable
 from xjkit.nameko.callers import caller_headers, rpc_key
 
 CALLER = "gateway"
@@ -33,13 +34,8 @@ CALLER = "gateway"
 log = logging.getLogger(__name__)
 
 
-class ServiceUnavailable(DomainError):
-    code = "SERVICE_UNAVAILABLE"
-    status = 503
-    message = "服务暂时不可用，请稍后重试"
-
-
-CONNECTION_ERRORS = (OperationalError, ConnectionError, socket.error, IOError)
+# the broker away, refusing us (vhost access withdrawn, 530 NOT_ALLOWED) or closing the connection
+CONNECTION_ERRORS = (OperationalError, ConnectionError, AmqpConnectionError, socket.error, IOError)
 
 
 class RpcPool:

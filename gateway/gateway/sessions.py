@@ -18,7 +18,8 @@ import redis
 
 from xjkit.errors import DomainError, Unauthorized
 
-from gateway.rpc import ServiceUnavailable
+from gateway.clients import IdentityClient
+from xjkit.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class SessionGuard:
             self._same_holder(entry, claims)
             return
         try:
-            session = services.call("identity", "check_session", session_id=claims["sid"])
+            session = IdentityClient(services).check_session(session_id=claims["sid"])
         except DomainError as error:
             if error.status == 401:
                 self._remember_ended(key, claims, error.message)
@@ -72,7 +73,7 @@ class SessionGuard:
 
     def end(self, claims, services):
         """Logout: identity ends the session, and every gateway sees it ended at once."""
-        services.call("identity", "end_session", session_id=claims["sid"])
+        IdentityClient(services).end_session(session_id=claims["sid"])
         self._remember_ended(self._key(claims["sid"]), claims, LOGOUT_MESSAGE)
 
     def ping(self):

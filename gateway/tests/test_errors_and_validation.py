@@ -4,7 +4,7 @@ import pytest
 from xjkit.errors import DomainError
 from xjkit.testdata import make_id_card
 
-from gateway.rpc import ServiceUnavailable
+from xjkit.errors import ServiceUnavailable
 
 ID_CARD = make_id_card()
 WRONG_CHECK = ID_CARD[:-1] + ("1" if ID_CARD[-1] != "1" else "2")

@@ -17,7 +17,7 @@ from xjkit.testdata import make_id_card, make_uscc
 
 from gateway import ratelimit
 from gateway.app import create_app
-from gateway.rpc import ServiceUnavailable
+from xjkit.errors import ServiceUnavailable
 
 BASE = "/api/v1/public"
 USCC = make_uscc()

@@ -12,7 +12,7 @@ from xjkit.errors import DomainError, NotFound
 from xjkit.testdata import make_uscc
 
 from gateway.resources import public_pages
-from gateway.rpc import ServiceUnavailable
+from xjkit.errors import ServiceUnavailable
 
 USCC_A = make_uscc(body8="MA6CPUB1")
 USCC_B = make_uscc(region="330100", body8="MA2HPUB2")

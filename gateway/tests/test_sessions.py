@@ -14,7 +14,7 @@ import redis
 
 from gateway.app import create_app
 from gateway.auth import ENTERPRISE, PERSON, issue_token
-from gateway.rpc import ServiceUnavailable
+from xjkit.errors import ServiceUnavailable
 from gateway.sessions import CACHE_SECONDS, SessionGuard
 
 USCC = "9151010029141777XB"

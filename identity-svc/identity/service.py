@@ -2,7 +2,7 @@
 import logging
 
 from nameko.dependency_providers import Config
-from nameko.events import event_handler
+from xjkit.nameko.handlers import event_handler
 from nameko.timer import timer
 
 from xjkit.events import Event
@@ -20,7 +20,7 @@ from identity.adapters.repositories import (
     MongoFaceCheckRepository, MongoPersonRepository, prepare_database,
 )
 from identity.adapters.crl_metrics import crl_metrics
-from identity.adapters.providers import CaVerifier, SessionLimits, WeChat
+from identity.adapters.providers import CaVerifier, SessionLimits, WeChat, WeChatTemplates
 from identity.adapters.wechat import WeChatCodeLogin, WeChatFaceVerifier, WeChatSubscribeMessenger
 from identity.domain.errors import CaLoginUnavailable
 from identity.service_layer import enterprises, face_tickets, inbox, profile, sessions
@@ -37,12 +37,6 @@ VAULT = vault_from_env()
 REVOCATION_SWEEP_SECONDS = 15
 
 
-def parse_templates(value):
-    """``kind=template_id,kind=template_id`` → {kind: template_id}."""
-    pairs = (item.split("=", 1) for item in (value or "").split(",") if "=" in item)
-    return {kind.strip(): template.strip() for kind, template in pairs if kind.strip() and template.strip()}
-
-
 class IdentityService:
     name = "identity"
 
@@ -53,6 +47,7 @@ class IdentityService:
     clock = BusinessClock()
     wall = WallClock()
     wechat = WeChat()
+    templates = WeChatTemplates()  # {notice kind: subscribe-message template id}
     ca_verifier = CaVerifier()
     session_limits = SessionLimits()
 
@@ -62,9 +57,6 @@ class IdentityService:
         if self.ca_verifier is None:
             raise CaLoginUnavailable()
         return self.ca_verifier
-
-    def _templates(self):
-        return parse_templates(self.config.get("WECHAT_TEMPLATES"))
 
     def _persons(self):
         return MongoPersonRepository(self.store.db)
@@ -83,7 +75,7 @@ class IdentityService:
     @rpc
     def ping(self):
         """The store and broker, and the state of every trusted CA's CRL (readiness shows it)."""
-        report = ping_report(self.name, self.store)
+        report = ping_report(self.name, self.store, self.telemetry)
         if self.ca_verifier is None:
             report["crls"] = {"state": "not_configured", "cas": [], "files": []}
         else:
@@ -132,11 +124,11 @@ class IdentityService:
     @rpc
     def grant_subscriptions(self, person_id, template_ids):
         return profile.grant_subscriptions(self._persons(), person_id, template_ids,
-                                           sorted(set(self._templates().values())))
+                                           sorted(set(self.templates.values())))
 
     @rpc
     def subscriptions(self, person_id):
-        return profile.subscription_status(self._persons(), person_id, self._templates())
+        return profile.subscription_status(self._persons(), person_id, self.templates)
 
     # --- face tickets ------------------------------------------------------------------------
 
@@ -169,7 +161,7 @@ class IdentityService:
         if notice is None:
             return
         inbox.deliver(self._persons(), self._messages(), WeChatSubscribeMessenger(self.wechat),
-                      self._templates(), self.clock, notice)
+                      self.templates, self.clock, notice)
 
     @event_handler("employment", "offered")
     def on_employment_offered(self, event_data):

@@ -1,5 +1,5 @@
 """publicity-svc: the public read model (进疆企业信息公示), built only from events."""
-from nameko.events import event_handler
+from xjkit.nameko.handlers import event_handler
 from nameko.timer import timer
 
 from xjkit.events import Event
@@ -8,6 +8,7 @@ from xjkit.nameko.ping import ping_report
 from xjkit.nameko.rpc import rpc
 from xjkit.nameko.store import Store
 from xjkit.nameko.telemetry import Telemetry
+from xjkit.retry import retry_on_conflict
 
 from publicity.adapters.listing_store import MongoListing, prepare_database
 from publicity.adapters.public_version import PublicVersion
@@ -31,7 +32,7 @@ class PublicityService:
 
     @rpc
     def ping(self):
-        return ping_report(self.name, self.store)
+        return ping_report(self.name, self.store, self.telemetry)
 
     @event_handler("filing", "registration_changed")
     def on_registration_changed(self, event_data):
@@ -63,7 +64,8 @@ class PublicityService:
     @rpc(callers=("ops",))  # writes the public list from given payloads: the rebuild command only
     def apply_registrations(self, payloads):
         """For the rebuild command: apply a page of filing's registrations."""
-        applied = sum(use_cases.apply_registration_event(self._listing(), self.clock, self.wall, p) for p in payloads)
+        applied = sum(retry_on_conflict(lambda p=p: use_cases.apply_registration_event(
+            self._listing(), self.clock, self.wall, p)) for p in payloads)
         if applied:
             self.public.changed()
         return applied

@@ -23,3 +23,21 @@ BUSINESSES = {
     QUALIFICATION_CHANGE: "资质信息变更", PERSONNEL_CHANGE: "人员证书信息变更",
     EXTENSION: "进疆信息公示延期", COST_PROJECT: "造价企业进疆承揽业务备案",
 }
+
+# what a fresh face check (人脸核身) may be started for, besides real-name verification itself:
+# identity-svc issues the ticket, the service doing the action consumes it
+FACE_PURPOSE_EMPLOYMENT_ACCEPT = "employment.accept"
+FACE_PURPOSES = (FACE_PURPOSE_EMPLOYMENT_ACCEPT,)
+
+# the kinds of a person's certificate (cert-svc owns the rules; the gateway, the public pages and
+# the booklet show them with these labels)
+REGISTERED = "registered"
+TITLE = "title"
+TECH_WORKER = "tech_worker"
+SPECIAL_OPERATION = "special_operation"
+POST = "post"
+SAFETY = "safety"
+ENTERED_KINDS = (TECH_WORKER, SPECIAL_OPERATION, POST, SAFETY)  # entered by the enterprise itself
+CERTIFICATE_KINDS = (REGISTERED, TITLE) + ENTERED_KINDS
+CERTIFICATE_KIND_LABELS = {REGISTERED: "注册证书", TITLE: "职称证书", TECH_WORKER: "技术工人",
+                           SPECIAL_OPERATION: "特种作业", POST: "岗位/现场管理人员", SAFETY: "安管人员"}

@@ -64,6 +64,20 @@ class ConcurrencyConflict(Conflict):
     message = "数据已被其他操作修改，请刷新后重试"
 
 
+
+class DuplicateKey(Conflict):
+    """A unique index refused the write. ``index`` names the index when the server says it.
+
+    Raised by the repositories (xjkit.mongo) and caught by use cases, so it lives here, apart from
+    the driver: the service layer never loads pymongo."""
+
+    code = "DUPLICATE"
+    message = "记录已存在"
+
+    def __init__(self, index=None):
+        super().__init__()
+        self.index = index
+
 class Unauthorized(DomainError):
     code = "UNAUTHORIZED"
     status = 401
@@ -82,3 +96,35 @@ class UpstreamUnavailable(DomainError):
     code = "UPSTREAM_UNAVAILABLE"
     status = 503
     message = "外部系统暂时不可用，请稍后重试"
+
+
+class NationalPlatformUnavailable(UpstreamUnavailable):
+    """The national platform (全国建筑市场监管公共服务平台) did not answer: cert's and filing's
+    clients of it both refuse this way."""
+
+    code = "NATIONAL_PLATFORM_UNAVAILABLE"
+    message = "全国建筑市场监管公共服务平台暂时无法访问，请稍后重试；本次未做任何修改"
+
+
+class ServiceUnavailable(DomainError):
+    """One of the platform's own services (or its broker, store or cache) cannot answer now."""
+
+    code = "SERVICE_UNAVAILABLE"
+    status = 503
+    message = "服务暂时不可用，请稍后重试"
+
+
+# refusals the gateway gives itself, before asking the owning service, in that service's words
+
+class RegistrationNotFound(NotFound):
+    """filing-svc: the enterprise has no registration of that type."""
+
+    code = "REGISTRATION_NOT_FOUND"
+    message = "尚未办理该类型的进疆登记"
+
+
+class PublicEnterpriseNotFound(NotFound):
+    """publicity-svc: no enterprise with a valid registration under that code."""
+
+    code = "PUBLIC_ENTERPRISE_NOT_FOUND"
+    message = "未找到该企业的有效进疆信息"

@@ -3,7 +3,21 @@ does nothing twice; the same key with another body is refused (409).
 
 The key is claimed with a unique insert (the store decides who was first, also under concurrent
 retries); the answer is stored with the claim once the work is done. A refusal is kept too (the
-retry gets the same refusal), except a 5xx, which frees the key so a later retry can succeed.
+retry gets the same refusal), except a transient one — a 5xx or a write conflict
+(``CONCURRENT_UPDATE``) — which frees the key so the retry does the work.
+
+A crash must not block a key, nor make its object twice:
+
+- **lease**: a claim is held for ``LEASE`` (wall clock), renewed every ``LEASE/3`` while the work
+  runs. A claim whose lease ran out belongs to a request that died; the next retry takes it over
+  (a conditional replace: of two concurrent takeovers one wins). So a retry after a crash works
+  as soon as the service is back and the lease is over (seconds, not minutes);
+- **waiting**: a retry that finds the claim held waits for it (up to ``WAIT``), then answers with
+  the first answer instead of 409 ``IDEMPOTENCY_IN_PROGRESS``;
+- **same ids**: inside the work, ``xjkit.ids.new_id()`` derives ids from the claim, so the
+  takeover's run makes the same ids; the repositories skip a creation whose object is already
+  there (``xjkit.ids.replaying``). The crash between the object's write and the claim's "done" no
+  longer makes the object twice: the takeover finds it.
 
 A body is remembered only as a keyed fingerprint (HMAC-SHA256 under a server secret): a body can
 hold an ID number, and the ID-number space is small enough that a plain hash of it would be
@@ -13,16 +27,21 @@ import datetime
 import hashlib
 import hmac
 import json
+import threading
+import time
+import uuid
 
 from pymongo.errors import DuplicateKeyError
 
-from xjkit.errors import Conflict, DomainError
+from xjkit import ids
+from xjkit.errors import ConcurrencyConflict, Conflict, DomainError
 from xjkit.mongo.repository import IndexSpec
 
 COLLECTION = "idempotency_keys"
 RETENTION_SECONDS = 24 * 3600
-# a claim this old belongs to a request that died (the gateway gives up after 60 s)
-STALE_CLAIM = datetime.timedelta(minutes=5)
+LEASE = datetime.timedelta(seconds=6)
+WAIT_SECONDS = 8.0  # well inside the gateway's RPC timeout
+POLL_SECONDS = 0.1
 
 
 class IdempotencyKeyReused(Conflict):
@@ -60,56 +79,115 @@ def ensure_indexes(database):
     IndexSpec(keys=(("created_at", 1),), expire_after_seconds=RETENTION_SECONDS).create_on(database[COLLECTION])
 
 
-def run_once(database, scope, key, fingerprint, work, now=None):
+def _wall_now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def _aware(instant):
+    if isinstance(instant, datetime.datetime) and instant.tzinfo is None:
+        return instant.replace(tzinfo=datetime.timezone.utc)
+    return instant
+
+
+def is_transient(error):
+    """Errors that say nothing about the request itself: never a key's stored answer."""
+    return isinstance(error, ConcurrencyConflict) or getattr(error, "code", None) == ConcurrencyConflict.code \
+        or getattr(error, "status", 0) >= 500
+
+
+def run_once(database, scope, key, fingerprint, work, now=_wall_now, lease=LEASE, wait_seconds=WAIT_SECONDS):
     """Run ``work()`` once per (scope, key). ``scope`` names the caller and the action, e.g.
-    ``"<uscc>:make_offer"``; without a key, ``work()`` simply runs."""
+    ``"<uscc>:make_offer"``; without a key, ``work()`` simply runs. ``now``: the wall clock."""
     if not key:
         return work()
     collection = database[COLLECTION]
     claim_id = f"{scope}:{key}"
-    now = now or datetime.datetime.now(datetime.timezone.utc)
-    claim = {"_id": claim_id, "fingerprint": fingerprint, "state": "claimed", "created_at": now}
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        claim, replay = _claim(collection, claim_id, fingerprint, now, lease)
+        if claim is not None:
+            break
+        if time.monotonic() >= deadline:
+            raise IdempotencyInProgress()
+        time.sleep(POLL_SECONDS)
+    if claim.get("state") == "done":
+        return claim["response"]
+    if claim.get("state") == "refused":
+        raise DomainError(*claim["error"])
+    heartbeat = _Heartbeat(collection, claim, now, lease)
+    heartbeat.start()
     try:
-        collection.insert_one(claim)
-    except DuplicateKeyError:
-        claim = _existing_claim(collection, claim_id, fingerprint, now)
-        if claim.get("state") == "done":
-            return claim["response"]
-        if claim.get("state") == "refused":
-            raise DomainError(*claim["error"])
-    try:
-        response = work()
+        with ids.keyed_run(f"{claim_id}:{fingerprint}", replay=replay):
+            response = work()
     except DomainError as error:
-        if error.status >= 500:
-            collection.delete_one({"_id": claim_id, "created_at": claim["created_at"]})
+        heartbeat.stop()
+        if is_transient(error):
+            collection.delete_one({"_id": claim_id, "token": claim["token"]})
         else:
-            collection.replace_one({"_id": claim_id}, {**claim, "state": "refused", "error": list(error.as_base().args)})
+            collection.replace_one({"_id": claim_id, "token": claim["token"]},
+                                   {**claim, "state": "refused", "error": list(error.as_base().args)})
         raise
-    except Exception:
-        collection.delete_one({"_id": claim_id, "created_at": claim["created_at"]})
+    except BaseException:
+        heartbeat.stop()
+        collection.delete_one({"_id": claim_id, "token": claim["token"]})
         raise
-    collection.replace_one({"_id": claim_id}, {**claim, "state": "done", "response": response})
+    heartbeat.stop()
+    collection.replace_one({"_id": claim_id, "token": claim["token"]}, {**claim, "state": "done", "response": response})
     return response
 
 
-def _existing_claim(collection, claim_id, fingerprint, now):
+def _claim(collection, claim_id, fingerprint, now, lease):
+    """(claim, replay): ours to run (new, or taken over from a dead request: replay=True), or one
+    that is finished (done / refused); (None, False) while another live request holds it."""
+    instant = now()
+    claim = {"_id": claim_id, "fingerprint": fingerprint, "state": "claimed", "created_at": instant,
+             "lease_until": instant + lease, "token": uuid.uuid4().hex, "runs": 1}
+    try:
+        collection.insert_one(claim)
+        return claim, False
+    except DuplicateKeyError:
+        pass
     existing = collection.find_one({"_id": claim_id})
-    if existing is None:  # freed between our insert and this read: the retry may go ahead
-        raise IdempotencyInProgress()
+    if existing is None:  # freed between our insert and this read: try again
+        return None, False
     if existing["fingerprint"] != fingerprint:
         raise IdempotencyKeyReused()
-    if existing["state"] == "claimed":
-        created = existing["created_at"]
-        if created.tzinfo is None:
-            created = created.replace(tzinfo=datetime.timezone.utc)
-        if now - created < STALE_CLAIM:
-            raise IdempotencyInProgress()
-        # take over a dead request's claim, only if nobody else took it first (a whole-document
-        # replace conditional on the old claim: nx-27017 would store a $set date as text)
-        renewed = {**existing, "created_at": now}
-        taken = collection.replace_one(
-            {"_id": claim_id, "state": "claimed", "created_at": existing["created_at"]}, renewed)
-        if taken.matched_count != 1:
-            raise IdempotencyInProgress()
-        return renewed
-    return existing
+    if existing["state"] != "claimed":
+        return existing, False
+    lease_until = _aware(existing.get("lease_until")) or _aware(existing["created_at"]) + lease
+    if instant < lease_until:
+        return None, False  # a live request holds it
+    # take over a dead request's claim, only if nobody else took it first (a whole-document
+    # replace conditional on the old claim's token: nx-27017 would store a $set date as text)
+    renewed = {**existing, "created_at": instant, "lease_until": instant + lease, "token": uuid.uuid4().hex,
+               "runs": int(existing.get("runs") or 1) + 1}
+    condition = {"_id": claim_id, "state": "claimed"}
+    condition.update({"token": existing["token"]} if existing.get("token") else {"created_at": existing["created_at"]})
+    if collection.replace_one(condition, renewed).matched_count != 1:
+        return None, False
+    return renewed, True
+
+
+class _Heartbeat:
+    """Renews the claim's lease while the work runs (a green thread under eventlet)."""
+
+    def __init__(self, collection, claim, now, lease):
+        self.collection, self.claim, self.now, self.lease = collection, claim, now, lease
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="idempotency-lease", daemon=True)
+
+    def start(self):
+        self._thread.start()
+
+    def stop(self):
+        self._stop.set()
+
+    def _run(self):
+        interval = self.lease.total_seconds() / 3
+        while not self._stop.wait(interval):
+            try:
+                self.collection.replace_one(
+                    {"_id": self.claim["_id"], "token": self.claim["token"], "state": "claimed"},
+                    {**self.claim, "lease_until": self.now() + self.lease})
+            except Exception:  # the store is away: so is the work's; the lease may run out
+                pass

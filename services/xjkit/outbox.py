@@ -6,17 +6,55 @@ only if the document did not change meanwhile. A crash at any point leaves the e
 so they are published again later: delivery is at-least-once and consumers dedupe by event_id.
 """
 import logging
+import time
 
 from xjkit.mongo.repository import OUTBOX_FIELD, OUTBOX_PENDING_FIELD
 
 log = logging.getLogger(__name__)
 
+# a document whose publish failed is tried again after this many seconds (wall clock), doubling up
+# to the cap; each failed try logs one line, so a broken exchange logs a handful, not every 2 s
+RETRY_FIRST_SECONDS = 2.0
+RETRY_MAX_SECONDS = 300.0
+
+
+class Backoff:
+    """Failures of one thing (a document, the sweep itself): when to try again, whether to log."""
+
+    def __init__(self, now=time.time, first=RETRY_FIRST_SECONDS, cap=RETRY_MAX_SECONDS):
+        self.now, self.first, self.cap = now, first, cap
+        self.failures = {}  # key -> (failed tries, next try at)
+
+    def due(self, key):
+        entry = self.failures.get(key)
+        return entry is None or self.now() >= entry[1]
+
+    def failed(self, key):
+        """Record a failure; returns (tries, seconds until the next one)."""
+        tries = self.failures.get(key, (0, 0))[0] + 1
+        wait = min(self.cap, self.first * 2 ** (tries - 1))
+        self.failures[key] = (tries, self.now() + wait)
+        return tries, wait
+
+    def succeeded(self, key):
+        """Forget the failures; returns how many there were."""
+        return self.failures.pop(key, (0, 0))[0]
+
+    def __len__(self):
+        return len(self.failures)
+
 
 class OutboxRelay:
-    def __init__(self, collections, publish):
-        """``collections``: pymongo collections holding outboxes; ``publish(event_dict)`` sends one."""
+    def __init__(self, collections, publish, now=time.time):
+        """``collections``: pymongo collections holding outboxes; ``publish(event_dict)`` sends one;
+        ``now``: the wall clock (seconds) of the retry backoff."""
         self.collections = list(collections)
         self.publish = publish
+        self.backoff = Backoff(now)
+
+    def stuck(self):
+        """How many pending documents failed to publish and wait for their next try."""
+        return len(self.backoff)
 
     def flush_document(self, collection, document):
         events = document.get(OUTBOX_FIELD) or []
@@ -33,10 +71,18 @@ class OutboxRelay:
         sent = 0
         for collection in self.collections:
             for document in collection.find({OUTBOX_PENDING_FIELD: True}).limit(limit):
+                key = (collection.name, document.get("_id"))
+                if not self.backoff.due(key):
+                    continue
                 try:
                     count, _ = self.flush_document(collection, document)
-                except Exception:  # keep relaying the others; this one stays pending
-                    log.exception("outbox relay failed for %s/%s", collection.name, document.get("_id"))
+                except Exception as error:  # keep relaying the others; this one stays pending
+                    tries, wait = self.backoff.failed(key)
+                    log.warning("outbox relay failed for %s/%s (try %d, next in %.0f s): %s", collection.name,
+                                document.get("_id"), tries, wait, error,
+                                extra={"event": "outbox.stuck", "fields": {"tries": tries}})
                     continue
+                if self.backoff.succeeded(key):
+                    log.info("outbox relay recovered for %s/%s", collection.name, document.get("_id"))
                 sent += count
         return sent

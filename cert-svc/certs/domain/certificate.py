@@ -14,16 +14,13 @@ certificate cannot be revoked until its filing is cancelled.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from xjkit.contract import (  # noqa: F401  (the kinds are named from here in cert-svc)
+    CERTIFICATE_KINDS, ENTERED_KINDS, POST, REGISTERED, SAFETY, SPECIAL_OPERATION, TECH_WORKER, TITLE,
+)
+
 from certs.domain.errors import CertificateFiled, CertificateStateConflict
 
-REGISTERED = "registered"
-TITLE = "title"
-TECH_WORKER = "tech_worker"
-SPECIAL_OPERATION = "special_operation"
-POST = "post"
-SAFETY = "safety"
-ENTERED_KINDS = (TECH_WORKER, SPECIAL_OPERATION, POST, SAFETY)
-KINDS = (REGISTERED, TITLE) + ENTERED_KINDS
+KINDS = CERTIFICATE_KINDS
 
 VALID = "valid"
 EXPIRED = "expired"

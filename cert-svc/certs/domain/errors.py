@@ -1,5 +1,5 @@
 """cert-svc's refusals, each with a stable code, HTTP status and Chinese message."""
-from xjkit.errors import Conflict, DomainError, NotFound, UpstreamUnavailable
+from xjkit.errors import Conflict, DomainError, NationalPlatformUnavailable, NotFound  # noqa: F401  (shared with filing)
 
 
 class CertificateNotFound(NotFound):
@@ -25,11 +25,6 @@ class PersonNotEmployed(Conflict):
 class NotEmployedAnywhere(Conflict):
     code = "NOT_EMPLOYED"
     message = "您当前没有在职的单位，职称证书需由在职单位确认，请先接受聘用"
-
-
-class NationalPlatformUnavailable(UpstreamUnavailable):
-    code = "NATIONAL_PLATFORM_UNAVAILABLE"
-    message = "全国建筑市场监管公共服务平台暂时无法访问，请稍后重试；本次未做任何修改"
 
 
 class CertificateFiled(DomainError):

@@ -1,10 +1,10 @@
 """Use cases of the certificates an enterprise enters, of title certificates (registered by the
 person, confirmed or revoked by the employer), and what happens when an employment ends."""
-import uuid
 
-from xjkit.errors import ConcurrencyConflict, ValidationFailed
+from xjkit.errors import ConcurrencyConflict, DuplicateKey, ValidationFailed
 from xjkit.events import new_event
-from xjkit.mongo.repository import DuplicateKey
+from xjkit.ids import new_id
+from xjkit.retry import retry_on_conflict
 
 from certs.domain import certificate as kinds
 from certs.domain.certificate import Certificate
@@ -35,7 +35,7 @@ def add_certificate(certificates, staff, clock, enterprise_uscc, person_id, kind
     employment = _employee(staff, enterprise_uscc, person_id)
     now = clock.now()
     certificate = Certificate(
-        certificate_id=uuid.uuid4().hex, kind=kind, enterprise_uscc=enterprise_uscc, person_id=person_id,
+        certificate_id=new_id(), kind=kind, enterprise_uscc=enterprise_uscc, person_id=person_id,
         person_name=employment["person_name"], id_card_masked=employment["id_card_masked"],
         cert_no=entry["cert_no"], type=entry["type"], level=entry["level"], issuer=entry["issuer"],
         issued_on=entry["issued_on"], valid_until=entry["valid_until"], created_at=now, updated_at=now,
@@ -89,7 +89,7 @@ def register_title(certificates, staff, person_files, clock, person_id, fields):
             raise CertificateExists(errors={"cert_no": ["该职称证书编号已在本单位登记"]})
     now = clock.now()
     certificate = Certificate(
-        certificate_id=uuid.uuid4().hex, kind=kinds.TITLE, enterprise_uscc=uscc, person_id=person_id,
+        certificate_id=new_id(), kind=kinds.TITLE, enterprise_uscc=uscc, person_id=person_id,
         person_name=employment["person_name"], id_card_masked=employment["id_card_masked"],
         cert_no=entry["cert_no"], type=entry["type"], level=entry["level"], specialties=entry["specialties"],
         issuer=entry["issuer"], issued_on=entry["issued_on"], status=kinds.PENDING_CONFIRMATION,
@@ -156,18 +156,16 @@ def list_for_person(certificates, person_id):
 def detach_after_employment_ended(certificates, clock, enterprise_uscc, person_id):
     """The person left: their certificates leave this enterprise's filed set at once. Idempotent."""
     detached = []
-    for certificate in certificates.of_person_at(enterprise_uscc, person_id):
-        for _ in range(3):
+    for found in certificates.of_person_at(enterprise_uscc, person_id):
+        def attempt(certificate_id=found.certificate_id):  # a conflict: read it again
+            certificate = certificates.get(certificate_id)
             was_filed = certificate.filed
             if not certificate.detach(clock.now()):
-                break
-            try:
-                certificates.save(certificate, events=[_event("certificate_detached", certificate, clock,
-                                                              was_filed=was_filed)])
-                detached.append(certificate.certificate_id)
-                break
-            except ConcurrencyConflict:
-                certificate = certificates.get(certificate.certificate_id)
+                return
+            certificates.save(certificate, events=[_event("certificate_detached", certificate, clock,
+                                                          was_filed=was_filed)])
+            detached.append(certificate_id)
+        retry_on_conflict(attempt)
     return detached
 
 
@@ -221,16 +219,13 @@ def apply_filing_change(certificates, clock, enterprise_uscc, filed_ids, unfiled
     """filing-svc approved a change of what its filings carry: keep the ``filed`` marks in step.
     Certificates that are gone or not fileable any more are left as they are."""
     for certificate_id, filed in [(i, True) for i in filed_ids] + [(i, False) for i in unfiled_ids]:
-        for _ in range(3):
+        def attempt(certificate_id=certificate_id, filed=filed):  # a conflict: read it again
             certificate = certificates.get(certificate_id)
             if certificate is None or certificate.enterprise_uscc != enterprise_uscc or certificate.filed == filed:
-                break
+                return
             if filed and not certificate.fileable:
-                break
+                return
             certificate.filed = filed
             certificate.updated_at = clock.now()
-            try:
-                certificates.save(certificate, events=[_event("filed" if filed else "unfiled", certificate, clock)])
-                break
-            except ConcurrencyConflict:
-                continue
+            certificates.save(certificate, events=[_event("filed" if filed else "unfiled", certificate, clock)])
+        retry_on_conflict(attempt)

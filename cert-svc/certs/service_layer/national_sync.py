@@ -13,11 +13,10 @@ by the store). A certificate we hold that the platform no longer lists is left a
 reported under ``missing`` for a person to look at.
 """
 import logging
-import uuid
 
-from xjkit.errors import ConcurrencyConflict
+from xjkit.errors import ConcurrencyConflict, DuplicateKey
 from xjkit.events import new_event
-from xjkit.mongo.repository import DuplicateKey
+from xjkit.ids import new_id
 
 from certs.domain.certificate import REGISTERED, VALID, Certificate
 from certs.service_layer.views import certificate_view, event_payload
@@ -122,7 +121,7 @@ def refusal(record, enterprise_uscc, today_iso):
 
 def _new_certificate(enterprise_uscc, person, record, now):
     return Certificate(
-        certificate_id=uuid.uuid4().hex, kind=REGISTERED, enterprise_uscc=enterprise_uscc,
+        certificate_id=new_id(), kind=REGISTERED, enterprise_uscc=enterprise_uscc,
         person_id=person["person_id"], person_name=person["person_name"],
         id_card_masked=person["id_card_masked"], cert_no=record["cert_no"], type=record["type"],
         created_at=now, status=VALID, specialties=list(record["specialties"]),

@@ -6,8 +6,7 @@ guards are exercised here too.
 """
 import copy
 
-from xjkit.errors import ConcurrencyConflict
-from xjkit.mongo.repository import DuplicateKey
+from xjkit.errors import ConcurrencyConflict, DuplicateKey
 
 from certs.adapters.repository import certificate_key
 from certs.domain import certificate as kinds

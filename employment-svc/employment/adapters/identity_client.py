@@ -4,8 +4,6 @@ from xjkit.errors import DomainError
 from employment.domain.errors import PersonNotFound
 from employment.service_layer import ports
 
-FACE_PURPOSE = "employment.accept"
-
 
 class IdentityPersonDirectory(ports.PersonDirectory):
     def __init__(self, identity_rpc):

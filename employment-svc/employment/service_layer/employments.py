@@ -1,11 +1,12 @@
 """Use cases of the hiring relation: look up, offer, accept (with a face ticket), reject, cancel,
 terminate, expire, and the withdrawal of a person's other offers once they accepted one."""
 import logging
-import uuid
 
-from xjkit.errors import ConcurrencyConflict, ValidationFailed
+from xjkit.contract import FACE_PURPOSE_EMPLOYMENT_ACCEPT
+from xjkit.errors import ConcurrencyConflict, DuplicateKey, ValidationFailed
 from xjkit.events import new_event
-from xjkit.mongo.repository import DuplicateKey
+from xjkit.ids import new_id
+from xjkit.retry import retry_on_conflict
 
 from employment.domain import employment as states
 from employment.domain.contract import contract_problems, parse_date
@@ -18,7 +19,7 @@ from employment.service_layer.views import employment_view, event_payload
 
 log = logging.getLogger(__name__)
 
-FACE_PURPOSE = "employment.accept"
+FACE_PURPOSE = FACE_PURPOSE_EMPLOYMENT_ACCEPT
 ACCEPTED_ELSEWHERE_MESSAGE = "您已接受其他企业的聘用，此聘用邀请已失效"
 MAX_PER_PAGE = 100
 VERIFIED = "verified"
@@ -70,7 +71,7 @@ def make_offer(employments, directory, files, clock, uscc, enterprise_name, id_c
     if employments.active_of(person["person_id"]) is not None:
         raise PersonEmployed()
     employment = Employment(
-        employment_id=uuid.uuid4().hex, person_id=person["person_id"], person_name=person["name"],
+        employment_id=new_id(), person_id=person["person_id"], person_name=person["name"],
         id_card_masked=person["id_card_masked"], enterprise_uscc=uscc, enterprise_name=enterprise_name,
         contract_start=start.isoformat(), contract_end=end.isoformat(), contract_file_id=contract_file_id,
         created_at=clock.now(),
@@ -154,7 +155,8 @@ def accept_offer(employments, face_tickets, clock, person_id, employment_id, ver
     same person only one becomes active (the unique key ``active_person``)."""
     _persons_employment(employments, person_id, employment_id).require_pending()  # before spending the ticket
     face_tickets.consume(person_id, verify_id, FACE_PURPOSE, employment_id)
-    for _ in range(3):
+
+    def attempt():  # a conflict (withdrawn, cancelled… meanwhile): look at it again
         employment = _persons_employment(employments, person_id, employment_id)
         if employment.end_reason == states.ACCEPTED_ELSEWHERE:
             raise PersonEmployed(message=ACCEPTED_ELSEWHERE_MESSAGE)
@@ -165,23 +167,18 @@ def accept_offer(employments, face_tickets, clock, person_id, employment_id, ver
         except DuplicateKey:
             _withdraw(employments, clock, employment_id)  # lost to another accept: this offer is over
             raise PersonEmployed(message=ACCEPTED_ELSEWHERE_MESSAGE)
-        except ConcurrencyConflict:
-            continue  # changed meanwhile (withdrawn, cancelled…): look at it again
-    raise ConcurrencyConflict()
+    return retry_on_conflict(attempt)
 
 
 def _withdraw(employments, clock, employment_id):
-    for _ in range(3):
+    def attempt():  # a conflict (rejected, cancelled… meanwhile): look again
         employment = employments.get(employment_id)
         if employment is None or employment.status != states.PENDING:
             return False
         employment.cancel(clock.now(), states.ACCEPTED_ELSEWHERE)
-        try:
-            employments.save(employment, events=[_event("withdrawn", employment, clock)])
-            return True
-        except ConcurrencyConflict:
-            continue  # changed meanwhile (rejected, cancelled…): look again
-    return False
+        employments.save(employment, events=[_event("withdrawn", employment, clock)])
+        return True
+    return retry_on_conflict(attempt)
 
 
 def withdraw_other_offers(employments, clock, person_id, accepted_employment_id):

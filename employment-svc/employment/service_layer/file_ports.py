@@ -15,3 +15,8 @@ class FileRepository(ABC):
     @abstractmethod
     def read(self, stored_file):
         """The file's bytes, checked against its size and sha256; raises FileCorrupted otherwise."""
+
+    def remove_abandoned_chunks(self, written_before):
+        """Remove bytes written before ``written_before`` (wall clock) that no file's metadata
+        points to (an upload that crashed part-way); returns the file ids cleaned."""
+        raise NotImplementedError

@@ -4,8 +4,9 @@ metadata; a person reads the labour contract of their own offers.
 A file belongs to the enterprise or person that uploaded it; to anyone else it does not exist
 (404, the same answer as an unknown id), so ids cannot be probed.
 """
-import uuid
+import datetime
 
+from xjkit.ids import new_id
 from xjkit.errors import ValidationFailed
 from xjkit.validators import check_uscc
 
@@ -39,7 +40,7 @@ def store_file(files, wall, owner_uscc, filename, data):
     content_type = check_upload(data)
     data = bytes(data)
     stored = StoredFile(
-        file_id=uuid.uuid4().hex, owner_uscc=owner, filename=sanitize_filename(filename, content_type),
+        file_id=new_id(), owner_uscc=owner, filename=sanitize_filename(filename, content_type),
         content_type=content_type, size=len(data), sha256=sha256_hex(data), created_at=wall.now(),
     )
     files.add(stored, data)
@@ -81,7 +82,7 @@ def store_person_file(files, clock, person_id, filename, data):
     content_type = check_person_upload(data)
     data = bytes(data)
     stored = StoredFile(
-        file_id=uuid.uuid4().hex, owner_uscc=None, owner_person_id=owner,
+        file_id=new_id(), owner_uscc=None, owner_person_id=owner,
         filename=sanitize_filename(filename, content_type), content_type=content_type, size=len(data),
         sha256=sha256_hex(data), created_at=clock.now(),
     )
@@ -118,3 +119,12 @@ def read_contract_for_person(employments, files, person_id, employment_id):
     if stored is None or not stored.owned_by(employment.enterprise_uscc):
         raise FileNotFound()
     return file_view(stored), files.read(stored)
+
+
+ABANDONED_UPLOAD_AGE = datetime.timedelta(days=1)
+
+
+def sweep_abandoned_uploads(files, wall, age=ABANDONED_UPLOAD_AGE):
+    """Bytes of uploads that never got their metadata (a crash part-way) and are older than
+    ``age`` (wall clock: housekeeping) are removed; returns the file ids cleaned."""
+    return files.remove_abandoned_chunks(wall.now() - age)

@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from xjkit.clock import SHANGHAI, FixedClock
-from xjkit.mongo.repository import DuplicateKey
+from xjkit.errors import DuplicateKey
 
 from employment.adapters.lookup_audit import MongoLookupAudit
 from employment.adapters.repository import MongoEmploymentRepository

@@ -187,3 +187,37 @@ def test_a_persons_photo_keeps_its_owner_in_the_store_and_no_enterprise_reads_it
         use_cases.read_file(store, ENT_A, meta["file_id"])
     with pytest.raises(FileNotFound):
         use_cases.person_file_meta(store, "person-b", meta["file_id"])
+
+
+class MovableWall:
+    def __init__(self, now):
+        self.instant = now
+
+    def now(self):
+        return self.instant
+
+
+def test_the_sweeper_removes_bytes_older_than_a_day_that_no_file_points_to(store, database):
+    kept = use_cases.store_file(store, CLOCK, ENT_A, "a.pdf", pdf_of(1000, seed=1))["file_id"]
+    now = datetime.datetime.now(datetime.timezone.utc)
+    two_days_ago = now - datetime.timedelta(days=2)
+    # a crash part-way, two days ago: chunks, no metadata
+    database[CHUNKS].insert_many([{"_id": f"crashed:{n:05d}", "file_id": "crashed", "n": n, "data": b"x",
+                                   "created_at": two_days_ago} for n in range(3)])
+    # an upload in progress right now: chunks, no metadata yet
+    database[CHUNKS].insert_one({"_id": "fresh:00000", "file_id": "fresh", "n": 0, "data": b"x", "created_at": now})
+    # a complete file whose chunks are old: its metadata points to them
+    database[CHUNKS].update_many({"file_id": kept}, {"$set": {"created_at": two_days_ago}})
+
+    assert use_cases.sweep_abandoned_uploads(store, MovableWall(now)) == ["crashed"]
+    assert sorted(database[CHUNKS].distinct("file_id")) == sorted([kept, "fresh"])
+    assert use_cases.read_file(store, ENT_A, kept)[1] == pdf_of(1000, seed=1)
+    # a day later the stalled upload is abandoned too
+    assert use_cases.sweep_abandoned_uploads(store, MovableWall(now + datetime.timedelta(days=1, seconds=1))) == ["fresh"]
+
+
+def test_the_employment_service_runs_the_upload_sweeper_on_a_timer():
+    from employment.service import UPLOAD_SWEEP_INTERVAL_SECONDS, EmploymentService
+    from nameko.timer import Timer
+    timers = [e.interval for e in EmploymentService.sweep_abandoned_uploads.nameko_entrypoints if isinstance(e, Timer)]
+    assert timers == [UPLOAD_SWEEP_INTERVAL_SECONDS]

@@ -5,8 +5,7 @@ pending_key), so the rules the store guards are exercised here too.
 """
 import copy
 
-from xjkit.errors import ConcurrencyConflict, DomainError
-from xjkit.mongo.repository import DuplicateKey
+from xjkit.errors import ConcurrencyConflict, DomainError, DuplicateKey
 
 from employment.adapters.repository import to_document
 from employment.domain import employment as states

@@ -42,7 +42,7 @@ from reportlab.platypus import (
     Paragraph, Spacer, Table, TableStyle,
 )
 
-from xjkit.contract import ENTERPRISE_TYPES
+from xjkit.contract import CERTIFICATE_KIND_LABELS, ENTERPRISE_TYPES
 from xjkit.masking import mask_phone, redact_text
 
 FONT_ENV = "XJ_BOOKLET_FONT"
@@ -56,14 +56,6 @@ TENDER_COLUMNS = ("项目名称", "招标编号", "投标日期", "经办人", "
 TENDER_BLANK_ROWS = 8
 
 ENTERPRISE_TYPE_LABELS = ENTERPRISE_TYPES
-CERTIFICATE_KIND_LABELS = {
-    "registered": "注册证书",
-    "title": "职称证书",
-    "tech_worker": "技术工人",
-    "special_operation": "特种作业",
-    "post": "岗位/现场管理人员",
-    "safety": "安管人员",
-}
 STATUS_LABELS = {"valid": "有效", "expired": "已过期"}
 SECTION_NUMBERS = "一二三四五六七八九十"
 SHANGHAI = ZoneInfo("Asia/Shanghai")

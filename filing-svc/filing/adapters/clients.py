@@ -3,19 +3,14 @@ import logging
 
 import requests
 
-from xjkit.errors import DomainError, UpstreamUnavailable
+from xjkit.errors import DomainError, NationalPlatformUnavailable
 
 from filing.service_layer import ports
 
 log = logging.getLogger(__name__)
 
 
-class NationalPlatformUnavailable(UpstreamUnavailable):
-    code = "NATIONAL_PLATFORM_UNAVAILABLE"
-    message = "全国建筑市场监管公共服务平台暂时无法访问，请稍后重试；本次未做任何修改"
-
-
-class HttpNationalRegistry(ports.NationalRegistry):
+class HttpNationalPlatform(ports.NationalPlatform):
     def __init__(self, base_url, timeout=5):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout

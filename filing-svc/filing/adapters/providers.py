@@ -1,13 +1,13 @@
 """nameko dependency providers of filing-svc: one national-platform client per container."""
 from nameko.extensions import DependencyProvider
 
-from filing.adapters.clients import HttpNationalRegistry
+from filing.adapters.clients import HttpNationalPlatform
 
 
-class NationalRegistryClient(DependencyProvider):
+class NationalPlatformClient(DependencyProvider):
     def setup(self):
         config = self.container.config
-        self.client = HttpNationalRegistry(config["NATIONAL_API_BASE"],
+        self.client = HttpNationalPlatform(config["NATIONAL_API_BASE"],
                                            timeout=float(config.get("NATIONAL_TIMEOUT_SECONDS") or 5))
 
     def stop(self):

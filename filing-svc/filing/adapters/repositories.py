@@ -53,7 +53,8 @@ class MongoCaseRepository(VersionedRepository, ports.CaseRepository):
 
 
 class MongoBookletRepository(VersionedRepository):
-    """Every booklet number ever printed, so a printed booklet can be checked for authenticity."""
+    """Every booklet number filing-svc ever printed (its own record; the public check of a printed
+    booklet is publicity-svc's, from the registration events)."""
 
     collection_name = "booklets"
 
@@ -63,9 +64,6 @@ class MongoBookletRepository(VersionedRepository):
                          "first_generated_at": generated_at})
         except DuplicateKey:
             pass  # printed again: the same number
-
-    def lookup(self, booklet_no):
-        return super().get(booklet_no)
 
 
 def prepare_database(database):

@@ -34,7 +34,7 @@ class CaseRepository(ABC):
         """(cases newest first, total)."""
 
 
-class NationalRegistry(ABC):
+class NationalPlatform(ABC):
     @abstractmethod
     def enterprise(self, uscc):
         """The national record of the enterprise (with its qualifications), or None when unknown;

@@ -39,22 +39,6 @@ def booklet_data(registrations, clock, uscc, enterprise_type):
     return registration_view(registration, clock.today())
 
 
-def verify_booklet(registrations, booklets, clock, booklet_no):
-    """Is a printed booklet authentic (we issued that number) and current (nothing changed since,
-    and the registration is still valid)?"""
-    issued = booklets.lookup(booklet_no)
-    if issued is None:
-        return {"booklet_no": booklet_no, "authentic": False, "current": False}
-    registration = registrations.get(issued["uscc"], issued["enterprise_type"])
-    current = (registration is not None and registration.booklet_no == booklet_no
-               and registration.status_on(clock.today()) == "valid")
-    return {"booklet_no": booklet_no, "authentic": True, "current": current, "uscc": issued["uscc"],
-            "enterprise_type": issued["enterprise_type"],
-            "enterprise_name": registration.enterprise_name if registration else None,
-            "current_booklet_no": registration.booklet_no if registration else None,
-            "valid_until": registration.valid_until if registration else None}
-
-
 def public_registrations(registrations, page, per_page):
     """Every registration as the public payload, page by page (publicity-svc's rebuild)."""
     from filing.service_layer.views import public_payload

@@ -5,11 +5,10 @@ reasons; with none the change is applied to the registration (events in the same
 case records the before/after of each changed section. The case is kept either way.
 """
 import datetime
-import uuid
 
-from xjkit.errors import ValidationFailed
+from xjkit.errors import DuplicateKey, ValidationFailed
 from xjkit.events import new_event
-from xjkit.mongo.repository import DuplicateKey
+from xjkit.ids import new_id
 from xjkit.validators import is_xinjiang_uscc
 
 from filing.domain import businesses as b
@@ -47,7 +46,7 @@ def submit(world, cases, uscc, enterprise_name, enterprise_type, business, data,
         if changes is None:  # the store refused the write: a concurrent first filing got there first
             reasons = [reason("ALREADY_REGISTERED", "该企业类型已办理首次信息报送，请办理变更业务")]
             changes = []
-    case = Case(case_id=uuid.uuid4().hex, uscc=uscc, enterprise_type=enterprise_type, business=business,
+    case = Case(case_id=new_id(), uscc=uscc, enterprise_type=enterprise_type, business=business,
                 data=clean, submitted_at=submitted_at, reviewed_at=world.clock.now(),
                 status=REJECTED if reasons else APPROVED, reasons=reasons, changes=changes,
                 submitted_by=submitted_by)
@@ -315,7 +314,7 @@ def cost_project(world, uscc, enterprise_name, enterprise_type, data):
 
     def apply():
         now = world.clock.now()
-        project = {"id": uuid.uuid4().hex, **{k: v for k, v in data.items() if k != "lead_person_id"},
+        project = {"id": new_id(), **{k: v for k, v in data.items() if k != "lead_person_id"},
                    "lead_person_id": lead["person_id"], "lead_person_name": lead["name"], "filed_at": now.isoformat()}
         registration = world.registrations.get(uscc, b.COST_CONSULTING)
         if registration is None:

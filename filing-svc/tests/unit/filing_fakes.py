@@ -1,8 +1,7 @@
 """In-memory fakes of filing-svc's ports, for unit tests of the service layer only."""
 import copy
 
-from xjkit.errors import ConcurrencyConflict
-from xjkit.mongo.repository import DuplicateKey
+from xjkit.errors import ConcurrencyConflict, DuplicateKey
 
 from filing.service_layer import ports
 
@@ -50,7 +49,7 @@ class FakeCases(ports.CaseRepository):
         return mine[(page - 1) * per_page:page * per_page], len(mine)
 
 
-class FakeNational(ports.NationalRegistry):
+class FakeNational(ports.NationalPlatform):
     def __init__(self):
         self.enterprises = {}
 

@@ -321,37 +321,3 @@ def test_an_in_region_cost_consulting_enterprise_needs_no_project_filing(world):
     world.certificates.add("e1", XJ_USCC, "lead", kind="registered", type="一级注册造价工程师")
     case = world.submit("cost_project", cost_project(), uscc=XJ_USCC, enterprise_type="cost_consulting")
     assert world.error_codes(case) == ["IN_REGION_ENTERPRISE"]
-
-
-class FakeBooklets:
-    def __init__(self):
-        self.issued = {}
-
-    def record(self, booklet_no, uscc, enterprise_type, generated_at):
-        self.issued.setdefault(booklet_no, {"_id": booklet_no, "uscc": uscc, "enterprise_type": enterprise_type})
-
-    def lookup(self, booklet_no):
-        return self.issued.get(booklet_no)
-
-
-def test_a_printed_booklet_is_authentic_and_current_until_the_registration_changes(world):
-    world.first_filing()
-    booklets = FakeBooklets()
-    printed = queries.booklet_data(world.registrations, world.clock, USCC, "construction")["booklet_no"]
-    booklets.record(printed, USCC, "construction", world.clock.now())
-    assert queries.verify_booklet(world.registrations, booklets, world.clock, printed)["current"] is True
-    world.submit("basic_change", {"basic": {"contact_name": "李经理"}})
-    answer = queries.verify_booklet(world.registrations, booklets, world.clock, printed)
-    assert (answer["authentic"], answer["current"]) == (True, False)
-    assert answer["current_booklet_no"] != printed
-    forged = queries.verify_booklet(world.registrations, booklets, world.clock, "XJ00000000CO9999")
-    assert (forged["authentic"], forged["current"]) == (False, False)
-
-
-def test_a_booklet_of_an_expired_registration_is_not_current(world):
-    world.first_filing()
-    booklets = FakeBooklets()
-    printed = queries.booklet_data(world.registrations, world.clock, USCC, "construction")["booklet_no"]
-    booklets.record(printed, USCC, "construction", world.clock.now())
-    world.clock.set(datetime.datetime(2027, 1, 1, 0, 0, 1, tzinfo=SHANGHAI))
-    assert queries.verify_booklet(world.registrations, booklets, world.clock, printed)["current"] is False

@@ -2,36 +2,32 @@
 from flask import current_app, g
 from flask.views import MethodView
 
-from gateway.auth import ENTERPRISE, enterprise_required, issue_token
+from gateway.auth import ENTERPRISE, issue_token
 from gateway.blueprint import Blueprint
+from gateway.clients import clients
 from gateway.bodies import body_limit
 from gateway.ratelimit import RATE_LIMITED_DOC, everyone, limit
 from gateway.schemas.enterprises import CaLoginRequest, CaLoginResponse, ChallengeResponse, EnterpriseMe
 from gateway.schemas.filings import registration_summary
 
-blp = Blueprint("ent-auth", __name__, url_prefix="/api/v1/ent", description="企业端：CA证书登录")
-BEARER = [{"bearerAuth": []}]
-
-
-def services():
-    return current_app.extensions["xj_rpc"]
+blp = Blueprint("ent-auth", __name__, signed_in=ENTERPRISE, url_prefix="/api/v1/ent", description="企业端：CA证书登录")
 
 
 # a login carries the certificate chain: identity-svc reads up to 64 K characters of it
 LOGIN_BODY_LIMIT = 128 * 1024
 
 
-@blp.route("/auth/challenge")
+@blp.route("/auth/challenge", signed_in=None)
 class Challenge(MethodView):
     @limit("XJ_LIMIT_CA_CHALLENGE")
     @blp.doc(responses=RATE_LIMITED_DOC)
     @blp.response(200, ChallengeResponse)
     def post(self):
         """获取登录挑战码（随机数，一次有效，5分钟内使用）"""
-        return services().call("identity", "create_login_challenge")
+        return clients().identity.create_login_challenge()
 
 
-@blp.route("/auth/login")
+@blp.route("/auth/login", signed_in=None)
 @body_limit(LOGIN_BODY_LIMIT)
 class CaLogin(MethodView):
     @limit("XJ_LIMIT_CA_LOGIN_ALL", key_func=everyone)
@@ -41,7 +37,7 @@ class CaLogin(MethodView):
     @blp.response(200, CaLoginResponse)
     def post(self, body):
         """CA证书登录：提交证书和对挑战码的签名（RSA、ECDSA 或 SM2）"""
-        account = services().call("identity", "login_with_certificate", **body)
+        account = clients().identity.login_with_certificate(**body)
         # the name travels in the token: offers and filings show it without asking identity again
         token, expires_at = issue_token(ENTERPRISE, account["uscc"], account["session"],
                                         extra={"name": account["name"]})
@@ -51,23 +47,17 @@ class CaLogin(MethodView):
 
 @blp.route("/auth/logout")
 class Logout(MethodView):
-    decorators = [enterprise_required]
-
-    @blp.doc(security=BEARER)
     @blp.response(204)
     def post(self):
         """退出登录：结束本次会话，此后该登录凭证（token）不再有效"""
-        current_app.extensions["xj_sessions"].end(g.claims, services())
+        current_app.extensions["xj_sessions"].end(g.claims, current_app.extensions["xj_rpc"])
 
 
 @blp.route("/me")
 class EnterpriseAccount(MethodView):
-    decorators = [enterprise_required]
-
-    @blp.doc(security=BEARER)
     @blp.response(200, EnterpriseMe)
     def get(self):
         """当前企业：账户、各企业类型的进疆登记及统计"""
-        enterprise = services().call("identity", "get_enterprise", uscc=g.subject)
-        registrations = services().call("filing", "registrations", enterprise_uscc=g.subject)
+        enterprise = clients().identity.get_enterprise(uscc=g.subject)
+        registrations = clients().filing.registrations(enterprise_uscc=g.subject)
         return {**enterprise, **registration_summary(registrations)}

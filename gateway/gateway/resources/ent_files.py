@@ -3,24 +3,20 @@ import base64
 import re
 from urllib.parse import quote
 
-from flask import Response, current_app, g, request
+from flask import Response, g, request
 from flask.views import MethodView
 from marshmallow import RAISE
 
 from xjkit.errors import ValidationFailed
 
-from gateway.auth import enterprise_required
+from gateway.auth import ENTERPRISE
 from gateway.blueprint import Blueprint
+from gateway.clients import clients
 from gateway.bodies import UPLOAD_BODY_LIMIT, body_limit
 from gateway.idempotency import idempotency_of
 from gateway.schemas.files import DOWNLOAD_RESPONSES, FileMeta, FileUploadRequest, read_upload
 
-blp = Blueprint("ent-files", __name__, url_prefix="/api/v1/ent", description="企业端：附件上传与下载（劳动合同等）")
-BEARER = [{"bearerAuth": []}]
-
-
-def services():
-    return current_app.extensions["xj_rpc"]
+blp = Blueprint("ent-files", __name__, signed_in=ENTERPRISE, url_prefix="/api/v1/ent", description="企业端：附件上传与下载（劳动合同等）")
 
 
 def content_disposition(filename):
@@ -37,9 +33,6 @@ def content_disposition(filename):
 @blp.route("/files")
 @body_limit(UPLOAD_BODY_LIMIT)
 class Files(MethodView):
-    decorators = [enterprise_required]
-
-    @blp.doc(security=BEARER)
     @blp.arguments(FileUploadRequest, location="files", unknown=RAISE)  # webargs would EXCLUDE unknown files
     @blp.response(201, FileMeta)
     @blp.alt_response(413, description="文件超过10MB（FILE_TOO_LARGE）")
@@ -51,18 +44,16 @@ class Files(MethodView):
         upload = form["file"]
         data = read_upload(upload)  # refused here, before any RPC, when empty, too large or of another type
         data_b64 = base64.b64encode(data).decode("ascii")
-        return services().call("employment", "store_file", owner_uscc=g.subject, filename=upload.filename or "",
+        return clients().employment.store_file(owner_uscc=g.subject, filename=upload.filename or "",
                                data_b64=data_b64, **idempotency_of({"filename": upload.filename, "data": data_b64}))
 
 
 @blp.route("/files/<string:file_id>")
 class FileDownload(MethodView):
-    decorators = [enterprise_required]
-
-    @blp.doc(security=BEARER, responses=DOWNLOAD_RESPONSES)
+    @blp.doc(responses=DOWNLOAD_RESPONSES)
     def get(self, file_id):
         """下载本企业上传的附件（始终作为附件下载，不在浏览器内打开）"""
-        return download_response(services().call("employment", "read_file", owner_uscc=g.subject, file_id=file_id))
+        return download_response(clients().employment.read_file(owner_uscc=g.subject, file_id=file_id))
 
 
 def download_response(answer):

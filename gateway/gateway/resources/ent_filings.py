@@ -2,21 +2,20 @@
 the national platform's qualifications, and download the booklet (进疆报送册)."""
 import base64
 
-from flask import Response, current_app, g
+from flask import Response, g
 from flask.views import MethodView
 
-from xjkit.errors import NotFound
+from xjkit.errors import RegistrationNotFound
 
-from gateway.auth import enterprise_required
+from gateway.auth import ENTERPRISE
 from gateway.blueprint import Blueprint
+from gateway.clients import clients
 from gateway.idempotency import idempotency_of
 from gateway.resources.ent_files import content_disposition
 from gateway.schemas.filings import (
     DATA_SCHEMA_DOCS, ENTERPRISE_TYPES, CaseListQuery, CasePage, CaseSchema, FilingRequest, QualificationList,
     QualificationQuery, RegistrationList, submission_of,
 )
-
-BEARER = [{"bearerAuth": []}]
 
 
 class FilingsBlueprint(Blueprint):
@@ -30,15 +29,8 @@ class FilingsBlueprint(Blueprint):
         return super().register_views_in_doc(api, app, spec, name=name, parameters=parameters)
 
 
-blp = FilingsBlueprint("ent-filings", __name__, url_prefix="/api/v1/ent",
+blp = FilingsBlueprint("ent-filings", __name__, signed_in=ENTERPRISE, url_prefix="/api/v1/ent",
                        description="企业端：进疆信息报送、登记、资质与报送册")
-
-
-class RegistrationNotFound(NotFound):
-    """The same refusal filing-svc gives for a type it has no registration of."""
-
-    code = "REGISTRATION_NOT_FOUND"
-    message = "尚未办理该类型的进疆登记"
 
 
 BOOKLET_RESPONSES = {
@@ -56,67 +48,51 @@ BOOKLET_RESPONSES = {
 }
 
 
-def services():
-    return current_app.extensions["xj_rpc"]
-
-
 @blp.route("/filings")
 class Filings(MethodView):
-    decorators = [enterprise_required]
-
-    @blp.doc(security=BEARER)
     @blp.arguments(FilingRequest)
     @blp.response(201, CaseSchema)
     @blp.alt_response(422, description="字段格式有误（VALIDATION_FAILED），不产生办件")
     def post(self, body):
         """提交一项进疆信息报送业务，自动审核后返回办件（通过或驳回及全部原因；驳回的办件同样保留）。支持 Idempotency-Key。"""
         submission = submission_of(body)
-        return services().call("filing", "submit", enterprise_uscc=g.subject,
+        return clients().filing.submit(enterprise_uscc=g.subject,
                                enterprise_name=g.claims.get("name") or g.subject, **submission,
                                submitted_by=g.subject, **idempotency_of(submission))
 
-    @blp.doc(security=BEARER)
     @blp.arguments(CaseListQuery, location="query")
     @blp.response(200, CasePage)
     def get(self, query):
         """查询本企业的进疆信息报送记录，可按业务和审核结果筛选"""
-        return services().call("filing", "list_cases", enterprise_uscc=g.subject, business=query.get("business"),
+        return clients().filing.list_cases(enterprise_uscc=g.subject, business=query.get("business"),
                                status=query.get("status"), page=query["page"], per_page=query["per_page"])
 
 
 @blp.route("/filings/<string:case_id>")
 class FilingCase(MethodView):
-    decorators = [enterprise_required]
-
-    @blp.doc(security=BEARER)
     @blp.response(200, CaseSchema)
     @blp.alt_response(404, description="办件不存在或不属于本企业（CASE_NOT_FOUND）")
     def get(self, case_id):
         """一件报送记录（办件）：提交的数据、审核结果及原因、对登记的变更"""
-        return services().call("filing", "get_case", enterprise_uscc=g.subject, case_id=case_id)
+        return clients().filing.get_case(enterprise_uscc=g.subject, case_id=case_id)
 
 
 @blp.route("/registrations")
 class Registrations(MethodView):
-    decorators = [enterprise_required]
-
-    @blp.doc(security=BEARER)
     @blp.response(200, RegistrationList)
     def get(self):
         """本企业按企业类型的进疆登记：基本信息（联系电话脱敏）、负责人、资质、人员、承揽业务及有效期"""
-        return {"items": services().call("filing", "registrations", enterprise_uscc=g.subject)}
+        return {"items": clients().filing.registrations(enterprise_uscc=g.subject)}
 
 
 @blp.route("/registrations/<string:enterprise_type>/booklet.pdf")
 class Booklet(MethodView):
-    decorators = [enterprise_required]
-
-    @blp.doc(security=BEARER, responses=BOOKLET_RESPONSES)
+    @blp.doc(responses=BOOKLET_RESPONSES)
     def get(self, enterprise_type):
         """下载该企业类型的进疆报送册（PDF，按当前登记生成，带报送册编号）"""
         if enterprise_type not in ENTERPRISE_TYPES:
             raise RegistrationNotFound()
-        answer = services().call("filing", "booklet", enterprise_uscc=g.subject, enterprise_type=enterprise_type)
+        answer = clients().filing.booklet(enterprise_uscc=g.subject, enterprise_type=enterprise_type)
         response = Response(base64.b64decode(answer["pdf_b64"], validate=True), status=200,
                             mimetype="application/pdf")
         response.headers["Content-Disposition"] = content_disposition(f"进疆报送册-{answer['booklet_no']}.pdf")
@@ -127,12 +103,9 @@ class Booklet(MethodView):
 
 @blp.route("/qualifications")
 class Qualifications(MethodView):
-    decorators = [enterprise_required]
-
-    @blp.doc(security=BEARER)
     @blp.arguments(QualificationQuery, location="query")
     @blp.response(200, QualificationList)
     def get(self, query):
         """全国建筑市场监管公共服务平台上本企业该类型的资质，各注明是否仍有效"""
-        return {"items": services().call("filing", "qualifications", enterprise_uscc=g.subject,
+        return {"items": clients().filing.qualifications(enterprise_uscc=g.subject,
                                          enterprise_type=query["enterprise_type"])}

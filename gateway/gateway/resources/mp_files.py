@@ -1,33 +1,26 @@
 """Mini-program: a person's uploads (the photo of a title certificate), read back only by that person."""
 import base64
 
-from flask import current_app, g, request
+from flask import g, request
 from flask.views import MethodView
 from marshmallow import RAISE
 
 from xjkit.errors import ValidationFailed
 
-from gateway.auth import person_required
+from gateway.auth import PERSON
 from gateway.blueprint import Blueprint
+from gateway.clients import clients
 from gateway.bodies import UPLOAD_BODY_LIMIT, body_limit
 from gateway.idempotency import idempotency_of
 from gateway.resources.ent_files import download_response
 from gateway.schemas.files import DOWNLOAD_RESPONSES, FileMeta, ImageUploadRequest, read_image_upload
 
-blp = Blueprint("mp-files", __name__, url_prefix="/api/v1/mp", description="小程序：证书照片上传与查看")
-BEARER = [{"bearerAuth": []}]
-
-
-def services():
-    return current_app.extensions["xj_rpc"]
+blp = Blueprint("mp-files", __name__, signed_in=PERSON, url_prefix="/api/v1/mp", description="小程序：证书照片上传与查看")
 
 
 @blp.route("/files")
 @body_limit(UPLOAD_BODY_LIMIT)
 class Files(MethodView):
-    decorators = [person_required]
-
-    @blp.doc(security=BEARER)
     @blp.arguments(ImageUploadRequest, location="files", unknown=RAISE)
     @blp.response(201, FileMeta)
     @blp.alt_response(413, description="图片超过10MB（FILE_TOO_LARGE）")
@@ -39,17 +32,15 @@ class Files(MethodView):
         upload = form["file"]
         data = read_image_upload(upload)  # refused before any RPC when empty, too large or not an image
         data_b64 = base64.b64encode(data).decode("ascii")
-        return services().call("employment", "store_person_file", person_id=g.subject,
+        return clients().employment.store_person_file(person_id=g.subject,
                                filename=upload.filename or "", data_b64=data_b64,
                                **idempotency_of({"filename": upload.filename, "data": data_b64}))
 
 
 @blp.route("/files/<string:file_id>")
 class FileDownload(MethodView):
-    decorators = [person_required]
-
-    @blp.doc(security=BEARER, responses=DOWNLOAD_RESPONSES)
+    @blp.doc(responses=DOWNLOAD_RESPONSES)
     def get(self, file_id):
         """下载本人上传的证书照片"""
-        return download_response(services().call("employment", "read_person_file", person_id=g.subject,
+        return download_response(clients().employment.read_person_file(person_id=g.subject,
                                                  file_id=file_id))

@@ -2,8 +2,9 @@
 from flask import current_app, g
 from flask.views import MethodView
 
-from gateway.auth import PERSON, issue_token, person_required
+from gateway.auth import PERSON, issue_token
 from gateway.blueprint import Blueprint
+from gateway.clients import clients
 from gateway.ratelimit import RATE_LIMITED_DOC, account_or_address, limit
 from gateway.schemas.base import PageQuery
 from gateway.schemas.persons import (
@@ -12,16 +13,11 @@ from gateway.schemas.persons import (
     SubscriptionGrantRequest, SubscriptionGrantResponse, SubscriptionStatus, WeChatLoginRequest,
 )
 
-blp = Blueprint("mp-persons", __name__, url_prefix="/api/v1/mp",
+blp = Blueprint("mp-persons", __name__, signed_in=PERSON, url_prefix="/api/v1/mp",
                 description="小程序：微信登录、实名认证、个人信息")
-BEARER = [{"bearerAuth": []}]
 
 
-def services():
-    return current_app.extensions["xj_rpc"]
-
-
-@blp.route("/auth/login")
+@blp.route("/auth/login", signed_in=None)
 class WeChatLogin(MethodView):
     @limit("XJ_LIMIT_MP_LOGIN")
     @blp.doc(responses=RATE_LIMITED_DOC)
@@ -29,7 +25,7 @@ class WeChatLogin(MethodView):
     @blp.response(200, PersonLoginResponse)
     def post(self, body):
         """微信登录（code2session）"""
-        login = services().call("identity", "login_with_wechat", code=body["code"])
+        login = clients().identity.login_with_wechat(code=body["code"])
         person = login["person"]
         token, expires_at = issue_token(PERSON, person["person_id"], login["session"])
         return {"token": token, "expires_at": expires_at, "person": person}
@@ -37,116 +33,93 @@ class WeChatLogin(MethodView):
 
 @blp.route("/auth/logout")
 class Logout(MethodView):
-    decorators = [person_required]
-
-    @blp.doc(security=BEARER)
     @blp.response(204)
     def post(self):
         """退出登录：结束本次会话，此后该登录凭证（token）不再有效"""
-        current_app.extensions["xj_sessions"].end(g.claims, services())
+        current_app.extensions["xj_sessions"].end(g.claims, current_app.extensions["xj_rpc"])
 
 
 @blp.route("/me")
 class Me(MethodView):
-    decorators = [person_required]
-
-    @blp.doc(security=BEARER)
     @blp.response(200, PersonSchema)
     def get(self):
         """当前人员信息，含当前在职的聘用（无则为 null）"""
-        person = services().call("identity", "get_person", person_id=g.subject)
-        person["employment"] = services().call("employment", "current_employment", person_id=g.subject)
+        person = clients().identity.get_person(person_id=g.subject)
+        person["employment"] = clients().employment.current_employment(person_id=g.subject)
         return person
 
-    @blp.doc(security=BEARER)
     @blp.arguments(ProfileRequest)
     @blp.response(200, PersonSchema)
     def put(self, body):
         """修改个人资料（手机号、学历、地址）"""
-        return services().call("identity", "update_profile", person_id=g.subject, **body)
+        return clients().identity.update_profile(person_id=g.subject, **body)
 
 
 @blp.route("/realname")
 class RealnameStart(MethodView):
-    decorators = [person_required]
-
     @limit("XJ_LIMIT_FACE_ADDRESS")
     @limit("XJ_LIMIT_FACE_PERSON", key_func=account_or_address)
-    @blp.doc(security=BEARER, responses=RATE_LIMITED_DOC)
+    @blp.doc(responses=RATE_LIMITED_DOC)
     @blp.arguments(RealnameStartRequest)
     @blp.response(200, FaceSessionResponse)
     def post(self, body):
         """发起实名认证（人脸核身 getverifyid）"""
-        return services().call("identity", "start_realname", person_id=g.subject,
+        return clients().identity.start_realname(person_id=g.subject,
                                name=body["name"], id_card_no=body["id_card_no"])
 
 
 @blp.route("/realname/complete")
 class RealnameComplete(MethodView):
-    decorators = [person_required]
-
     @limit("XJ_LIMIT_FACE_ADDRESS")
-    @blp.doc(security=BEARER, responses=RATE_LIMITED_DOC)
+    @blp.doc(responses=RATE_LIMITED_DOC)
     @blp.arguments(RealnameCompleteRequest)
     @blp.response(200, PersonSchema)
     def post(self, body):
         """完成实名认证（queryverifyinfo，verify_ret 为 10000 才通过）"""
-        return services().call("identity", "complete_realname", person_id=g.subject,
+        return clients().identity.complete_realname(person_id=g.subject,
                                verify_id=body["verify_id"])
 
 
 @blp.route("/face")
 class FaceTicket(MethodView):
-    decorators = [person_required]
-
     @limit("XJ_LIMIT_FACE_ADDRESS")
     @limit("XJ_LIMIT_FACE_PERSON", key_func=account_or_address)
-    @blp.doc(security=BEARER, responses=RATE_LIMITED_DOC)
+    @blp.doc(responses=RATE_LIMITED_DOC)
     @blp.arguments(FaceTicketRequest)
     @blp.response(200, FaceSessionResponse)
     def post(self, body):
         """为一次操作发起人脸核身（如接受聘用），该操作使用一次即失效"""
-        return services().call("identity", "start_face_ticket", person_id=g.subject,
+        return clients().identity.start_face_ticket(person_id=g.subject,
                                purpose=body["purpose"], target_id=body["target_id"])
 
 
 @blp.route("/messages")
 class Messages(MethodView):
-    decorators = [person_required]
-
-    @blp.doc(security=BEARER)
     @blp.arguments(PageQuery, location="query")
     @blp.response(200, MessagePage)
     def get(self, query):
         """消息列表（聘用邀请等通知，最新在前）"""
-        return services().call("identity", "list_messages", person_id=g.subject, **query)
+        return clients().identity.list_messages(person_id=g.subject, **query)
 
 
 @blp.route("/messages/<string:message_id>/read")
 class MessageRead(MethodView):
-    decorators = [person_required]
-
-    @blp.doc(security=BEARER)
     @blp.response(200, MessageSchema)
     def post(self, message_id):
         """标记消息已读"""
-        return services().call("identity", "mark_message_read", person_id=g.subject, message_id=message_id)
+        return clients().identity.mark_message_read(person_id=g.subject, message_id=message_id)
 
 
 @blp.route("/subscriptions")
 class Subscriptions(MethodView):
-    decorators = [person_required]
-
-    @blp.doc(security=BEARER)
     @blp.response(200, SubscriptionStatus)
     def get(self):
         """可订阅的消息模板（及各自对应的通知类别）与本人剩余可接收的条数，供 wx.requestSubscribeMessage 使用"""
-        return services().call("identity", "subscriptions", person_id=g.subject)
+        return clients().identity.subscriptions(person_id=g.subject)
 
-    @blp.doc(security=BEARER)
     @blp.arguments(SubscriptionGrantRequest)
     @blp.response(200, SubscriptionGrantResponse)
     def post(self, body):
         """登记 wx.requestSubscribeMessage 中用户同意的订阅消息模板（每次同意可推送一条）"""
-        return services().call("identity", "grant_subscriptions", person_id=g.subject,
+        return clients().identity.grant_subscriptions(person_id=g.subject,
                                template_ids=body["template_ids"])

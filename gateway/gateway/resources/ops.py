@@ -12,7 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from xjkit.clock import SHANGHAI
 
-from gateway.rpc import ServiceUnavailable
+from xjkit.errors import ServiceUnavailable
 
 SERVICES = ("identity", "employment", "cert", "filing", "publicity")
 PING_TIMEOUT_SECONDS = 3
@@ -35,8 +35,13 @@ def readyz():
     redis_state = "ok" if current_app.extensions["xj_sessions"].ping() else "down"
     ready = all(state == "ok" for state in report.values()) and redis_state == "ok"
     crls = _instants_in_shanghai((answers["identity"] or {}).get("crls") or {"state": "unknown", "cas": [], "files": []})
+    # reported, not required (like the CRLs): messages a handler gave up on, events a relay could
+    # not publish yet — an operator's work, which taking the gateway out of service would not do
+    backlog = {field: {name: (answer or {}).get(field) for name, answer in answers.items()
+                       if isinstance((answer or {}).get(field), int)}
+               for field in ("dead_letters", "outbox_stuck")}
     response = jsonify({"status": "ok" if ready else "unavailable", "services": report, "redis": redis_state,
-                        "crls": crls})
+                        "crls": crls, **backlog})
     response.status_code = 200 if ready else 503
     return response
 

@@ -12,7 +12,7 @@ reaches no service (``gateway.public_cache``).
 from flask.views import MethodView
 
 from xjkit.booklets import is_booklet_no, normalize_booklet_no
-from xjkit.errors import NotFound
+from xjkit.errors import NotFound, PublicEnterpriseNotFound
 from xjkit.validators import check_uscc, normalize_uscc
 
 from gateway import http_cache
@@ -30,13 +30,6 @@ blp = Blueprint("public-api", __name__, url_prefix="/api/v1/public",
                 description="公开接口（无需登录，按客户端限流，可按 ETag 缓存）：进疆企业公示、变更订阅、报送册核验")
 limit_blueprint(blp, "XJ_LIMIT_PUBLIC")  # one budget per client with the public pages
 http_cache.init_blueprint(blp)
-
-
-class PublicEnterpriseNotFound(NotFound):
-    """The same refusal publicity-svc gives for an enterprise with no valid registration."""
-
-    code = "PUBLIC_ENTERPRISE_NOT_FOUND"
-    message = "未找到该企业的有效进疆信息"
 
 
 class BookletNotFound(NotFound):

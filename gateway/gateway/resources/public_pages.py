@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from xjkit.booklets import is_booklet_no, normalize_booklet_no
 from xjkit.clock import shanghai_date
+from xjkit.contract import CERTIFICATE_KIND_LABELS
 from xjkit.errors import DomainError
 from xjkit.validators import check_uscc, normalize_uscc
 
@@ -40,10 +41,6 @@ CACHE_CONTROL = "public, max-age=30"
 # no scripts at all; styles and images from this site only
 CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
                            "base-uri 'none'; frame-ancestors 'none'")
-CERTIFICATE_KINDS = {
-    "registered": "注册证书", "title": "职称证书", "tech_worker": "技术工人", "special_operation": "特种作业",
-    "post": "岗位/现场管理人员", "safety": "安管人员",
-}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 MESSAGES = {
@@ -111,7 +108,7 @@ def public_number(value):
 
 @blp.app_template_filter("pub_kind")
 def public_kind(kind):
-    return CERTIFICATE_KINDS.get(kind, kind or "")
+    return CERTIFICATE_KIND_LABELS.get(kind, kind or "")
 
 
 @blp.app_template_filter("pub_list")

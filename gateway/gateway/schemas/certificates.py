@@ -7,21 +7,18 @@ needs the clock or the store (issued_on not after today, duplicates, employment)
 
 from marshmallow import ValidationError, validates_schema
 
+from xjkit.contract import (  # noqa: F401  (schemas name the kinds from here)
+    CERTIFICATE_KIND_LABELS, CERTIFICATE_KINDS, ENTERED_KINDS, POST, REGISTERED, SAFETY, SPECIAL_OPERATION,
+    TECH_WORKER, TITLE,
+)
+
 from gateway.schemas.base import (
     COMMON_MESSAGES, Bool, Date, DateTime, Int, List, Nested, PageQuery, RequestSchema, ResponseSchema, Str, length,
     one_of, page_of,
 )
 
-REGISTERED = "registered"
-TITLE = "title"
-TECH_WORKER = "tech_worker"
-SPECIAL_OPERATION = "special_operation"
-POST = "post"
-SAFETY = "safety"
-ENTERED_KINDS = (TECH_WORKER, SPECIAL_OPERATION, POST, SAFETY)
-KINDS = (REGISTERED, TITLE) + ENTERED_KINDS
-KIND_LABELS = {REGISTERED: "注册证书", TITLE: "职称证书", TECH_WORKER: "技术工人", SPECIAL_OPERATION: "特种作业",
-               POST: "岗位/现场管理人员", SAFETY: "安管人员"}
+KINDS = CERTIFICATE_KINDS
+KIND_LABELS = CERTIFICATE_KIND_LABELS
 
 STATUSES = ("valid", "expired", "detached", "pending_confirmation", "confirmed", "revoked")
 SOURCES = ("national", "enterprise", "person")

@@ -1,4 +1,6 @@
 """Schemas of the mini-program's person endpoints (API.md "Person login")."""
+from xjkit.contract import FACE_PURPOSES
+
 from gateway.schemas.base import (
     Bool, DateTime, Dict, IdCardNo, Int, List, Mobile, Nested, RequestSchema, ResponseSchema, Str, length,
     one_of, page_of,
@@ -6,7 +8,6 @@ from gateway.schemas.base import (
 from gateway.schemas.employments import EmploymentSchema
 
 EDUCATION_LEVELS = ("初中及以下", "高中", "中专", "大专", "本科", "硕士研究生", "博士研究生")
-FACE_PURPOSES = ("employment.accept",)
 
 
 class WeChatLoginRequest(RequestSchema):

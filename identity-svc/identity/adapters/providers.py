@@ -26,6 +26,22 @@ class WeChat(DependencyProvider):
         return self.client
 
 
+def parse_templates(value):
+    """``kind=template_id,kind=template_id`` → {kind: template_id}."""
+    pairs = (item.split("=", 1) for item in (value or "").split(",") if "=" in item)
+    return {kind.strip(): template.strip() for kind, template in pairs if kind.strip() and template.strip()}
+
+
+class WeChatTemplates(DependencyProvider):
+    """The subscribe-message templates of each notice kind (WECHAT_TEMPLATES in config.yml)."""
+
+    def setup(self):
+        self.templates = parse_templates(self.container.config.get("WECHAT_TEMPLATES"))
+
+    def get_dependency(self, worker_ctx):
+        return dict(self.templates)
+
+
 class CaVerifier(DependencyProvider):
     """The trust store of enterprise CA login; None when XJ_CA_ROOTS is not configured."""
 

@@ -10,6 +10,9 @@ from identity.domain.errors import FaceCheckExpired, FaceCheckNotFound, FaceChec
 
 REALNAME = "realname"
 
+# WeChat's verify_ret for a check that passed (queryverifyinfo)
+FACE_PASSED = 10000
+
 STARTED = "started"
 CONSUMED = "consumed"
 

@@ -9,9 +9,9 @@ import datetime
 import secrets
 import uuid
 
-from xjkit.errors import ConcurrencyConflict, NotFound
+from xjkit.errors import ConcurrencyConflict, DuplicateKey, NotFound
 from xjkit.events import new_event
-from xjkit.mongo.repository import DuplicateKey
+from xjkit.retry import retry_on_conflict
 
 from identity.domain.enterprise import EnterpriseAccount, LoginChallenge
 from identity.domain.errors import ChallengeInvalid
@@ -60,7 +60,7 @@ def login_with_certificate(challenges, accounts, sessions, verifier, limits, clo
 def _account_after_login(accounts, certificate, clock):
     """Create the account on the first login, else record the certificate (a renewal keeps the
     account). Retries a few times when a concurrent login of the same enterprise wrote first."""
-    for _ in range(5):
+    def attempt():
         now = clock.now()
         account = accounts.get(certificate["uscc"])
         if account is None:
@@ -71,15 +71,12 @@ def _account_after_login(accounts, certificate, clock):
             try:
                 accounts.add(account, events=[event])
                 return account
-            except DuplicateKey:
-                continue  # created by a concurrent first login: record on the stored one
+            except DuplicateKey:  # created by a concurrent first login: record on the stored one
+                raise ConcurrencyConflict() from None
         account.record_login(certificate, now)
-        try:
-            accounts.save(account)
-            return account
-        except ConcurrencyConflict:
-            continue
-    raise ConcurrencyConflict()
+        accounts.save(account)
+        return account
+    return retry_on_conflict(attempt)
 
 
 def get_enterprise(accounts, uscc):

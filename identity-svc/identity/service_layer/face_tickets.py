@@ -13,10 +13,8 @@ from identity.domain.errors import (
     FaceCheckNotFound, FaceCheckUsed, FaceNotPassed, FacePurposeUnknown, PersonNotFound,
     PersonNotVerified,
 )
-from identity.domain.face_check import FaceCheck
+from identity.domain.face_check import FACE_PASSED, FaceCheck
 from identity.domain.face_purposes import ACTION_PURPOSES
-
-FACE_PASSED = 10000
 
 
 def _verified_person(persons, person_id):

@@ -3,6 +3,7 @@ when the person granted one for that kind of notice."""
 import logging
 
 from xjkit.errors import ConcurrencyConflict
+from xjkit.retry import retry_on_conflict
 
 from identity.domain.errors import MessageNotFound
 from identity.domain.message import InboxMessage
@@ -29,17 +30,16 @@ def deliver(persons, messages, messenger, templates, clock, notice):
 
 
 def _send_subscribe_message(persons, messenger, template_id, notice):
-    for _ in range(3):  # a grant is spent with a version check; retry if the person changed
+    def spend_grant():  # a grant is spent with a version check; retry if the person changed
         person = persons.get(notice["person_id"])
         if person is None or not person.use_subscription(template_id):
-            return
-        try:
-            persons.save(person)
-        except ConcurrencyConflict:
-            continue
-        if not messenger.send(person.openid, template_id, notice.get("wechat") or {}, notice.get("page")):
-            log.warning("subscribe message of kind %s was not accepted by WeChat", notice["kind"])
-        return
+            return None
+        persons.save(person)
+        return person
+    person = retry_on_conflict(spend_grant)
+    if person is not None and not messenger.send(person.openid, template_id, notice.get("wechat") or {},
+                                                 notice.get("page")):
+        log.warning("subscribe message of kind %s was not accepted by WeChat", notice["kind"])
 
 
 def message_view(message):

@@ -1,22 +1,20 @@
 """Use cases: WeChat login, real-name verification by face, reading one's own person."""
 import uuid
 
-from xjkit.errors import ValidationFailed
+from xjkit.errors import DuplicateKey, ValidationFailed
 from xjkit.events import new_event
 from xjkit.masking import mask_id_card
-from xjkit.mongo.repository import DuplicateKey
 from xjkit.validators import check_id_card, normalize_id_card
 
 from identity.domain.errors import (
     FaceCheckNotFound, FaceNotPassed, IdCardBound, PersonNotFound, AlreadyVerified,
 )
-from identity.domain.face_check import REALNAME, FaceCheck
+from identity.domain.face_check import FACE_PASSED, REALNAME, FaceCheck
 from identity.domain.person import Person
 from identity.domain.session import PERSON
 from identity.service_layer.sessions import start_session
 from identity.service_layer.views import person_view
 
-FACE_PASSED = 10000
 MAX_NAME_LENGTH = 30
 
 

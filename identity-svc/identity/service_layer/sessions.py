@@ -8,6 +8,7 @@ import re
 import secrets
 
 from xjkit.errors import ConcurrencyConflict
+from xjkit.retry import retry_on_conflict
 
 from identity.domain.errors import SessionEnded
 from identity.domain.session import ENDED_MESSAGES, LOGOUT, REVOKED, UNKNOWN, Session
@@ -16,7 +17,6 @@ log = logging.getLogger(__name__)
 
 SESSION_ID_BYTES = 32  # 256 random bits
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{43}")
-_ATTEMPTS = 5
 
 
 def new_session_id():
@@ -35,7 +35,7 @@ def check_session(sessions, verifier, wall, session_id):
     """The live session ``session_id`` (its idle timeout restarts now), or SessionEnded (401) saying
     why it is over: logout, idle, expired, or its certificate revoked (checked against the current
     CRLs on every call, so revocation needs no timer)."""
-    for _ in range(_ATTEMPTS):
+    def attempt():  # another request touched or ended it meanwhile: judge the stored one again
         session = sessions.get(session_id) if _plausible(session_id) else None
         if session is None:
             raise SessionEnded(message=ENDED_MESSAGES[UNKNOWN])
@@ -49,30 +49,23 @@ def check_session(sessions, verifier, wall, session_id):
             session.touch(now)
         if reason is not None and not was_active:
             raise SessionEnded(message=ENDED_MESSAGES.get(reason, ENDED_MESSAGES[UNKNOWN]))
-        try:
-            sessions.save(session)
-        except ConcurrencyConflict:
-            continue  # another request touched or ended it meanwhile: judge the stored one again
+        sessions.save(session)
         if reason is not None:
             log.info("session of %s %s ended: %s", session.role, _short(session.session_id), reason)
             raise SessionEnded(message=ENDED_MESSAGES[reason])
         return session_view(session)
-    raise ConcurrencyConflict()
+    return retry_on_conflict(attempt)
 
 
 def end_session(sessions, wall, session_id, reason=LOGOUT):
     """End a session (logout). Ending one that is over or unknown does nothing."""
-    for _ in range(_ATTEMPTS):
+    def attempt():
         session = sessions.get(session_id) if _plausible(session_id) else None
         if session is None or session.status != "active":
             return
         session.end(wall.now(), reason)
-        try:
-            sessions.save(session)
-            return
-        except ConcurrencyConflict:
-            continue
-    raise ConcurrencyConflict()
+        sessions.save(session)
+    retry_on_conflict(attempt)
 
 
 def end_revoked_sessions(sessions, verifier, wall):

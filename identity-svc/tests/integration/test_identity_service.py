@@ -41,7 +41,8 @@ class PersonVerifiedListener:
 
 def test_ping_reports_store_and_broker_ok(identity):
     assert identity.ping() == {"service": "identity", "store": "ok", "broker": "ok", "status": "ok",
-                               "crls": {"state": "not_configured", "cas": [], "files": []}}
+                               "crls": {"state": "not_configured", "cas": [], "files": []},
+                               "dead_letters": 0, "outbox_stuck": 0}
 
 
 def test_login_realname_and_complete_through_wechat_stub(identity, container_factory, service_config, stubs):

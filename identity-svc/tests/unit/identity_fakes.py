@@ -2,8 +2,7 @@
 import copy
 import itertools
 
-from xjkit.errors import ConcurrencyConflict
-from xjkit.mongo.repository import DuplicateKey
+from xjkit.errors import ConcurrencyConflict, DuplicateKey
 
 from identity.domain.errors import WeChatCodeInvalid
 from identity.service_layer import ports

@@ -6,6 +6,7 @@ from nameko.testing.services import worker_factory
 
 from xjkit.errors import DomainError
 
+from identity.adapters.providers import parse_templates
 from identity.domain.errors import WeChatCodeInvalid
 from identity.service import IdentityService
 
@@ -62,8 +63,7 @@ def test_completing_realname_tells_the_relay_that_events_were_written():
 
 
 def test_an_offer_event_is_delivered_to_the_inbox_use_case():
-    service = worker_factory(IdentityService)
-    service.config = {"WECHAT_TEMPLATES": "employment_offer=t1"}
+    service = worker_factory(IdentityService, templates={"employment_offer": "t1"})
     event = {"type": "employment.offered", "event_id": "e1", "occurred_at": "2026-11-25T10:00:00+08:00",
              "version": 1, "payload": {"person_id": "p1", "employment_id": "emp1", "enterprise_name": "甲"}}
     with mock.patch("identity.service.inbox.deliver") as deliver:
@@ -78,3 +78,8 @@ def test_enterprise_login_without_configured_roots_is_503():
     with pytest.raises(DomainError) as refused:
         service.login_with_certificate("c", "pem", "sig")
     assert (refused.value.status, refused.value.code) == (503, "CA_LOGIN_UNAVAILABLE")
+
+
+def test_the_templates_setting_maps_each_notice_kind_to_its_template():
+    assert parse_templates(" employment_offer = t1,cert_reviewed=t2,broken,=t3,kind= ") == {
+        "employment_offer": "t1", "cert_reviewed": "t2"}

@@ -3,7 +3,7 @@ bidding platforms, booklet verification, the midnight expiry, and a rebuild from
 import datetime
 import re
 
-from xjkit.errors import ConcurrencyConflict, NotFound
+from xjkit.errors import ConcurrencyConflict, PublicEnterpriseNotFound
 
 from publicity.domain import listing
 
@@ -12,11 +12,6 @@ MAX_PER_PAGE = 100
 # lost a race and wrote another entry); readers pass it instead of waiting for it any longer
 FEED_ENTRY_ABANDONED = datetime.timedelta(seconds=10)
 USCC_LIKE = re.compile(r"^[0-9A-Z]{18}$")
-
-
-class PublicEnterpriseNotFound(NotFound):
-    code = "PUBLIC_ENTERPRISE_NOT_FOUND"
-    message = "未找到该企业的有效进疆信息"
 
 
 def _write(listing_store, document, wall_clock, today_iso):
@@ -30,20 +25,16 @@ def _write(listing_store, document, wall_clock, today_iso):
 
 
 def apply_registration_event(listing_store, clock, wall_clock, payload):
-    """Idempotent and order-proof: an event older than what is stored changes nothing."""
-    for _ in range(5):
-        current = listing_store.get(payload["uscc"]) or {"_id": payload["uscc"], "version": 0}
-        updated = listing.apply_registration(current, payload)
-        if updated is None:
-            return False
-        try:
-            _write(listing_store, updated, wall_clock, clock.today().isoformat())
-        except ConcurrencyConflict:
-            continue
-        if payload.get("booklet_no"):
-            listing_store.record_booklet(payload["booklet_no"], payload["uscc"], payload["enterprise_type"])
-        return True
-    raise ConcurrencyConflict()
+    """Idempotent and order-proof: an event older than what is stored changes nothing. A write
+    conflict raises ``ConcurrencyConflict``; the caller retries (``xjkit.retry``, the handler policy)."""
+    current = listing_store.get(payload["uscc"]) or {"_id": payload["uscc"], "version": 0}
+    updated = listing.apply_registration(current, payload)
+    if updated is None:
+        return False
+    _write(listing_store, updated, wall_clock, clock.today().isoformat())
+    if payload.get("booklet_no"):
+        listing_store.record_booklet(payload["booklet_no"], payload["uscc"], payload["enterprise_type"])
+    return True
 
 
 def search(listing_store, clock, q=None, enterprise_type=None, qualification=None, page=1, per_page=20):

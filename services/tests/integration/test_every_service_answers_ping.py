@@ -25,6 +25,8 @@ def test_service_starts_from_its_config_file_and_answers_ping(container_factory,
     # a service may report more (identity: the state of the CA revocation lists)
     assert {key: answer[key] for key in ("service", "store", "broker", "status")} == {
         "service": service_class.name, "store": "ok", "broker": "ok", "status": "ok"}
+    # and what waits for an operator: nothing on a fresh broker and store
+    assert (answer["dead_letters"], answer["outbox_stuck"]) == (0, 0)
 
 
 def test_ping_reports_a_store_that_is_down(container_factory, service_config_of):

@@ -204,3 +204,41 @@ def test_update_fields_with_a_state_condition_lets_only_one_of_many_concurrent_c
         thread.join()
     assert len(winners) == 1
     assert offers.get("c1")["status"] == "used"
+
+
+def test_a_document_that_fails_to_publish_is_stuck_logged_once_per_try_and_retried_with_backoff(offers, caplog):
+    offers.insert({"_id": "o1"}, events=[new_event("employment.offered", {"offer_id": "o1"}, CLOCK)])
+    now = [1000.0]
+    tries = []
+
+    def broker_refuses(event):
+        tries.append(event)
+        raise ConnectionError("no exchange")
+
+    relay = OutboxRelay([offers.collection], broker_refuses, now=lambda: now[0])
+    with caplog.at_level("WARNING", logger="xjkit.outbox"):
+        for _ in range(10):  # the 2 s sweep, ten times within the first backoff
+            relay.sweep()
+    assert (len(tries), relay.stuck()) == (1, 1)
+    assert len([r for r in caplog.records if "outbox relay failed" in r.getMessage()]) == 1
+    now[0] += 2.0
+    relay.sweep()
+    now[0] += 2.0
+    relay.sweep()  # the second wait is 4 s: not yet
+    assert len(tries) == 2
+    relay.publish = lambda event: tries.append(event)
+    now[0] += 2.0
+    assert relay.sweep() == 1 and relay.stuck() == 0
+    assert offers.get("o1")["outbox_pending"] is False
+
+
+def test_the_relay_declares_the_exchange_it_publishes_to(rabbit_config):
+    """identity.events had no listener, so nobody declared it and every publish failed with 404."""
+    from kombu import Connection
+    from xjkit.nameko.tracing import traced_event_dispatcher
+
+    dispatch = traced_event_dispatcher(rabbit_config)
+    dispatch("xjnobody", "happened", new_event("xjnobody.happened", {}, CLOCK).to_dict())
+    with Connection(rabbit_config["AMQP_URI"]) as connection:
+        channel = connection.channel()
+        channel.exchange_declare("xjnobody.events", "topic", passive=True)  # raises 404 if absent

@@ -13,7 +13,8 @@ import requests
 from nameko.events import event_handler
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from gateway.rpc import RpcPool, ServiceUnavailable
+from gateway.rpc import RpcPool
+from xjkit.errors import ServiceUnavailable
 from xjkit import logcontext
 from xjkit.clock import FixedClock
 from xjkit.errors import DomainError

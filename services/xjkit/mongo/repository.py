@@ -13,23 +13,13 @@ from dataclasses import dataclass
 import pymongo
 from pymongo.errors import DuplicateKeyError
 
-from xjkit.errors import ConcurrencyConflict, Conflict
+from xjkit import ids
+from xjkit.errors import ConcurrencyConflict, DuplicateKey
 from xjkit.logcontext import outbox_entry  # the request id travels with each stored event
 from xjkit.mongo.subset import vet_filter, vet_replacement, vet_update
 
 OUTBOX_FIELD = "outbox"
 OUTBOX_PENDING_FIELD = "outbox_pending"
-
-
-class DuplicateKey(Conflict):
-    """A unique index refused the write. ``index`` names the index when the server says it."""
-
-    code = "DUPLICATE"
-    message = "记录已存在"
-
-    def __init__(self, index=None):
-        super().__init__()
-        self.index = index
 
 
 @dataclass(frozen=True)
@@ -129,6 +119,10 @@ class VersionedRepository:
         try:
             self.collection.insert_one(stored)
         except DuplicateKeyError as error:
+            if ids.replaying() and "_id" in stored:
+                existing = self.collection.find_one({"_id": stored["_id"]})
+                if existing is not None:  # made by the first run of this keyed request
+                    return existing
             raise DuplicateKey(_index_name_from(error)) from error
         return stored
 
@@ -170,12 +164,3 @@ class VersionedRepository:
         except DuplicateKeyError as error:
             raise DuplicateKey(_index_name_from(error)) from error
 
-    def delete(self, document_id):
-        return self.collection.delete_one({"_id": document_id}).deleted_count == 1
-
-
-def strip_internal(document):
-    """The document without storage bookkeeping, for returning across the RPC boundary."""
-    if document is None:
-        return None
-    return {key: value for key, value in document.items() if key not in (OUTBOX_FIELD, OUTBOX_PENDING_FIELD)}

@@ -113,6 +113,7 @@ class ServiceMetrics:
         self.workers_active.labels(service).set(0)
 
         self._backlog_source = None
+        self._stuck_source = None
         r.register(_CallbackCollector(self._collect_backlog))
         self._backlog_cache = (0.0, [])
 
@@ -132,9 +133,11 @@ class ServiceMetrics:
         if written is not None:
             self.relay_lag.labels(self.service).observe(max(0.0, (logcontext.wall_now() - written).total_seconds()))
 
-    def watch_outboxes(self, database, collection_names):
-        """Measure the outbox backlog of these collections at every scrape."""
+    def watch_outboxes(self, database, collection_names, stuck=None):
+        """Measure the outbox backlog of these collections at every scrape (``stuck()``: how
+        many documents failed to publish, from the relay)."""
         self._backlog_source = (database, tuple(collection_names))
+        self._stuck_source = stuck
 
     def _collect_backlog(self):
         if not self._backlog_source:
@@ -165,6 +168,12 @@ class ServiceMetrics:
             return []
         oldest.add_metric([self.service], age)
         families = [pending, oldest]
+        if self._stuck_source is not None:
+            stuck = GaugeMetricFamily("xj_outbox_stuck_documents",
+                                      "Pending documents whose publish failed, waiting for their next try",
+                                      labels=["service"])
+            stuck.add_metric([self.service], self._stuck_source())
+            families.append(stuck)
         self._backlog_cache = (time.monotonic(), families)
         return families
 

@@ -8,12 +8,20 @@ status, message and field errors.
 ``@rpc(callers=("cert",))`` admits only calls signed by one of those callers (see
 ``xjkit.nameko.callers``); anything else is refused with ``RPC_CALLER_REFUSED`` before a
 worker runs.
+
+A store that cannot be reached (pymongo's ``ConnectionFailure``: server selection timeout,
+auto-reconnect, network timeout) is not the request's fault: it reaches the caller as 503
+``SERVICE_UNAVAILABLE``, which the gateway passes on — never as an unexpected error (500).
 """
 from nameko.exceptions import deserialize_to_instance
 from nameko.rpc import Rpc
+from pymongo.errors import ConnectionFailure
 
-from xjkit.errors import DomainError
+from xjkit.errors import DomainError, ServiceUnavailable
 from xjkit.nameko.callers import rpc_key, verified_caller
+
+# sent as a plain DomainError, which every caller deserializes (see deserialize_to_instance below)
+STORE_UNAVAILABLE = (ServiceUnavailable.code, ServiceUnavailable.message, ServiceUnavailable.status)
 
 deserialize_to_instance(DomainError)
 
@@ -42,6 +50,9 @@ class DomainRpc(Rpc):
         if exc_info is not None and isinstance(exc_info[1], DomainError):
             error = exc_info[1].as_base()
             exc_info = (DomainError, error, exc_info[2])
+        elif exc_info is not None and isinstance(exc_info[1], ConnectionFailure):
+            exc_info = (DomainError, DomainError(*STORE_UNAVAILABLE, {"service": [self.container.service_name]}),
+                        exc_info[2])
         return super().handle_result(message, worker_ctx, result, exc_info)
 
 

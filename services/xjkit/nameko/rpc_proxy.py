@@ -10,16 +10,10 @@ import eventlet
 from nameko.exceptions import UnknownService
 from nameko.rpc import RpcProxy
 
-from xjkit.errors import DomainError
+from xjkit.errors import ServiceUnavailable
 from xjkit.nameko.callers import caller_headers, rpc_key
 
 DEFAULT_TIMEOUT_SECONDS = 10
-
-
-class DependencyUnavailable(DomainError):
-    code = "SERVICE_UNAVAILABLE"
-    status = 503
-    message = "服务暂时不可用，请稍后重试"
 
 
 class _TimedCalls:
@@ -41,7 +35,7 @@ class _TimedCalls:
                 with eventlet.Timeout(self._timeout):
                     return reply.result()
             except (eventlet.Timeout, UnknownService):
-                raise DependencyUnavailable(errors={"service": [self._service_name]})
+                raise ServiceUnavailable(errors={"service": [self._service_name]})
 
         return call
 

@@ -5,6 +5,7 @@ events finishes, the relay publishes them at once; a background loop also sweeps
 seconds, which is what delivers the events left pending by a crash or a broker outage.
 """
 import logging
+import os
 
 import eventlet
 from nameko.extensions import DependencyProvider
@@ -15,11 +16,19 @@ from xjkit.events import Event
 from xjkit.mongo.client import connect, ping
 from xjkit.nameko.metrics import store_listeners
 from xjkit.nameko.tracing import traced_event_dispatcher
-from xjkit.outbox import OutboxRelay
+from xjkit.outbox import Backoff, OutboxRelay
 
 log = logging.getLogger(__name__)
 
 SWEEP_INTERVAL_SECONDS = 2.0
+# crash drills only (XJ_ENV dev/test): while this file exists the relay publishes nothing, so a
+# test can kill a service between its store write and the relay of the events
+HOLD_RELAY_ENV = "XJ_TEST_HOLD_RELAY_FILE"
+
+
+def relay_held():
+    path = os.environ.get(HOLD_RELAY_ENV)
+    return bool(path) and os.environ.get("XJ_ENV") in ("dev", "test") and os.path.exists(path)
 
 
 class StoreSession:
@@ -40,6 +49,10 @@ class StoreSession:
 
     def ping(self):
         return ping(self.db)
+
+    def outbox_stuck(self):
+        """Documents whose events the relay failed to publish (waiting for their next try)."""
+        return self._provider.relay.stuck() if self._provider.outbox_collections else 0
 
     def run_once(self, scope, idempotency_key, fingerprint, work):
         """A POST's ``work()`` at most once per Idempotency-Key (see xjkit.idempotency); whatever
@@ -99,12 +112,17 @@ class Store(DependencyProvider):
         self.running = False
 
     def _sweep_forever(self):
+        backoff = Backoff()  # the store or broker away: one line per failed try, spaced out
         while self.running:
-            if self._prepare_once() and self.outbox_collections:
+            if self._prepare_once() and self.outbox_collections and backoff.due("sweep") and not relay_held():
                 try:
                     self.relay.sweep()
                 except Exception as error:
-                    log.warning("outbox sweep failed, will retry: %s", error)
+                    tries, wait = backoff.failed("sweep")
+                    log.warning("outbox sweep failed (try %d), next in %.0f s: %s", tries, wait, error)
+                else:
+                    if backoff.succeeded("sweep"):
+                        log.info("outbox sweep works again")
             eventlet.sleep(SWEEP_INTERVAL_SECONDS)
 
     def get_dependency(self, worker_ctx):
@@ -113,7 +131,7 @@ class Store(DependencyProvider):
 
     def worker_teardown(self, worker_ctx):
         session = worker_ctx.service.__dict__.get(self.attr_name)
-        if session is not None and session.wrote_events and self.outbox_collections:
+        if session is not None and session.wrote_events and self.outbox_collections and not relay_held():
             try:
                 self.relay.sweep()
             except Exception as error:  # the background sweep retries

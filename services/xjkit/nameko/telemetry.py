@@ -36,6 +36,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from xjkit import logcontext
 from xjkit.mongo.client import ping as store_ping
+from xjkit.nameko.handlers import dead_letter_queue_name, policy_handlers
 from xjkit.nameko.metrics import metrics_for
 
 log = logging.getLogger(__name__)
@@ -102,16 +103,20 @@ class Telemetry(DependencyProvider):
             log.info("metrics on http://%s:%s/metrics", host, self.port,
                      extra={"event": "metrics.listening", "fields": {"metrics_port": self.port}})
         queues = config.get("DEAD_LETTER_QUEUES")
-        if queues is None:
-            queues = f"{self.container.service_name}.dead_letters"
-        self.dead_letter_queues = [name.strip() for name in str(queues).split(",") if name.strip()]
+        if queues is None:  # one per event handler (xjkit.nameko.handlers)
+            self.dead_letter_queues = [
+                dead_letter_queue_name(self.container.service_name, entrypoint.method_name)
+                for entrypoint in policy_handlers(self.container)]
+        else:
+            self.dead_letter_queues = [name.strip() for name in str(queues).split(",") if name.strip()]
+        self.dead_letter_counts = {}
         self.dlq_poll_seconds = float(config.get("DEAD_LETTER_POLL_SECONDS") or DEFAULT_DLQ_POLL_SECONDS)
 
     def start(self):
         self.running = True
         store = self._store()
         if store is not None and getattr(store, "outbox_collections", None):
-            self.metrics.watch_outboxes(store.database, store.outbox_collections)
+            self.metrics.watch_outboxes(store.database, store.outbox_collections, stuck=store.relay.stuck)
         if self.server_socket is not None:
             self._server_thread = self.container.spawn_managed_thread(self._serve, identifier="metrics-server")
         if self.dead_letter_queues:
@@ -162,7 +167,7 @@ class Telemetry(DependencyProvider):
             ids = {}
         token = logcontext.replace({logcontext.REQUEST_ID: request_id, **ids})
         self._workers[worker_ctx] = [None, token]
-        return TelemetrySession()
+        return TelemetrySession(self)
 
     def worker_setup(self, worker_ctx):
         entry = self._workers.setdefault(worker_ctx, [None, None])
@@ -263,12 +268,21 @@ class Telemetry(DependencyProvider):
                     except Exception:  # a 404 closed it already
                         pass
                 self.metrics.dead_letters.labels(service, queue).set(messages)
+                self.dead_letter_counts[queue] = messages
                 self.metrics.dead_letter_queue_up.labels(service, queue).set(present)
         self.metrics.dead_letters_checked.labels(service).set(time.time())
 
 
 class TelemetrySession:
-    """What a worker sees: it may add ids it learns (``self.telemetry.bind(case=case_id)``)."""
+    """What a worker sees: it may add ids it learns (``self.telemetry.bind(case=case_id)``), and
+    the health figures ``ping`` reports (dead letters as last read from the broker)."""
+
+    def __init__(self, provider=None):
+        self._provider = provider
+
+    def dead_letters(self):
+        """{dead-letter queue: messages} as last read (``DEAD_LETTER_POLL_SECONDS``)."""
+        return dict(getattr(self._provider, "dead_letter_counts", None) or {})
 
     @staticmethod
     def bind(**fields):

@@ -41,9 +41,12 @@ def traced_event_dispatcher(config, container=None):
     metrics = metrics_for(container) if container is not None else None
 
     def dispatch(service_name, event_type, event_data):
+        exchange = get_event_exchange(service_name, config)
         try:
-            publisher.publish(event_data, exchange=get_event_exchange(service_name, config),
-                              routing_key=event_type, extra_headers=trace_headers(event_data))
+            # declared by whoever publishes (kombu declares it once per connection): an exchange
+            # nobody listens to yet must not leave the outbox stuck on a 404 (issue 17)
+            publisher.publish(event_data, exchange=exchange, routing_key=event_type,
+                              extra_headers=trace_headers(event_data), declare=[exchange])
         except Exception:
             if metrics is not None:
                 metrics.relay_failures.labels(metrics.service).inc()
