@@ -1,6 +1,6 @@
 """The shared cache of the public API's answers (list, detail, feed, booklet verification).
 
-publicity-svc increments a version in Redis after every change it commits to the public read
+publicity-svc increments a version in Redis after the changes it commits to the public read
 model (``xjkit.public_version``). Per request the gateway reads that one small key; an answer
 is cached in Redis, under the query, with the version and the business day it was built for,
 as the final JSON bytes (already through ``read_public``'s redaction and the response schema).
@@ -32,6 +32,7 @@ import time
 import redis
 from flask import current_app, request
 
+from xjkit import public_version
 from xjkit.clock import business_clock_from_env
 from xjkit.public_version import version_key
 
@@ -79,9 +80,14 @@ class PublicCache:
             raise
 
     def version(self):
-        """The public read model's version, or None when it cannot be read (no caching then)."""
+        """The public read model's version, or None when Redis cannot be reached (no caching then).
+        A missing key (a flushed or new Redis) is seeded here as publicity-svc would seed it: a
+        new version only means that every answer is built once more."""
         try:
             value = self._redis(self.client.get, self.version_key)
+            if value is None:
+                self._redis(self.client.set, self.version_key, public_version.seed_value(), nx=True)
+                value = self._redis(self.client.get, self.version_key)
         except redis.RedisError:
             return None
         return value.decode() if value is not None else None

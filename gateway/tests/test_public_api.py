@@ -43,8 +43,10 @@ def public_bodies():
 
 
 def public_app(services, public_bodies, **config):
+    # the HTTP layer on its own: without the shared cache (test_public_cache.py), so every answer
+    # comes from the service and its ETag is the body's hash
     app = create_app({"TESTING": True, "XJ_REDIS_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-                      "XJ_LIMIT_PUBLIC": "40/minute", **config})
+                      "XJ_LIMIT_PUBLIC": "40/minute", "XJ_PUBLIC_CACHE_SECONDS": 0, **config})
     app.extensions["xj_rpc"] = services
 
     @app.after_request

@@ -25,7 +25,7 @@ class PublicityService:
     store = Store(prepare=prepare_database)
     clock = BusinessClock()  # the business day: what is valid
     wall = WallClock()  # when a change was written; how long a feed entry may stay unwritten
-    public = PublicVersion()  # the gateways' public cache: a new version after every committed change
+    public = PublicVersion()  # the gateways' public cache: a new version after committed changes
 
     def _listing(self):
         return MongoListing(self.store.db)
@@ -60,7 +60,6 @@ class PublicityService:
     def hide_expired(self):
         if use_cases.hide_expired(self._listing(), self.clock, self.wall):
             self.public.changed()
-        self.public.refresh()  # redo a bump Redis refused
 
     @rpc(callers=("ops",))  # writes the public list from given payloads: the rebuild command only
     def apply_registrations(self, payloads):
