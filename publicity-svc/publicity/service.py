@@ -10,7 +10,7 @@ from xjkit.nameko.store import Store
 from xjkit.nameko.telemetry import Telemetry
 from xjkit.retry import retry_on_conflict
 
-from publicity.adapters.listing_store import MongoListing, prepare_database
+from publicity.adapters.repositories import MongoListing, prepare_database
 from publicity.adapters.public_version import PublicVersion
 from publicity.service_layer import publicity as use_cases
 

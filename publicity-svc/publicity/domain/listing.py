@@ -5,11 +5,33 @@ arrives late (or twice) never overwrites a newer one. What shows is decided on t
 a registration past its ``valid_until`` is hidden at once, without any other event.
 """
 import copy
+from dataclasses import dataclass
 
 from xjkit.contract import ENTERPRISE_TYPES
 
 PUBLIC_BASIC = ("name", "legal_representative", "registered_address", "registered_capital_wan", "established_on",
                 "xj_office_address")
+
+
+@dataclass(frozen=True)
+class ListingQuery:
+    """What a public search asks for: enterprises with a registration (of ``enterprise_type``, or
+    of any type) valid on ``valid_on``, narrowed by an exact USCC, a part of the name, or an exact
+    qualification name. The store decides how to find them."""
+
+    valid_on: str  # YYYY-MM-DD
+    enterprise_type: str | None = None
+    uscc: str | None = None
+    name_contains: str | None = None
+    qualification: str | None = None
+
+    def matches(self, document):
+        """The rule itself, for stores that filter in Python (the unit tests' fake)."""
+        validity = document.get(valid_field(self.enterprise_type) if self.enterprise_type else "max_valid_until", "")
+        return (validity >= self.valid_on
+                and (self.uscc is None or document["_id"] == self.uscc)
+                and (self.name_contains is None or self.name_contains in (document.get("name") or ""))
+                and (self.qualification is None or self.qualification in document.get("qualification_names", ())))
 
 
 def valid_field(enterprise_type):

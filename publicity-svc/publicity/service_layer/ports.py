@@ -30,7 +30,7 @@ class Listing(ABC):
 
     @abstractmethod
     def search(self, query, page, per_page):
-        """(documents, total) matching a vetted filter, ordered by name."""
+        """(documents, total) matching a ``domain.listing.ListingQuery``, ordered by name, then USCC."""
 
     @abstractmethod
     def visible_but_expired(self, today_iso, limit):

@@ -39,15 +39,11 @@ def apply_registration_event(listing_store, clock, wall_clock, payload):
 
 def search(listing_store, clock, q=None, enterprise_type=None, qualification=None, page=1, per_page=20):
     today = clock.today().isoformat()
-    query = {listing.valid_field(enterprise_type) if enterprise_type else "max_valid_until": {"$gte": today}}
     q = (q or "").strip()
-    if q:
-        if USCC_LIKE.match(q.upper()):
-            query["_id"] = q.upper()
-        else:
-            query["name"] = {"$regex": re.escape(q)}
-    if qualification:
-        query["qualification_names"] = qualification.strip()
+    uscc = q.upper() if q and USCC_LIKE.match(q.upper()) else None
+    query = listing.ListingQuery(valid_on=today, enterprise_type=enterprise_type or None, uscc=uscc,
+                                 name_contains=q if q and uscc is None else None,
+                                 qualification=(qualification or "").strip() or None)
     per_page = min(per_page, MAX_PER_PAGE)
     documents, total = listing_store.search(query, page, per_page)
     return {"items": [listing.summary(d, today) for d in documents], "total": total, "page": page,

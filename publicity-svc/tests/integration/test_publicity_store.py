@@ -7,7 +7,7 @@ import pytest
 from xjkit.clock import SHANGHAI, FixedClock
 from xjkit.errors import NotFound
 
-from publicity.adapters.listing_store import MongoListing
+from publicity.adapters.repositories import MongoListing
 from publicity.service_layer import publicity as use_cases
 
 pytestmark = pytest.mark.integration
@@ -171,3 +171,12 @@ def test_a_booklet_is_authentic_and_current_until_the_next_change(world):
     old = use_cases.verify_booklet(world.listing, world.clock, "BOOK1")
     assert (old["authentic"], old["current"], old["current_booklet_no"]) == (True, False, "BOOK2")
     assert use_cases.verify_booklet(world.listing, world.clock, "FORGED")["authentic"] is False
+
+
+def test_clearing_forgets_every_enterprise_and_booklet_for_a_rebuild(world):
+    world.apply("91510100291417771X", "四川黄河建设集团有限公司", booklet_no="XJ-ONE")
+    world.apply("91610000MA6TG1XQ1A", "陕西华西建设监理咨询有限公司", booklet_no="XJ-TWO")
+    world.listing.clear()
+    assert use_cases.search(world.listing, world.clock)["total"] == 0
+    assert world.listing.booklet("XJ-ONE") is None and world.listing.get("91510100291417771X") is None
+    assert world.apply("91510100291417771X", "四川黄河建设集团有限公司") is True  # and it fills again

@@ -3,6 +3,8 @@ top-level validity fields for range filters, and the feed: an append-only collec
 ``seq`` is the position, taken by inserting "last + 1" (its unique index makes two writers that
 read the same last position collide, and the loser reads again). ``seq`` is a field of its own,
 not ``_id``: nx-27017 sorts ``_id`` as text (9 after 10), an indexed integer field correctly."""
+import re
+
 from pymongo.errors import DuplicateKeyError
 
 from xjkit.errors import ConcurrencyConflict
@@ -104,7 +106,8 @@ class MongoListing(ports.Listing):
         return {d["_id"]: d for d in self.enterprises.find({"_id": {"$in": sorted(usccs)}})}
 
     def search(self, query, page, per_page):
-        found = self.enterprises.page(query, page=page, per_page=per_page, sort=(("name", 1), ("_id", 1)))
+        found = self.enterprises.page(_search_filter(query), page=page, per_page=per_page,
+                                      sort=(("name", 1), ("_id", 1)))
         return found.items, found.total
 
     def visible_but_expired(self, today_iso, limit):
@@ -120,8 +123,22 @@ class MongoListing(ports.Listing):
         return self.booklets.get(booklet_no)
 
     def clear(self):
-        self.enterprises.collection.delete_many({})
-        self.booklets.collection.delete_many({})
+        # one delete_one per document: the vetted subset has no delete_many (a rebuild command only)
+        for repository in (self.enterprises, self.booklets):
+            for document in list(repository.collection.find({}, {"_id": 1})):
+                repository.collection.delete_one({"_id": document["_id"]})
+
+
+def _search_filter(query):
+    """The Mongo filter of a ``ListingQuery`` (indexes: each validity field, name, qualification)."""
+    found = {valid_field(query.enterprise_type) if query.enterprise_type else "max_valid_until": {"$gte": query.valid_on}}
+    if query.uscc is not None:
+        found["_id"] = query.uscc
+    if query.name_contains is not None:
+        found["name"] = {"$regex": re.escape(query.name_contains)}
+    if query.qualification is not None:
+        found["qualification_names"] = query.qualification
+    return found
 
 
 def prepare_database(database):
