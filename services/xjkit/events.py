@@ -1,6 +1,7 @@
 """The event envelope every service publishes: ``event_id``, ``occurred_at``, ``version``.
 
-Delivery is at-least-once, so consumers dedupe by ``event_id`` (see ``xjkit.dedupe``).
+Delivery is at-least-once, so every handler is idempotent (versions, serials, or a key derived
+from ``event_id``: docs/architecture.md, "Events and the outbox").
 """
 import uuid
 from dataclasses import asdict, dataclass, field

@@ -11,7 +11,6 @@ import eventlet
 from nameko.extensions import DependencyProvider
 
 from xjkit import idempotency
-from xjkit.dedupe import EventDeduplicator
 from xjkit.events import Event
 from xjkit.mongo.client import connect, ping
 from xjkit.mongo.repository import watch_event_writes
@@ -33,26 +32,18 @@ def relay_held():
 
 
 class StoreSession:
-    """What a worker sees: the database, a deduplicator for its entrypoint; whether it wrote
-    events is noted by the repositories themselves (``watch_event_writes``)."""
+    """What a worker (of the entrypoint ``consumer``) sees: the database; whether it wrote events
+    is noted by the repositories themselves (``watch_event_writes``), never by the worker."""
 
     def __init__(self, provider, consumer, written=None):
         self.db = provider.database
         self._provider = provider
-        self._consumer = consumer
+        self.consumer = consumer
         self._written = written if written is not None else [False]
-        self._told = False
 
     @property
     def wrote_events(self):
-        return self._told or self._written[0]
-
-    def events_written(self):
-        """Tell the relay this worker wrote events another way than through a repository."""
-        self._told = True
-
-    def deduplicator(self):
-        return EventDeduplicator(self.db, self._consumer)
+        return self._written[0]
 
     def ping(self):
         return ping(self.db)
@@ -94,7 +85,6 @@ class Store(DependencyProvider):
         if self.prepared:
             return True
         try:
-            EventDeduplicator(self.database, "").ensure_indexes()
             idempotency.ensure_indexes(self.database)
             for name in self.outbox_collections:
                 self.database[name].create_index("outbox_pending")

@@ -1,11 +1,10 @@
-"""The repository base, the outbox relay and event dedupe against the real document store."""
+"""The repository base and the outbox relay against the real document store."""
 import datetime
 import threading
 
 import pytest
 
 from xjkit.clock import FixedClock, SHANGHAI
-from xjkit.dedupe import EventDeduplicator
 from xjkit.errors import ConcurrencyConflict
 from xjkit.events import new_event
 from xjkit.mongo.repository import DuplicateKey, IndexSpec, VersionedRepository
@@ -157,36 +156,6 @@ def test_a_write_between_publish_and_clear_keeps_its_new_event(offers):
     ids = [e["event_id"] for e in published]
     assert second.event_id in ids  # never lost; the first may go out twice (at-least-once)
     assert offers.get("o1")["outbox_pending"] is False
-
-
-def test_deduplicator_runs_a_handler_once_per_event_id(database):
-    dedupe = EventDeduplicator(database, "filing.on_employment_ended")
-    dedupe.ensure_indexes()
-    event = new_event("employment.terminated", {"employment_id": "e1"}, CLOCK).to_dict()
-    calls = []
-    assert dedupe.handle_once(event, lambda e: calls.append(e.event_id)) == (True, None)
-    assert dedupe.handle_once(event, lambda e: calls.append(e.event_id)) == (False, None)
-    assert calls == [event["event_id"]]
-
-
-def test_a_failed_handler_is_not_marked_so_the_redelivery_runs_it_again(database):
-    dedupe = EventDeduplicator(database, "cert.on_employment_ended")
-    event = new_event("employment.terminated", {"employment_id": "e1"}, CLOCK).to_dict()
-
-    def crash(_event):
-        raise RuntimeError("crashed mid-handler")
-
-    with pytest.raises(RuntimeError):
-        dedupe.handle_once(event, crash)
-    ran, _ = dedupe.handle_once(event, lambda e: "ok")
-    assert ran is True
-
-
-def test_dedupe_is_per_consumer(database):
-    event = new_event("employment.terminated", {"employment_id": "e1"}, CLOCK).to_dict()
-    EventDeduplicator(database, "cert.handler").handle_once(event, lambda e: None)
-    ran, _ = EventDeduplicator(database, "filing.handler").handle_once(event, lambda e: None)
-    assert ran is True
 
 
 def test_update_fields_with_a_state_condition_lets_only_one_of_many_concurrent_callers_win(offers):
