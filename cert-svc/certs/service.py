@@ -81,11 +81,6 @@ class CertService:
                                            certificate_id, enterprise_name))
 
     @rpc
-    def set_filed(self, enterprise_uscc, certificate_ids, filed):
-        result = use_cases.set_filed(self._certificates(), self.clock, enterprise_uscc, certificate_ids, filed)
-        return result
-
-    @rpc
     def certificates_by_ids(self, enterprise_uscc, certificate_ids):
         return use_cases.certificates_by_ids(self._certificates(), enterprise_uscc, certificate_ids)
 

@@ -10,7 +10,7 @@ from certs.domain import certificate as kinds
 from certs.domain.certificate import Certificate
 from certs.domain.entries import validated_entry, validated_title
 from certs.domain.errors import (
-    CertificateExists, CertificateNotFound, CertificateStateConflict, NotEmployedAnywhere, PersonNotEmployed,
+    CertificateExists, CertificateNotFound, NotEmployedAnywhere, PersonNotEmployed,
 )
 from certs.service_layer.views import certificate_view, event_payload
 
@@ -182,22 +182,6 @@ def expire_due(certificates, clock, batch=500):
         except ConcurrencyConflict:
             continue
     return expired
-
-
-def set_filed(certificates, clock, enterprise_uscc, certificate_ids, filed):
-    """filing-svc marks what a filing carries (or no longer carries). Filing a certificate needs it
-    to be fileable now (valid, or a confirmed title); unfiling always works."""
-    changed = []
-    for certificate_id in certificate_ids:
-        certificate = _enterprise_certificate(certificates, enterprise_uscc, certificate_id)
-        if filed and not certificate.fileable:
-            raise CertificateStateConflict(errors={"certificate_ids": [f"证书{certificate.cert_no}当前不可报送"]})
-        if certificate.filed != filed:
-            certificate.filed = filed
-            certificate.updated_at = clock.now()
-            certificates.save(certificate, events=[_event("filed" if filed else "unfiled", certificate, clock)])
-        changed.append(certificate_view(certificate))
-    return changed
 
 
 def certificates_by_ids(certificates, enterprise_uscc, certificate_ids):

@@ -5,9 +5,12 @@ import json
 
 import eventlet
 import pytest
+from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from xjkit.clock import SystemClock
 from xjkit.errors import DomainError
+from xjkit.events import new_event
 from xjkit.testdata import make_id_card
 from xjstubs.config import DEFAULT_NATIONAL_DATA
 
@@ -36,6 +39,17 @@ def broker(container_factory, service_config_of, stubs):
         "cert-svc", AMQP_URI=base["AMQP_URI"], MONGO_DATABASE=base["MONGO_DATABASE"] + "_cert",
         NATIONAL_API_BASE=stubs + "/national/api/v1")).start()
     return {"AMQP_URI": base["AMQP_URI"]}
+
+
+def filing_changed(broker, proxy, uscc, filed=(), unfiled=()):
+    """What filing-svc says when an approved change files or unfiles certificates (the only way
+    they are marked), and the marks it leads to."""
+    event = new_event("filing.personnel_changed", {"uscc": uscc, "filed": list(filed), "unfiled": list(unfiled)},
+                      SystemClock())
+    event_dispatcher(broker)("filing", "personnel_changed", event.to_dict())
+    for certificate_id, mark in [(i, True) for i in filed] + [(i, False) for i in unfiled]:
+        wait_until(lambda: proxy.cert.get_certificate(enterprise_uscc=uscc, certificate_id=certificate_id)["filed"]
+                   is mark)
 
 
 def employed_person(proxy, openid, id_card_no, uscc, name="张三"):
@@ -87,11 +101,11 @@ def test_the_title_flow_and_every_out_of_order_step(broker):
             proxy.cert.reregister_title(person_id=person_id, certificate_id=cid, fields=title)
         assert refused.value.status == 409
 
-        proxy.cert.set_filed(enterprise_uscc=uscc, certificate_ids=[cid], filed=True)
+        filing_changed(broker, proxy, uscc, filed=[cid])
         with pytest.raises(DomainError) as refused:  # filed: its filing is cancelled first
             proxy.cert.revoke_title(enterprise_uscc=uscc, certificate_id=cid)
         assert refused.value.code == "CERTIFICATE_FILED"
-        proxy.cert.set_filed(enterprise_uscc=uscc, certificate_ids=[cid], filed=False)
+        filing_changed(broker, proxy, uscc, unfiled=[cid])
         assert proxy.cert.revoke_title(enterprise_uscc=uscc, certificate_id=cid)["status"] == "revoked"
 
         changed = proxy.cert.reregister_title(person_id=person_id, certificate_id=cid,
@@ -113,7 +127,7 @@ def test_an_ended_employment_detaches_the_persons_certificates(broker):
             proxy, "leaver", make_id_card(region="510104", birth="19820404", seq="432"), uscc)
         added = proxy.cert.add_certificate(enterprise_uscc=uscc, person_id=person_id, kind="post", fields={
             "type": "施工员", "cert_no": "川建施2023-88", "issuer": "四川省住房和城乡建设厅", "valid_until": "2028-01-01"})
-        proxy.cert.set_filed(enterprise_uscc=uscc, certificate_ids=[added["id"]], filed=True)
+        filing_changed(broker, proxy, uscc, filed=[added["id"]])
         proxy.employment.terminate_by_enterprise(enterprise_uscc=uscc, employment_id=employment_id)
 
         def detached():

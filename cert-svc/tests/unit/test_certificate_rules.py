@@ -96,8 +96,8 @@ def test_a_certificate_entered_past_its_validity_is_marked_expired_and_not_filea
     added = world.add("special_operation", type="焊接与热切割作业", cert_no="S-9", issuer="厅",
                       issued_on="2020-01-01", valid_until="2026-01-01")
     assert added["status"] == "expired"
-    with pytest.raises(CertificateStateConflict):
-        use_cases.set_filed(world.certificates, world.clock, ENT_A, [added["id"]], True)
+    use_cases.apply_filing_change(world.certificates, world.clock, ENT_A, [added["id"]], [])
+    assert world.certificates.get(added["id"]).filed is False
 
 
 def test_an_enterprise_never_sees_another_enterprises_certificates(world):
@@ -125,22 +125,23 @@ def test_a_person_without_an_employer_cannot_register_a_title(world):
 def test_the_whole_title_change_flow_in_order(world):
     cid = world.title()["id"]
     use_cases.confirm_title(world.certificates, world.clock, ENT_A, cid, "甲企业")
-    use_cases.set_filed(world.certificates, world.clock, ENT_A, [cid], True)
-    use_cases.set_filed(world.certificates, world.clock, ENT_A, [cid], False)      # 1. its filing is cancelled
+    use_cases.apply_filing_change(world.certificates, world.clock, ENT_A, [cid], [])
+    use_cases.apply_filing_change(world.certificates, world.clock, ENT_A, [], [cid])  # 1. its filing is cancelled
     use_cases.revoke_title(world.certificates, world.clock, ENT_A, cid, "甲企业")  # 2. the enterprise revokes
     changed = use_cases.reregister_title(world.certificates, world.person_files, world.clock, "alice", cid,
                                          {**TITLE, "level": "副高级"})             # 3. the person re-registers
     assert (changed["status"], changed["level"]) == ("pending_confirmation", "副高级")
     use_cases.confirm_title(world.certificates, world.clock, ENT_A, cid, "甲企业")  # 4. confirmed again
-    assert use_cases.set_filed(world.certificates, world.clock, ENT_A, [cid], True)[0]["filed"] is True  # 5. filed
+    use_cases.apply_filing_change(world.certificates, world.clock, ENT_A, [cid], [])  # 5. filed
+    assert world.certificates.get(cid).filed is True
     assert world.types().count("cert.title_confirmed") == 2
     assert world.types().count("cert.title_revoked") == 1
 
 
 def test_out_of_order_title_steps_are_refused_with_why(world):
     cid = world.title()["id"]
-    with pytest.raises(CertificateStateConflict):  # filing a title nobody confirmed
-        use_cases.set_filed(world.certificates, world.clock, ENT_A, [cid], True)
+    use_cases.apply_filing_change(world.certificates, world.clock, ENT_A, [cid], [])  # a title nobody confirmed
+    assert world.certificates.get(cid).filed is False                                 # is not filed
     with pytest.raises(CertificateStateConflict):  # re-registering one that is not revoked
         use_cases.reregister_title(world.certificates, world.person_files, world.clock, "alice", cid, TITLE)
     use_cases.confirm_title(world.certificates, world.clock, ENT_A, cid)
@@ -149,7 +150,7 @@ def test_out_of_order_title_steps_are_refused_with_why(world):
     assert "已确认" in refused.value.message
     with pytest.raises(CertificateStateConflict):  # changing a confirmed one
         use_cases.reregister_title(world.certificates, world.person_files, world.clock, "alice", cid, TITLE)
-    use_cases.set_filed(world.certificates, world.clock, ENT_A, [cid], True)
+    use_cases.apply_filing_change(world.certificates, world.clock, ENT_A, [cid], [])
     with pytest.raises(CertificateFiled):  # revoking a filed one before its filing is cancelled
         use_cases.revoke_title(world.certificates, world.clock, ENT_A, cid)
     assert world.certificates.get(cid).status == "confirmed"
@@ -187,7 +188,7 @@ def test_when_employment_ends_the_persons_certificates_leave_the_filed_set_at_on
     entered = world.add("post", type="施工员", cert_no="P-1", issuer="厅")
     title = world.title()["id"]
     use_cases.confirm_title(world.certificates, world.clock, ENT_A, title)
-    use_cases.set_filed(world.certificates, world.clock, ENT_A, [entered["id"], title], True)
+    use_cases.apply_filing_change(world.certificates, world.clock, ENT_A, [entered["id"], title], [])
     detached = use_cases.detach_after_employment_ended(world.certificates, world.clock, ENT_A, "alice")
     assert sorted(detached) == sorted([entered["id"], title])
     assert all(c.status == "detached" and c.filed is False for c in world.certificates.items.values())
@@ -197,7 +198,7 @@ def test_when_employment_ends_the_persons_certificates_leave_the_filed_set_at_on
 
 def test_certificates_past_validity_are_marked_expired_and_leave_filings(world):
     added = world.add("safety", level="A", cert_no="A-1", issuer="厅", valid_until="2026-12-31")
-    use_cases.set_filed(world.certificates, world.clock, ENT_A, [added["id"]], True)
+    use_cases.apply_filing_change(world.certificates, world.clock, ENT_A, [added["id"]], [])
     assert use_cases.expire_due(world.certificates, world.clock) == 0
     world.clock.set(datetime.datetime(2027, 1, 1, 0, 0, 1, tzinfo=SHANGHAI))
     assert use_cases.expire_due(world.certificates, world.clock) == 1
