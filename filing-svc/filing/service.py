@@ -1,8 +1,6 @@
 """filing-svc: the nameko adapter. Each entrypoint builds its ports and calls one use case."""
 import base64
 
-from eventlet import tpool
-
 from nameko.dependency_providers import Config
 from xjkit.nameko.handlers import event_handler
 
@@ -15,9 +13,8 @@ from xjkit.nameko.store import Store
 from xjkit.nameko.telemetry import Telemetry
 from xjkit.retry import retry_on_conflict
 
-from filing.adapters.booklet import render_booklet
 from filing.adapters.clients import CertCertificates, EmploymentStaff
-from filing.adapters.providers import NationalPlatformClient
+from filing.adapters.providers import BookletPrinting, NationalPlatformClient
 from filing.adapters.repositories import (
     MongoBookletRepository, MongoCaseRepository, MongoRegistrationRepository, prepare_database,
 )
@@ -38,6 +35,7 @@ class FilingService:
     store = Store(outbox_collections=("registrations",), prepare=prepare_database)
     config = Config()
     national = NationalPlatformClient()
+    printer = BookletPrinting()
     employment = TimedRpcProxy("employment")
     cert = TimedRpcProxy("cert")
     identity = TimedRpcProxy("identity")
@@ -84,13 +82,9 @@ class FilingService:
     @rpc
     def booklet(self, enterprise_uscc, enterprise_type):
         """The current registration as a PDF (base64), its number recorded for verification."""
-        data = queries.booklet_data(self._registrations(), self.clock, enterprise_uscc, enterprise_type)
-        now = self.clock.now()
-        verify_url = f"{self.config.get('PUBLIC_BASE_URL') or 'http://127.0.0.1:8000'}/public/booklets/{data['booklet_no']}"
-        # rendering is CPU work of a few hundred ms: off the eventlet hub, so other workers go on
-        pdf = tpool.execute(render_booklet, data, data["booklet_no"], verify_url, now)
-        MongoBookletRepository(self.store.db).record(data["booklet_no"], enterprise_uscc, enterprise_type, now)
-        return {"booklet_no": data["booklet_no"], "pdf_b64": base64.b64encode(pdf).decode("ascii")}
+        booklet_no, pdf = queries.print_booklet(self._registrations(), MongoBookletRepository(self.store.db),
+                                                self.printer, self.clock, enterprise_uscc, enterprise_type)
+        return {"booklet_no": booklet_no, "pdf_b64": base64.b64encode(pdf).decode("ascii")}
 
     @rpc
     def public_registrations(self, page=1, per_page=200):

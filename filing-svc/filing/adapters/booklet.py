@@ -45,6 +45,8 @@ from reportlab.platypus import (
 from xjkit.contract import CERTIFICATE_KIND_LABELS, ENTERPRISE_TYPES
 from xjkit.masking import mask_phone, redact_text
 
+from filing.service_layer import ports
+
 FONT_ENV = "XJ_BOOKLET_FONT"
 DEFAULT_FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 FONT_PACKAGE = "fonts-wqy-microhei"
@@ -93,13 +95,15 @@ _fonts = {}  # font file path -> registered reportlab font name
 _fonts_lock = threading.Lock()
 
 
-def booklet_font_path() -> str:
-    return os.environ.get(FONT_ENV) or DEFAULT_FONT_PATH
+def booklet_font_path(configured=None) -> str:
+    """The font file: the service's setting (config.yml BOOKLET_FONT), else XJ_BOOKLET_FONT (tools
+    and tests that render without a service), else the Debian package's file."""
+    return configured or os.environ.get(FONT_ENV) or DEFAULT_FONT_PATH
 
 
-def _font_name() -> str:
+def _font_name(configured=None) -> str:
     """Registers the configured TrueType font once per path and returns its reportlab name."""
-    path = booklet_font_path()
+    path = booklet_font_path(configured)
     with _fonts_lock:
         name = _fonts.get(path)
         if name:
@@ -486,9 +490,10 @@ def _canvas_maker(font, booklet_no, running_head, generated_at):
     return BookletCanvas
 
 
-def render_booklet(registration: dict, booklet_no: str, verify_url: str, generated_at: datetime) -> bytes:
+def render_booklet(registration: dict, booklet_no: str, verify_url: str, generated_at: datetime,
+                   font_path: str | None = None) -> bytes:
     """The booklet of ``registration`` as PDF bytes. Raises ``BookletFontError`` without a usable font."""
-    font = _font_name()
+    font = _font_name(font_path)
     st = _Styles(font)
     enterprise_name = _text(registration.get("enterprise_name") or (registration.get("basic") or {}).get("name"))
     type_label = enterprise_type_label(registration.get("enterprise_type"))
@@ -525,3 +530,17 @@ def render_booklet(registration: dict, booklet_no: str, verify_url: str, generat
     running_head = f"{enterprise_name}（{type_label}）"
     doc.build(story, canvasmaker=_canvas_maker(font, booklet_no, running_head, generated_at))
     return buffer.getvalue()
+
+
+class ReportlabBookletPrinter(ports.BookletPrinter):
+    """Renders with reportlab off the eventlet hub (a few hundred ms of CPU: other workers go on);
+    the QR code points at ``<public_base_url>/public/booklets/<number>``."""
+
+    def __init__(self, public_base_url, font_path=None, offload=None):
+        self.public_base_url = (public_base_url or "http://127.0.0.1:8000").rstrip("/")
+        self.font_path = font_path or None
+        self.offload = offload or (lambda function, *args: function(*args))
+
+    def render(self, registration, booklet_no, generated_at):
+        verify_url = f"{self.public_base_url}/public/booklets/{booklet_no}"
+        return self.offload(render_booklet, registration, booklet_no, verify_url, generated_at, self.font_path)

@@ -1,6 +1,9 @@
-"""nameko dependency providers of filing-svc: one national-platform client per container."""
+"""nameko dependency providers of filing-svc: one national-platform client and one booklet printer
+per container, configured from config.yml."""
+from eventlet import tpool
 from nameko.extensions import DependencyProvider
 
+from filing.adapters.booklet import ReportlabBookletPrinter
 from filing.adapters.clients import HttpNationalPlatform
 
 
@@ -15,3 +18,13 @@ class NationalPlatformClient(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.client
+
+
+class BookletPrinting(DependencyProvider):
+    def setup(self):
+        config = self.container.config
+        self.printer = ReportlabBookletPrinter(config.get("PUBLIC_BASE_URL"), font_path=config.get("BOOKLET_FONT"),
+                                               offload=tpool.execute)
+
+    def get_dependency(self, worker_ctx):
+        return self.printer

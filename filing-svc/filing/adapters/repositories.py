@@ -52,7 +52,7 @@ class MongoCaseRepository(VersionedRepository, ports.CaseRepository):
         return [entity_from_document(Case, d, "case_id") for d in found.items], found.total
 
 
-class MongoBookletRepository(VersionedRepository):
+class MongoBookletRepository(VersionedRepository, ports.PrintedBooklets):
     """Every booklet number filing-svc ever printed (its own record; the public check of a printed
     booklet is publicity-svc's, from the registration events)."""
 

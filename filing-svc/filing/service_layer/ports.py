@@ -59,3 +59,16 @@ class Certificates(ABC):
     @abstractmethod
     def of_person_registered(self, uscc, person_id):
         """The registered certificates (注册证书) the person holds at the enterprise."""
+
+
+class BookletPrinter(ABC):
+    @abstractmethod
+    def render(self, registration, booklet_no, generated_at):
+        """The booklet of a registration view as PDF bytes, with its number and the QR code of
+        its public verification page."""
+
+
+class PrintedBooklets(ABC):
+    @abstractmethod
+    def record(self, booklet_no, uscc, enterprise_type, generated_at):
+        """Remember that this number was printed (printing it again changes nothing)."""

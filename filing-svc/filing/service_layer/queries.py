@@ -39,6 +39,15 @@ def booklet_data(registrations, clock, uscc, enterprise_type):
     return registration_view(registration, clock.today())
 
 
+def print_booklet(registrations, printed, printer, clock, uscc, enterprise_type):
+    """The current registration as a booklet: (booklet number, PDF bytes); the number is recorded."""
+    data = booklet_data(registrations, clock, uscc, enterprise_type)
+    now = clock.now()
+    pdf = printer.render(data, data["booklet_no"], now)
+    printed.record(data["booklet_no"], uscc, enterprise_type, now)
+    return data["booklet_no"], pdf
+
+
 def public_registrations(registrations, page, per_page):
     """Every registration as the public payload, page by page (publicity-svc's rebuild)."""
     from filing.service_layer.views import public_payload

@@ -350,3 +350,13 @@ def test_the_font_file_comes_from_XJ_BOOKLET_FONT(monkeypatch, tmp_path):
     assert fonts and all(font["emb"] == "yes" for font in fonts)
     monkeypatch.delenv(booklet.FONT_ENV)
     assert booklet.booklet_font_path() == default
+
+
+def test_the_printer_points_the_qr_code_at_the_public_check_and_uses_its_configured_font():
+    calls = []
+    printer = booklet.ReportlabBookletPrinter("https://xj.example.cn/", font_path="/fonts/cjk.ttc",
+                                              offload=lambda function, *args: calls.append((function, args)) or b"pdf")
+    assert printer.render({"uscc": "U"}, "XJ0120260000000000001", "at") == b"pdf"
+    assert calls == [(booklet.render_booklet, ({"uscc": "U"}, "XJ0120260000000000001",
+                                                "https://xj.example.cn/public/booklets/XJ0120260000000000001",
+                                                "at", "/fonts/cjk.ttc"))]

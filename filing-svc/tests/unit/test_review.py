@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from xjkit.clock import SHANGHAI, FixedClock
-from xjkit.errors import ValidationFailed
+from xjkit.errors import RegistrationNotFound, ValidationFailed
 
 from xjkit.booklets import enterprise_type_of, is_booklet_no
 from filing_fakes import FakeCases, FakeCertificates, FakeNational, FakeRegistrations, FakeStaff
@@ -321,3 +321,37 @@ def test_an_in_region_cost_consulting_enterprise_needs_no_project_filing(world):
     world.certificates.add("e1", XJ_USCC, "lead", kind="registered", type="一级注册造价工程师")
     case = world.submit("cost_project", cost_project(), uscc=XJ_USCC, enterprise_type="cost_consulting")
     assert world.error_codes(case) == ["IN_REGION_ENTERPRISE"]
+
+
+class RecordingPrinter:
+    def __init__(self):
+        self.rendered = []
+
+    def render(self, registration, booklet_no, generated_at):
+        self.rendered.append((registration["uscc"], booklet_no, generated_at))
+        return b"%PDF-booklet"
+
+
+class PrintedBooklets:
+    def __init__(self):
+        self.numbers = []
+
+    def record(self, booklet_no, uscc, enterprise_type, generated_at):
+        self.numbers.append((booklet_no, uscc, enterprise_type))
+
+
+def test_printing_a_booklet_renders_the_current_registration_and_records_its_number(world):
+    world.first_filing()
+    printer, printed = RecordingPrinter(), PrintedBooklets()
+    number, pdf = queries.print_booklet(world.registrations, printed, printer, world.clock, USCC, "construction")
+    assert pdf == b"%PDF-booklet" and is_booklet_no(number)
+    assert printer.rendered == [(USCC, number, world.clock.now())]
+    assert printed.numbers == [(number, USCC, "construction")]
+
+
+def test_no_booklet_is_printed_for_a_type_without_a_registration(world):
+    world.first_filing()
+    printer, printed = RecordingPrinter(), PrintedBooklets()
+    with pytest.raises(RegistrationNotFound):
+        queries.print_booklet(world.registrations, printed, printer, world.clock, USCC, "supervision")
+    assert printer.rendered == [] and printed.numbers == []
