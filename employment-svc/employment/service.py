@@ -80,6 +80,13 @@ class EmploymentService(FileRpcMixin):
         return use_cases.active_staff(self._employments(), enterprise_uscc)
 
     @rpc
+    def staff_and_files(self, enterprise_uscc, file_ids):
+        """What filing-svc's review needs in one round trip: {"staff": active_staff,
+        "owned_file_ids": those of file_ids the enterprise uploaded}."""
+        return {"staff": use_cases.active_staff(self._employments(), enterprise_uscc),
+                "owned_file_ids": file_use_cases.owned_file_ids(self._file_store(), enterprise_uscc, file_ids)}
+
+    @rpc
     def get_for_enterprise(self, enterprise_uscc, employment_id):
         return use_cases.get_for_enterprise(self._employments(), enterprise_uscc, employment_id)
 

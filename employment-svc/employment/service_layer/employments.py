@@ -153,11 +153,15 @@ def reject_offer(employments, clock, person_id, employment_id, reason=None):
 def accept_offer(employments, face_tickets, clock, person_id, employment_id, verify_id):
     """A fresh face check bound to this offer, then the store decides: of concurrent accepts by the
     same person only one becomes active (the unique key ``active_person``)."""
-    _persons_employment(employments, person_id, employment_id).require_pending()  # before spending the ticket
+    read = _persons_employment(employments, person_id, employment_id)
+    read.require_pending()  # before spending the ticket
     face_tickets.consume(person_id, verify_id, FACE_PURPOSE, employment_id)
+    # The first try uses the offer read above (no second read): the save is version-checked, so a
+    # change during the face check is a conflict, and the next try reads the offer again.
+    unread = [read]
 
     def attempt():  # a conflict (withdrawn, cancelled… meanwhile): look at it again
-        employment = _persons_employment(employments, person_id, employment_id)
+        employment = unread.pop() if unread else _persons_employment(employments, person_id, employment_id)
         if employment.end_reason == states.ACCEPTED_ELSEWHERE:
             raise PersonEmployed(message=ACCEPTED_ELSEWHERE_MESSAGE)
         employment.accept(clock.now())

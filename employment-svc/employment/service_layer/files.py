@@ -61,6 +61,26 @@ def file_meta(files, owner_uscc, file_id):
     return file_view(_owned(files, owner_uscc, file_id))
 
 
+MAX_CHECKED_FILE_IDS = 100
+
+
+def owned_file_ids(files, owner_uscc, file_ids):
+    """Those of ``file_ids`` that the enterprise uploaded (in order, once each), for reviews that
+    check many attachments in one call; any other id is simply left out."""
+    if not isinstance(file_ids, list) or len(file_ids) > MAX_CHECKED_FILE_IDS:
+        raise ValidationFailed({"file_ids": [f"应为不超过{MAX_CHECKED_FILE_IDS}个文件编号的列表"]})
+    owned = []
+    for file_id in file_ids:
+        if file_id in owned:
+            continue
+        try:
+            _owned(files, owner_uscc, file_id)
+        except FileNotFound:
+            continue
+        owned.append(file_id)
+    return owned
+
+
 def read_file(files, owner_uscc, file_id):
     """(metadata, bytes) of the enterprise's own file, the bytes verified against the checksum."""
     stored = _owned(files, owner_uscc, file_id)

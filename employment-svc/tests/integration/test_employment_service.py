@@ -159,3 +159,23 @@ def test_an_offer_with_the_face_ticket_of_another_offer_is_refused(platform):
         assert refused.value.code == "FACE_CHECK_NOT_FOUND"
         assert proxy.employment.accept_offer(person_id=person_id, employment_id=second["id"],
                                              verify_id=ticket)["status"] == "active"
+
+
+def test_staff_and_files_answers_a_filing_review_in_one_call(platform):
+    id_card = make_id_card(region="130102", birth="19840404", seq="222")
+    uscc, other = make_uscc(region="130100"), make_uscc(region="140100")
+    with rpc(platform) as proxy:
+        person_id = verified_person(proxy, "review-person", id_card)
+        file_id = contract_file(proxy, uscc)
+        others_file = contract_file(proxy, other)
+        made = offer(proxy, uscc, id_card, file_id)
+        ticket = proxy.identity.start_face_ticket(person_id=person_id, purpose="employment.accept",
+                                                  target_id=made["id"])["verify_id"]
+        proxy.employment.accept_offer(person_id=person_id, employment_id=made["id"], verify_id=ticket)
+        answer = proxy.employment.staff_and_files(enterprise_uscc=uscc, file_ids=[others_file, file_id, "0" * 32])
+        assert answer["owned_file_ids"] == [file_id]
+        assert answer["staff"] == proxy.employment.active_staff(enterprise_uscc=uscc)
+        assert [member["person_id"] for member in answer["staff"]] == [person_id]
+        with pytest.raises(DomainError) as refused:
+            proxy.employment.staff_and_files(enterprise_uscc=uscc, file_ids="not a list")
+        assert refused.value.status == 422

@@ -132,6 +132,30 @@ def test_the_second_of_two_accepts_loses_and_its_offer_is_withdrawn(world):
     assert [e.status for e in world.employments.items.values()].count("active") == 1
 
 
+def test_an_offer_cancelled_while_the_face_check_runs_is_not_accepted(world):
+    offer = world.offer(ENT_A)
+    verify_id = world.tickets.issue("alice", offer["id"])
+    consume = world.tickets.consume
+
+    def consume_while_the_enterprise_cancels(*args):
+        use_cases.cancel_offer(world.employments, world.clock, ENT_A, offer["id"])
+        return consume(*args)
+    world.tickets.consume = consume_while_the_enterprise_cancels
+    with pytest.raises(EmploymentStateConflict):
+        world.accept("alice", offer["id"], verify_id=verify_id)
+    assert world.employments.get(offer["id"]).status == "cancelled"
+    assert "employment.accepted" not in world.event_types()
+
+
+def test_an_offer_is_read_once_by_an_accept_without_conflicts(world):
+    offer = world.offer(ENT_A)
+    reads = []
+    get = world.employments.get
+    world.employments.get = lambda employment_id: reads.append(employment_id) or get(employment_id)
+    assert world.accept("alice", offer["id"])["status"] == "active"
+    assert reads == [offer["id"]]
+
+
 def test_accepting_one_offer_withdraws_the_others(world):
     first, second, third = world.offer(ENT_A), world.offer(ENT_B), world.offer(ENT_C)
     world.accept("alice", second["id"])

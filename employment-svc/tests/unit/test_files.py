@@ -157,6 +157,22 @@ def test_another_enterprise_gets_404_for_reading_and_for_metadata(files, clock):
         use_cases.file_meta(files, ENT_B, meta["file_id"])
 
 
+def test_owned_file_ids_keeps_only_the_enterprises_own_files_in_order_once_each(files, clock):
+    mine = [use_cases.store_file(files, clock, ENT_A, f"{n}.pdf", PDF)["file_id"] for n in range(2)]
+    theirs = use_cases.store_file(files, clock, ENT_B, "b.pdf", PDF)["file_id"]
+    asked = [mine[1], theirs, "0" * 32, {"$ne": None}, mine[0], mine[1]]
+    assert use_cases.owned_file_ids(files, ENT_A, asked) == [mine[1], mine[0]]
+    assert use_cases.owned_file_ids(files, ENT_B, asked) == [theirs]
+    assert use_cases.owned_file_ids(files, ENT_A, []) == []
+
+
+@pytest.mark.parametrize("file_ids", ["abc", None, {"a": 1}, ["0" * 32] * 101])
+def test_owned_file_ids_needs_a_list_of_at_most_100_ids(files, file_ids):
+    with pytest.raises(DomainError) as refused:
+        use_cases.owned_file_ids(files, ENT_A, file_ids)
+    assert refused.value.status == 422 and "file_ids" in refused.value.errors
+
+
 @pytest.mark.parametrize("file_id", ["0" * 32, "nope", "", None, {"$ne": None}, ["x"], 7])
 def test_an_unknown_or_malformed_id_is_404_and_malformed_ones_never_reach_the_store(files, clock, file_id):
     use_cases.store_file(files, clock, ENT_A, "a.pdf", PDF)

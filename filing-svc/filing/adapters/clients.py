@@ -47,6 +47,10 @@ class EmploymentStaff(ports.Staff):
                 return False
             raise
 
+    def staff_and_files(self, uscc, file_ids):
+        answer = self.employment.staff_and_files(enterprise_uscc=uscc, file_ids=list(file_ids))
+        return answer["staff"], set(answer["owned_file_ids"])
+
 
 class CertCertificates(ports.Certificates):
     def __init__(self, cert_rpc):

@@ -50,6 +50,11 @@ class Staff(ABC):
     def owns_file(self, uscc, file_id):
         """True when the enterprise uploaded this file."""
 
+    def staff_and_files(self, uscc, file_ids):
+        """(active_staff(uscc), the set of those file_ids the enterprise uploaded): what a review
+        needs from employment-svc; adapters answer it in one call."""
+        return self.active_staff(uscc), {file_id for file_id in file_ids if self.owns_file(uscc, file_id)}
+
 
 class Certificates(ABC):
     @abstractmethod

@@ -85,10 +85,14 @@ def _qualifications_of_type(national_record, enterprise_type, today):
             if q.get("category") == enterprise_type and (q.get("expires_on") or "") >= today.isoformat()]
 
 
-def _files(ports, uscc, file_ids, field_path, reasons):
+def _staff_and_files(ports, uscc, file_ids, field_path, reasons):
+    """The active staff by person id, with a reason for each file the enterprise did not upload
+    (one call to employment-svc for both)."""
+    staff, owned = ports.staff.staff_and_files(uscc, file_ids)
     for index, file_id in enumerate(file_ids):
-        if not ports.staff.owns_file(uscc, file_id):
+        if file_id not in owned:
             reasons.append(reason("FILE_NOT_FOUND", "附件不存在，请先上传", f"{field_path}.{index}"))
+    return {member["person_id"]: member for member in staff}
 
 
 def _certificate_checks(ports, uscc, certificate_ids, staff_by_id, field_path, reasons):
@@ -159,11 +163,12 @@ def first_filing(ports, uscc, enterprise_name, enterprise_type, data):
         if not qualifications:
             reasons.append(reason("NO_VALID_QUALIFICATION",
                                   f"全国平台上该企业没有有效的{b.ENTERPRISE_TYPES[enterprise_type]}类资质"))
-    staff = _staff_by_id(ports, uscc)
+    file_reasons = []
+    staff = _staff_and_files(ports, uscc, data["attachments"], "attachments", file_reasons)
     manager = _staff_member(staff, data["manager_person_id"], "manager_person_id", "进疆负责人", reasons)
     tech_manager = _staff_member(staff, data["tech_manager_person_id"], "tech_manager_person_id", "进疆技术负责人",
                                  reasons)
-    _files(ports, uscc, data["attachments"], "attachments", reasons)
+    reasons.extend(file_reasons)
 
     def apply():
         now = ports.clock.now()
@@ -298,7 +303,8 @@ def cost_project(ports, uscc, enterprise_name, enterprise_type, data):
         reasons.append(reason("NOT_COST_CONSULTING", "承揽业务备案仅适用于造价咨询企业", "enterprise_type"))
     if is_xinjiang_uscc(uscc):
         reasons.append(reason("IN_REGION_ENTERPRISE", "区内企业（新疆及兵团注册）无需办理进疆信息报送"))
-    staff = _staff_by_id(ports, uscc)
+    file_reasons = []
+    staff = _staff_and_files(ports, uscc, data["attachments"], "attachments", file_reasons)
     lead = _staff_member(staff, data["lead_person_id"], "lead_person_id", "项目负责人", reasons)
     if lead is not None:
         held = [c for c in ports.certificates.of_person_registered(uscc, lead["person_id"])
@@ -307,7 +313,7 @@ def cost_project(ports, uscc, enterprise_name, enterprise_type, data):
         if not held:
             reasons.append(reason("LEAD_NOT_COST_ENGINEER", "项目负责人须持有本企业有效的注册造价工程师证书",
                                   "lead_person_id"))
-    _files(ports, uscc, data["attachments"], "attachments", reasons)
+    reasons.extend(file_reasons)
     national = ports.national.enterprise(uscc)
     if national is None:
         reasons.append(reason("NOT_ON_NATIONAL_PLATFORM", "全国建筑市场监管公共服务平台上没有该企业"))
