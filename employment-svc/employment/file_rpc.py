@@ -37,7 +37,7 @@ def encode_b64(data):
 
 
 class FileRpcMixin:
-    """``store_file`` / ``read_file`` / ``file_meta``: an enterprise's uploads (PDF, JPEG, PNG ≤ 10 MiB);
+    """``store_file`` / ``read_file``: an enterprise's uploads (PDF, JPEG, PNG ≤ 10 MiB);
     ``store_person_file`` / ``read_person_file`` / ``person_file_meta``: a person's photos (JPEG, PNG);
     ``read_contract_for_person``: the labour contract of the person's own offer.
     The service provides ``store`` and ``wall`` (an upload's time is housekeeping, not a business date)."""
@@ -59,11 +59,6 @@ class FileRpcMixin:
         """→ {"meta": {...}, "data_b64": "..."}; FILE_NOT_FOUND unless the enterprise owns it."""
         meta, data = file_cases.read_file(self._file_store(), owner_uscc, file_id)
         return {"meta": meta, "data_b64": encode_b64(data)}
-
-    @rpc
-    def file_meta(self, owner_uscc, file_id):
-        """The metadata of the enterprise's own file; FILE_NOT_FOUND otherwise."""
-        return file_cases.file_meta(self._file_store(), owner_uscc, file_id)
 
     @rpc
     def store_person_file(self, person_id, filename, data_b64, idempotency_key=None, request_fingerprint=None):

@@ -55,12 +55,6 @@ def _owned(files, owner_uscc, file_id):
     return stored
 
 
-def file_meta(files, owner_uscc, file_id):
-    """The metadata of the enterprise's own file; FileNotFound otherwise (other services use this
-    to check that a contract_file_id belongs to the enterprise)."""
-    return file_view(_owned(files, owner_uscc, file_id))
-
-
 MAX_CHECKED_FILE_IDS = 100
 
 

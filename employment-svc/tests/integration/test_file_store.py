@@ -91,8 +91,6 @@ def test_a_crash_after_the_chunks_and_before_the_metadata_leaves_no_visible_file
                                      "data": b"%PDF-" if n == 0 else b"\x00" * 10})
     assert store.get(file_id) is None
     with pytest.raises(FileNotFound):
-        use_cases.file_meta(store, ENT_A, file_id)
-    with pytest.raises(FileNotFound):
         use_cases.read_file(store, ENT_A, file_id)
 
 
@@ -116,9 +114,8 @@ def test_a_failure_while_writing_chunks_stores_no_file_and_removes_its_chunks(st
 
 def test_another_enterprise_cannot_see_or_read_the_file(store):
     meta = use_cases.store_file(store, CLOCK, ENT_A, "a.pdf", pdf_of(100))
-    for call in (use_cases.read_file, use_cases.file_meta):
-        with pytest.raises(FileNotFound):
-            call(store, ENT_B, meta["file_id"])
+    with pytest.raises(FileNotFound):
+        use_cases.read_file(store, ENT_B, meta["file_id"])
 
 
 def test_a_query_object_as_file_id_never_reaches_the_store(store):
@@ -162,7 +159,7 @@ def test_a_10_mib_upload_crosses_rpc_as_base64_and_comes_back_identical(files_rp
     answer = files_rpc.read_file(owner_uscc=ENT_A, file_id=meta["file_id"])
     assert base64.b64decode(answer["data_b64"]) == data
     assert answer["meta"]["sha256"] == hashlib.sha256(data).hexdigest()
-    assert files_rpc.file_meta(owner_uscc=ENT_A, file_id=meta["file_id"])["filename"] == "劳动合同.pdf"
+    assert answer["meta"]["filename"] == "劳动合同.pdf"
 
 
 def test_rpc_refusals_arrive_as_domain_errors_with_their_status(files_rpc):

@@ -145,16 +145,13 @@ def test_the_owner_reads_back_the_same_bytes_and_metadata(files, clock):
     meta = use_cases.store_file(files, clock, ENT_A, "photo.jpg", JPEG)
     read_meta, data = use_cases.read_file(files, ENT_A, meta["file_id"])
     assert data == JPEG and read_meta == meta
-    assert use_cases.file_meta(files, ENT_A, meta["file_id"]) == meta
 
 
-def test_another_enterprise_gets_404_for_reading_and_for_metadata(files, clock):
+def test_another_enterprise_gets_404_for_reading(files, clock):
     meta = use_cases.store_file(files, clock, ENT_A, "a.pdf", PDF)
     with pytest.raises(FileNotFound) as refused:
         use_cases.read_file(files, ENT_B, meta["file_id"])
     assert (refused.value.status, refused.value.code) == (404, "FILE_NOT_FOUND")
-    with pytest.raises(FileNotFound):
-        use_cases.file_meta(files, ENT_B, meta["file_id"])
 
 
 def test_owned_file_ids_keeps_only_the_enterprises_own_files_in_order_once_each(files, clock):
@@ -181,8 +178,7 @@ def test_an_unknown_or_malformed_id_is_404_and_malformed_ones_never_reach_the_st
     files.get = lambda key: asked.append(key) or original_get(key)
     with pytest.raises(FileNotFound):
         use_cases.read_file(files, ENT_A, file_id)
-    with pytest.raises(FileNotFound):
-        use_cases.file_meta(files, ENT_A, file_id)
+    assert use_cases.owned_file_ids(files, ENT_A, [file_id]) == []
     assert all(isinstance(key, str) and len(key) == 32 for key in asked)
 
 
@@ -257,7 +253,6 @@ def test_read_file_rpc_returns_the_metadata_and_the_bytes_as_base64(rpc_service)
     meta = rpc_service.store_file(ENT_A, "a.png", base64.b64encode(PNG).decode())
     answer = rpc_service.read_file(ENT_A, meta["file_id"])
     assert answer["meta"] == meta and base64.b64decode(answer["data_b64"]) == PNG
-    assert rpc_service.file_meta(ENT_A, meta["file_id"]) == meta
     with pytest.raises(FileNotFound):
         rpc_service.read_file(ENT_B, meta["file_id"])
 
@@ -307,8 +302,7 @@ def test_a_persons_photo_is_404_to_another_person_and_to_every_enterprise(files,
     meta = use_cases.store_person_file(files, clock, PERSON_A, "a.png", PNG)
     for read in (lambda: use_cases.read_person_file(files, PERSON_B, meta["file_id"]),
                  lambda: use_cases.person_file_meta(files, PERSON_B, meta["file_id"]),
-                 lambda: use_cases.read_file(files, ENT_A, meta["file_id"]),
-                 lambda: use_cases.file_meta(files, ENT_A, meta["file_id"])):
+                 lambda: use_cases.read_file(files, ENT_A, meta["file_id"])):
         with pytest.raises(FileNotFound):
             read()
 

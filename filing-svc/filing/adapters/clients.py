@@ -3,7 +3,7 @@ import logging
 
 import requests
 
-from xjkit.errors import DomainError, NationalPlatformUnavailable
+from xjkit.errors import NationalPlatformUnavailable
 
 from filing.service_layer import ports
 
@@ -37,15 +37,6 @@ class EmploymentStaff(ports.Staff):
 
     def active_staff(self, uscc):
         return self.employment.active_staff(enterprise_uscc=uscc)
-
-    def owns_file(self, uscc, file_id):
-        try:
-            self.employment.file_meta(owner_uscc=uscc, file_id=file_id)
-            return True
-        except DomainError as error:
-            if error.status == 404:
-                return False
-            raise
 
     def staff_and_files(self, uscc, file_ids):
         answer = self.employment.staff_and_files(enterprise_uscc=uscc, file_ids=list(file_ids))

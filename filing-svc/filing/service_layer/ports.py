@@ -47,13 +47,9 @@ class Staff(ABC):
         """[{person_id, person_name, id_card_masked}] actively employed by the enterprise."""
 
     @abstractmethod
-    def owns_file(self, uscc, file_id):
-        """True when the enterprise uploaded this file."""
-
     def staff_and_files(self, uscc, file_ids):
         """(active_staff(uscc), the set of those file_ids the enterprise uploaded): what a review
-        needs from employment-svc; adapters answer it in one call."""
-        return self.active_staff(uscc), {file_id for file_id in file_ids if self.owns_file(uscc, file_id)}
+        needs from employment-svc, in one call."""
 
 
 class Certificates(ABC):

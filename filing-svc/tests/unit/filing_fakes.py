@@ -69,8 +69,8 @@ class FakeStaff(ports.Staff):
     def active_staff(self, uscc):
         return list(self.staff.get(uscc, {}).values())
 
-    def owns_file(self, uscc, file_id):
-        return self.files.get(file_id) == uscc
+    def staff_and_files(self, uscc, file_ids):
+        return self.active_staff(uscc), {file_id for file_id in file_ids if self.files.get(file_id) == uscc}
 
 
 class FakeCertificates(ports.Certificates):
