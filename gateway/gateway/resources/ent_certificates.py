@@ -38,7 +38,8 @@ class Certificates(MethodView):
     def get(self, query):
         """本企业人员的证书，可按类别和人员筛选"""
         return clients().cert.list_certificates(enterprise_uscc=g.subject, kind=query.get("kind"),
-                               person_id=query.get("person_id"), page=query["page"], per_page=query["per_page"])
+                                                person_id=query.get("person_id"), page=query["page"],
+                                                per_page=query["per_page"])
 
     @blp.arguments(EntryRequest)
     @blp.response(201, CertificateSchema)
@@ -46,7 +47,7 @@ class Certificates(MethodView):
         """录入在职人员的技术工人、特种作业、岗位/现场管理人员或安管人员（A/B/C）证书。支持 Idempotency-Key。"""
         entry = {"person_id": body["person_id"], "kind": body["kind"], "fields": entry_fields(body)}
         return clients().cert.add_certificate(enterprise_uscc=g.subject, **entry,
-                               **idempotency_of(entry))
+                                              **idempotency_of(entry))
 
 
 @blp.route("/certificates/<string:certificate_id>/file")
@@ -55,12 +56,12 @@ class CertificatePhoto(MethodView):
     def get(self, certificate_id):
         """下载本单位人员登记职称证书时上传的证书照片（确认前核对）"""
         certificate = clients().cert.get_certificate(enterprise_uscc=g.subject,
-                                      certificate_id=certificate_id)
+                                                     certificate_id=certificate_id)
         if not certificate.get("file_id"):
             raise CertificatePhotoMissing()
         return download_response(clients().employment.read_person_file(
-                                                 person_id=certificate["person_id"],
-                                                 file_id=certificate["file_id"]))
+            person_id=certificate["person_id"],
+            file_id=certificate["file_id"]))
 
 
 @blp.route("/certificates/<string:certificate_id>/confirm")
@@ -69,7 +70,7 @@ class ConfirmTitle(MethodView):
     def post(self, certificate_id):
         """确认本单位人员登记的职称证书（待单位确认 → 已确认）"""
         return clients().cert.confirm_title(enterprise_uscc=g.subject, certificate_id=certificate_id,
-                               enterprise_name=g.claims.get("name") or g.subject, **idempotency_of({}))
+                                            enterprise_name=g.claims.get("name") or g.subject, **idempotency_of({}))
 
 
 @blp.route("/certificates/<string:certificate_id>/revoke")
@@ -78,4 +79,4 @@ class RevokeTitle(MethodView):
     def post(self, certificate_id):
         """撤销职称证书（已报送的须先撤销报送）；本人更正后重新待确认"""
         return clients().cert.revoke_title(enterprise_uscc=g.subject, certificate_id=certificate_id,
-                               enterprise_name=g.claims.get("name") or g.subject, **idempotency_of({}))
+                                           enterprise_name=g.claims.get("name") or g.subject, **idempotency_of({}))

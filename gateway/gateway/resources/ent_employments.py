@@ -25,7 +25,7 @@ class PersonLookup(MethodView):
     def get(self, query):
         """按身份证号查询人员（是否实名、能否聘用及原因）"""
         return clients().employment.lookup_person(enterprise_uscc=g.subject,
-                               id_card_no=query["id_card_no"])
+                                                  id_card_no=query["id_card_no"])
 
 
 @blp.route("/employments")
@@ -43,8 +43,8 @@ class Employments(MethodView):
         offer = {"id_card_no": body["id_card_no"], "contract_start": body["contract_start"].isoformat(),
                  "contract_end": body["contract_end"].isoformat(), "contract_file_id": body["contract_file_id"]}
         return clients().employment.make_offer(enterprise_uscc=g.subject,
-                               enterprise_name=g.claims.get("name") or g.subject, **offer,
-                               **idempotency_of(offer))
+                                               enterprise_name=g.claims.get("name") or g.subject, **offer,
+                                               **idempotency_of(offer))
 
 
 @blp.route("/employments/<string:employment_id>")
@@ -53,7 +53,7 @@ class EmploymentDetail(MethodView):
     def get(self, employment_id):
         """一条聘用记录"""
         return clients().employment.get_for_enterprise(enterprise_uscc=g.subject,
-                               employment_id=employment_id)
+                                                       employment_id=employment_id)
 
 
 @blp.route("/employments/<string:employment_id>/cancel")
@@ -62,7 +62,7 @@ class CancelOffer(MethodView):
     def post(self, employment_id):
         """撤销待确认的聘用邀请"""
         return clients().employment.cancel_offer(enterprise_uscc=g.subject, employment_id=employment_id,
-                               **idempotency_of({}))
+                                                 **idempotency_of({}))
 
 
 @blp.route("/employments/<string:employment_id>/terminate")
@@ -71,4 +71,4 @@ class TerminateEmployment(MethodView):
     def post(self, employment_id):
         """解除在职的聘用关系"""
         return clients().employment.terminate_by_enterprise(enterprise_uscc=g.subject,
-                               employment_id=employment_id, **idempotency_of({}))
+                                                            employment_id=employment_id, **idempotency_of({}))

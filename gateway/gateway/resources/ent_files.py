@@ -45,7 +45,8 @@ class Files(MethodView):
         data = read_upload(upload)  # refused here, before any RPC, when empty, too large or of another type
         data_b64 = base64.b64encode(data).decode("ascii")
         return clients().employment.store_file(owner_uscc=g.subject, filename=upload.filename or "",
-                               data_b64=data_b64, **idempotency_of({"filename": upload.filename, "data": data_b64}))
+                                               data_b64=data_b64,
+                                               **idempotency_of({"filename": upload.filename, "data": data_b64}))
 
 
 @blp.route("/files/<string:file_id>")

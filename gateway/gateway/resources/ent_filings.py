@@ -57,15 +57,15 @@ class Filings(MethodView):
         """提交一项进疆信息报送业务，自动审核后返回办件（通过或驳回及全部原因；驳回的办件同样保留）。支持 Idempotency-Key。"""
         submission = submission_of(body)
         return clients().filing.submit(enterprise_uscc=g.subject,
-                               enterprise_name=g.claims.get("name") or g.subject, **submission,
-                               submitted_by=g.subject, **idempotency_of(submission))
+                                       enterprise_name=g.claims.get("name") or g.subject, **submission,
+                                       submitted_by=g.subject, **idempotency_of(submission))
 
     @blp.arguments(CaseListQuery, location="query")
     @blp.response(200, CasePage)
     def get(self, query):
         """查询本企业的进疆信息报送记录，可按业务和审核结果筛选"""
         return clients().filing.list_cases(enterprise_uscc=g.subject, business=query.get("business"),
-                               status=query.get("status"), page=query["page"], per_page=query["per_page"])
+                                           status=query.get("status"), page=query["page"], per_page=query["per_page"])
 
 
 @blp.route("/filings/<string:case_id>")
@@ -108,4 +108,4 @@ class Qualifications(MethodView):
     def get(self, query):
         """全国建筑市场监管公共服务平台上本企业该类型的资质，各注明是否仍有效"""
         return {"items": clients().filing.qualifications(enterprise_uscc=g.subject,
-                                         enterprise_type=query["enterprise_type"])}
+                                                         enterprise_type=query["enterprise_type"])}

@@ -27,7 +27,7 @@ class Titles(MethodView):
         """补登记职称证书：提交后由当前在职单位确认。支持 Idempotency-Key。"""
         fields = title_fields(body)
         return clients().cert.register_title(person_id=g.subject, fields=fields,
-                               **idempotency_of(fields))
+                                             **idempotency_of(fields))
 
 
 @blp.route("/certificates/titles/<string:certificate_id>")
@@ -38,4 +38,4 @@ class TitleDetail(MethodView):
         """变更被单位撤销的职称证书，重新等待单位确认（已确认的不能变更）"""
         fields = title_fields(body)
         return clients().cert.reregister_title(person_id=g.subject, certificate_id=certificate_id,
-                               fields=fields, **idempotency_of(fields))
+                                               fields=fields, **idempotency_of(fields))

@@ -27,7 +27,7 @@ class OfferContract(MethodView):
     def get(self, employment_id):
         """下载本人聘用邀请（或聘用）的劳动合同"""
         return download_response(clients().employment.read_contract_for_person(person_id=g.subject,
-                                                 employment_id=employment_id))
+                                                                               employment_id=employment_id))
 
 
 @blp.route("/employments/<string:employment_id>/accept")
@@ -37,7 +37,7 @@ class AcceptOffer(MethodView):
     def post(self, body, employment_id):
         """接受聘用：需先为该邀请完成一次人脸核身（POST /mp/face，purpose=employment.accept）"""
         return clients().employment.accept_offer(person_id=g.subject, employment_id=employment_id,
-                               verify_id=body["verify_id"], **idempotency_of(body))
+                                                 verify_id=body["verify_id"], **idempotency_of(body))
 
 
 @blp.route("/employments/<string:employment_id>/reject")
@@ -47,7 +47,7 @@ class RejectOffer(MethodView):
     def post(self, body, employment_id):
         """拒绝聘用邀请"""
         return clients().employment.reject_offer(person_id=g.subject, employment_id=employment_id,
-                               reason=body.get("reason"), **idempotency_of(body))
+                                                 reason=body.get("reason"), **idempotency_of(body))
 
 
 @blp.route("/employments/<string:employment_id>/terminate")
@@ -56,4 +56,4 @@ class LeaveEmployment(MethodView):
     def post(self, employment_id):
         """本人解除在职的聘用关系"""
         return clients().employment.terminate_by_person(person_id=g.subject, employment_id=employment_id,
-                               **idempotency_of({}))
+                                                        **idempotency_of({}))

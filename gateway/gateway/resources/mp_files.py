@@ -33,8 +33,8 @@ class Files(MethodView):
         data = read_image_upload(upload)  # refused before any RPC when empty, too large or not an image
         data_b64 = base64.b64encode(data).decode("ascii")
         return clients().employment.store_person_file(person_id=g.subject,
-                               filename=upload.filename or "", data_b64=data_b64,
-                               **idempotency_of({"filename": upload.filename, "data": data_b64}))
+                                                      filename=upload.filename or "", data_b64=data_b64,
+                                                      **idempotency_of({"filename": upload.filename, "data": data_b64}))
 
 
 @blp.route("/files/<string:file_id>")
@@ -43,4 +43,4 @@ class FileDownload(MethodView):
     def get(self, file_id):
         """下载本人上传的证书照片"""
         return download_response(clients().employment.read_person_file(person_id=g.subject,
-                                                 file_id=file_id))
+                                                                       file_id=file_id))

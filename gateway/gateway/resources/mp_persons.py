@@ -65,7 +65,7 @@ class RealnameStart(MethodView):
     def post(self, body):
         """发起实名认证（人脸核身 getverifyid）"""
         return clients().identity.start_realname(person_id=g.subject,
-                               name=body["name"], id_card_no=body["id_card_no"])
+                                                 name=body["name"], id_card_no=body["id_card_no"])
 
 
 @blp.route("/realname/complete")
@@ -77,7 +77,7 @@ class RealnameComplete(MethodView):
     def post(self, body):
         """完成实名认证（queryverifyinfo，verify_ret 为 10000 才通过）"""
         return clients().identity.complete_realname(person_id=g.subject,
-                               verify_id=body["verify_id"])
+                                                    verify_id=body["verify_id"])
 
 
 @blp.route("/face")
@@ -90,7 +90,7 @@ class FaceTicket(MethodView):
     def post(self, body):
         """为一次操作发起人脸核身（如接受聘用），该操作使用一次即失效"""
         return clients().identity.start_face_ticket(person_id=g.subject,
-                               purpose=body["purpose"], target_id=body["target_id"])
+                                                    purpose=body["purpose"], target_id=body["target_id"])
 
 
 @blp.route("/messages")
@@ -122,4 +122,4 @@ class Subscriptions(MethodView):
     def post(self, body):
         """登记 wx.requestSubscribeMessage 中用户同意的订阅消息模板（每次同意可推送一条）"""
         return clients().identity.grant_subscriptions(person_id=g.subject,
-                               template_ids=body["template_ids"])
+                                                      template_ids=body["template_ids"])
