@@ -20,9 +20,6 @@ from pymongo.errors import ConnectionFailure
 from xjkit.errors import DomainError, ServiceUnavailable
 from xjkit.nameko.callers import rpc_key, verified_caller
 
-# sent as a plain DomainError, which every caller deserializes (see deserialize_to_instance below)
-STORE_UNAVAILABLE = (ServiceUnavailable.code, ServiceUnavailable.message, ServiceUnavailable.status)
-
 deserialize_to_instance(DomainError)
 
 
@@ -47,12 +44,12 @@ class DomainRpc(Rpc):
         super().handle_message(body, message)
 
     def handle_result(self, message, worker_ctx, result, exc_info):
-        if exc_info is not None and isinstance(exc_info[1], DomainError):
-            error = exc_info[1].as_base()
-            exc_info = (DomainError, error, exc_info[2])
-        elif exc_info is not None and isinstance(exc_info[1], ConnectionFailure):
-            exc_info = (DomainError, DomainError(*STORE_UNAVAILABLE, {"service": [self.container.service_name]}),
+        if exc_info is not None and isinstance(exc_info[1], ConnectionFailure):  # the store is away
+            exc_info = (ServiceUnavailable, ServiceUnavailable(errors={"service": [self.container.service_name]}),
                         exc_info[2])
+        if exc_info is not None and isinstance(exc_info[1], DomainError):
+            # sent as the plain base class, which every caller deserializes (deserialize_to_instance above)
+            exc_info = (DomainError, exc_info[1].as_base(), exc_info[2])
         return super().handle_result(message, worker_ctx, result, exc_info)
 
 
