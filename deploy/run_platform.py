@@ -71,32 +71,30 @@ def wait_for(predicate, timeout, what):
     raise RuntimeError(f"{what} did not come up within {timeout} s")
 
 
-def ensure_redis(url):
-    """Sessions live in Redis: start the local redis-server if it is installed but not running."""
+def ensure_local_server(name, url, default_port, start, timeout):
+    """Start the local ``name`` server that ``url`` names when it is installed but not running
+    (``start(port)``: its command); a remote one that does not answer stops the launch."""
     host_port = url.split("://", 1)[-1].split("@")[-1].split("/")[0]
     host, _, port = host_port.partition(":")
-    host, port = host or "127.0.0.1", int(port or 6379)
+    host, port = host or "127.0.0.1", int(port or default_port)
     if port_open(host, port):
         return
     if host not in ("127.0.0.1", "localhost"):
-        raise RuntimeError(f"Redis at {host}:{port} is not reachable")
-    log("Redis is not running: starting it (redis-server --daemonize yes)")
-    subprocess.run(["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", str(port)], check=True,
-                   stdout=subprocess.DEVNULL)
-    wait_for(lambda: port_open(host, port), 30, "Redis")
+        raise RuntimeError(f"{name} at {host}:{port} is not reachable")
+    command = start(port)
+    log(f"{name} is not running: starting it ({' '.join(command)})")
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    wait_for(lambda: port_open(host, port), timeout, name)
+
+
+def ensure_redis(url):
+    """Sessions, rate limits and the public cache live in Redis."""
+    ensure_local_server("Redis", url, 6379,
+                        lambda port: ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", str(port)], 30)
 
 
 def ensure_rabbitmq(amqp_uri):
-    host_port = amqp_uri.split("@")[-1].split("/")[0]
-    host, _, port = host_port.partition(":")
-    host, port = host or "127.0.0.1", int(port or 5672)
-    if port_open(host, port):
-        return
-    if host not in ("127.0.0.1", "localhost"):
-        raise RuntimeError(f"RabbitMQ at {host}:{port} is not reachable")
-    log("RabbitMQ is not running: starting it (rabbitmq-server -detached)")
-    subprocess.run(["rabbitmq-server", "-detached"], check=True)
-    wait_for(lambda: port_open(host, port), 90, "RabbitMQ")
+    ensure_local_server("RabbitMQ", amqp_uri, 5672, lambda port: ["rabbitmq-server", "-detached"], 90)
 
 
 class Platform:
