@@ -130,10 +130,18 @@ class PublicCache:
             entry = self._read(key)
         except redis.RedisError:
             return None
-        if entry is not None and entry[:2] == (version, day):
-            self._remember(key, *entry)
-            return http_cache.cached_response(entry[2], etag, max_age)
+        current = self._serve_if_current(key, entry, version, day, max_age)
+        if current is not None:
+            return current
         return self._rebuild(key, version, day, entry, method, schema, max_age, kwargs)
+
+    def _serve_if_current(self, key, entry, version, day, max_age):
+        """The response from a Redis entry when it is this version's answer of this day (then also
+        kept in this worker's memory); None otherwise."""
+        if entry is None or entry[:2] != (version, day):
+            return None
+        self._remember(key, *entry)
+        return http_cache.cached_response(entry[2], version_etag(version, day), max_age)
 
     def _rebuild(self, key, version, day, previous, method, schema, max_age, kwargs):
         lock = f"{key}:lock:{version}:{day}"
@@ -149,12 +157,11 @@ class PublicCache:
             while time.monotonic() < deadline:
                 time.sleep(WAIT_STEP_SECONDS)
                 try:
-                    entry = self._read(key)
+                    current = self._serve_if_current(key, self._read(key), version, day, max_age)
                 except redis.RedisError:
                     return None
-                if entry is not None and entry[:2] == (version, day):
-                    self._remember(key, *entry)
-                    return http_cache.cached_response(entry[2], version_etag(version, day), max_age)
+                if current is not None:
+                    return current
         try:
             body = dump(schema, read_public(method, **kwargs))
         except Exception:
