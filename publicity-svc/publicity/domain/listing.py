@@ -25,14 +25,6 @@ class ListingQuery:
     name_contains: str | None = None
     qualification: str | None = None
 
-    def matches(self, document):
-        """The rule itself, for stores that filter in Python (the unit tests' fake)."""
-        validity = document.get(valid_field(self.enterprise_type) if self.enterprise_type else "max_valid_until", "")
-        return (validity >= self.valid_on
-                and (self.uscc is None or document["_id"] == self.uscc)
-                and (self.name_contains is None or self.name_contains in (document.get("name") or ""))
-                and (self.qualification is None or self.qualification in document.get("qualification_names", ())))
-
 
 def valid_field(enterprise_type):
     """The top-level field holding one type's validity, so the store can filter on it."""

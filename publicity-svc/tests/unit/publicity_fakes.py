@@ -3,6 +3,7 @@ import copy
 
 from xjkit.errors import ConcurrencyConflict
 
+from publicity.domain.listing import valid_field
 from publicity.service_layer import ports
 
 
@@ -35,7 +36,7 @@ class FakeListing(ports.Listing):
         return {uscc: self.get(uscc) for uscc in usccs if uscc in self.documents}
 
     def search(self, query, page, per_page):
-        found = sorted((d for d in self.documents.values() if query.matches(d)),
+        found = sorted((d for d in self.documents.values() if _matches(query, d)),
                        key=lambda d: (d.get("name") or "", d["_id"]))
         start = (page - 1) * per_page
         return [copy.deepcopy(d) for d in found[start:start + per_page]], len(found)
@@ -53,3 +54,12 @@ class FakeListing(ports.Listing):
     def clear(self):
         self.documents.clear()
         self.booklets.clear()
+
+
+def _matches(query, document):
+    """What the adapter's Mongo filter selects (``adapters.repositories._search_filter``)."""
+    validity = document.get(valid_field(query.enterprise_type) if query.enterprise_type else "max_valid_until", "")
+    return (validity >= query.valid_on
+            and (query.uscc is None or document["_id"] == query.uscc)
+            and (query.name_contains is None or query.name_contains in (document.get("name") or ""))
+            and (query.qualification is None or query.qualification in document.get("qualification_names", ())))
