@@ -160,20 +160,29 @@ def drill(tmp_path_factory):
 
 def service_pid(platform, service):
     """The pid of a service's `nameko run` (a child of the launcher)."""
-    needle = SERVICES[service].encode()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                ppid = int(handle.read().rsplit(b")", 1)[1].split()[1])
-            with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                cmdline = handle.read()
-        except OSError:
-            continue
-        if ppid == platform.process.pid and needle in cmdline:
-            return int(entry)
-    return None
+    return _child(platform, SERVICES[service].encode())
+
+
+def _child(platform, needle):
+    """The pid of the launcher's child whose command line holds ``needle``, or None."""
+    return next((int(entry) for entry in os.listdir("/proc") if entry.isdigit()
+                 and _ppid(entry) == platform.process.pid and _cmdline_has(entry, needle)), None)
+
+
+def _ppid(pid):
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return int(handle.read().rsplit(b")", 1)[1].split()[1])
+    except OSError:
+        return None
+
+
+def _cmdline_has(pid, needle):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return needle in handle.read()
+    except OSError:
+        return False
 
 
 def ready(platform):
@@ -433,7 +442,7 @@ def test_the_platform_rides_out_a_store_stop_and_start(drill):
 
     def outage():
         os.kill(platform.process.pid, signal.SIGSTOP)
-        store_pid = next(int(e) for e in os.listdir("/proc") if e.isdigit() and _is_store(e, platform))
+        store_pid = _child(platform, b"nx-27017")
         os.kill(store_pid, signal.SIGKILL)
 
     def restore():
@@ -444,24 +453,12 @@ def test_the_platform_rides_out_a_store_stop_and_start(drill):
     assert " store restarted" in platform.output() or "store restarted" in platform.output()
 
 
-def _is_store(pid, platform):
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            cmdline = handle.read()
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            ppid = int(handle.read().rsplit(b")", 1)[1].split()[1])
-    except OSError:
-        return False
-    return ppid == platform.process.pid and b"nx-27017" in cmdline
-
-
 def test_requests_in_flight_when_the_gateway_is_stopped_get_their_answers(drill):
     """SIGTERM to gunicorn, as compose or Kubernetes stops it: the requests it is working on finish
     with their answers (graceful timeout), none is cut off; the launcher starts the gateway again.
     filing-svc is paused meanwhile, so the eight requests for the registrations are surely in flight."""
     platform, enterprise, _, _ = drill
-    gateway = next(int(e) for e in os.listdir("/proc") if e.isdigit() and _ppid(e) == platform.process.pid
-                   and _cmdline_has(e, b"gunicorn"))
+    gateway = _child(platform, b"gunicorn")
     filing = service_pid(platform, "filing")
     os.kill(filing, signal.SIGSTOP)
     try:
@@ -479,14 +476,6 @@ def test_requests_in_flight_when_the_gateway_is_stopped_get_their_answers(drill)
     report("gateway back after SIGTERM (s)", round(wait_ready(platform), 1))
 
 
-def _cmdline_has(pid, needle):
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            return needle in handle.read()
-    except OSError:
-        return False
-
-
 def test_children_die_with_a_launcher_that_is_killed(drill):
     """Last: it ends the drill's platform. PR_SET_PDEATHSIG stops every child of a SIGKILLed launcher."""
     platform, _, _, _ = drill
@@ -498,14 +487,6 @@ def test_children_die_with_a_launcher_that_is_killed(drill):
     while time.monotonic() < deadline and any(os.path.exists(f"/proc/{pid}") and _alive(pid) for pid in children):
         time.sleep(0.2)
     assert not [pid for pid in children if _alive(pid)]
-
-
-def _ppid(pid):
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            return int(handle.read().rsplit(b")", 1)[1].split()[1])
-    except OSError:
-        return None
 
 
 def _alive(pid):
