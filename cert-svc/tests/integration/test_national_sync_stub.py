@@ -15,7 +15,7 @@ from xjstubs.server import serve_in_thread
 
 from certs.adapters.concurrency import green_map
 from certs.adapters.national import HttpNationalPlatform
-from certs.adapters.repositories import MongoCertificateRepository
+from certs.adapters.repositories import MongoCertificatesUnitOfWork
 from certs.domain.certificate import REGISTERED
 from certs.domain.errors import NationalPlatformUnavailable
 from certs.service_layer.national_sync import sync_registered
@@ -110,7 +110,8 @@ def test_nothing_listening_is_national_platform_unavailable():
 
 class SyncWorld:
     def __init__(self, database, national):
-        self.certificates = MongoCertificateRepository(database)
+        self.uow = MongoCertificatesUnitOfWork(database)
+        self.certificates = self.uow.certificates
         self.certificates.ensure_indexes()
         self.staff, self.identity, self.national = FakeStaff(), FakeIdentityNumbers(), national
         self.clock = FixedClock(NOW)
@@ -122,7 +123,7 @@ class SyncWorld:
         return person_id
 
     def sync(self, uscc):
-        return sync_registered(self.certificates, self.staff, self.identity, self.national, self.clock, uscc,
+        return sync_registered(self.uow, self.staff, self.identity, self.national, self.clock, uscc,
                                map_concurrently=lambda fn, items: green_map(fn, items, size=10))
 
     def stored(self, uscc):
