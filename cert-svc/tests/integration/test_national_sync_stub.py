@@ -3,12 +3,12 @@ with the real store (nx-27017) and the real client; staff and identity are fakes
 import datetime
 import json
 import logging
-import socket
 
 import pytest
 import requests
 
 from xjkit.clock import SHANGHAI, FixedClock
+from xjkit.polling import free_port
 from xjkit.testdata import make_id_card
 from xjstubs.config import DEFAULT_NATIONAL_DATA
 from xjstubs.server import serve_in_thread
@@ -100,10 +100,7 @@ def test_a_platform_slower_than_the_timeout_is_national_platform_unavailable(stu
 
 
 def test_nothing_listening_is_national_platform_unavailable():
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    client = HttpNationalPlatform(f"http://127.0.0.1:{port}/national/api/v1", timeout=1)
+    client = HttpNationalPlatform(f"http://127.0.0.1:{free_port()}/national/api/v1", timeout=1)  # nobody listens
     with pytest.raises(NationalPlatformUnavailable):
         client.registered_certificates(UNKNOWN)
 
