@@ -1,6 +1,6 @@
 """Every submission is reviewed automatically and ends approved or rejected with every reason.
 
-A wrong shape is refused before (422, no case). Otherwise each business gathers all of its
+A wrong shape is refused before (422, no case) by the wire contract ``xjkit.filing_data``. Otherwise each business gathers all of its
 reasons; with none the change is applied to the registration (events in the same write) and the
 case records the before/after of each changed section. The case is kept either way.
 """
@@ -8,6 +8,7 @@ import datetime
 
 from xjkit.errors import DuplicateKey, ValidationFailed
 from xjkit.events import new_event
+from xjkit.filing_data import validated
 from xjkit.ids import new_id
 from xjkit.validators import is_xinjiang_uscc
 
@@ -15,7 +16,6 @@ from filing.domain import businesses as b
 from filing.domain import validity
 from filing.domain.case import APPROVED, REJECTED, Case, reason
 from filing.domain.registration import Registration
-from filing.domain.submissions import validated
 from filing.service_layer.views import case_view, public_payload
 
 COST_ENGINEER = "造价工程师"
