@@ -29,7 +29,7 @@ HTTP_ERRORS = {
     503: ("SERVICE_UNAVAILABLE", "服务暂时不可用，请稍后重试"),
 }
 
-
+# where webargs files the errors of each part of a request: not part of a field path
 LOCATIONS = ("json", "query", "form", "files", "headers", "view_args")
 
 
@@ -43,6 +43,8 @@ def error_body(status, code=None, message=None, errors=None):
 
 def flatten_field_errors(messages):
     """webargs/marshmallow nest errors by location and field; API.md wants flat field paths."""
+    if not isinstance(messages, dict):
+        return field_paths(messages)
     flat = {}
     for key, value in messages.items():
         nested = value if key in LOCATIONS else {key: value}

@@ -1,8 +1,9 @@
 """Every submission is reviewed automatically and ends approved or rejected with every reason.
 
-A wrong shape is refused before (422, no case) by the wire contract ``xjkit.filing_data``. Otherwise each business gathers all of its
-reasons; with none the change is applied to the registration (events in the same write) and the
-case records the before/after of each changed section. The case is kept either way.
+A wrong shape is refused before (422, no case) by the wire contract ``xjkit.filing_data``.
+Otherwise each business gathers all of its reasons; with none the change is applied to the
+registration (events in the same write) and the case records the before/after of each changed
+section. The case is kept either way.
 """
 import datetime
 
