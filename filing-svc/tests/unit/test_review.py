@@ -387,6 +387,21 @@ def test_an_in_region_cost_consulting_enterprise_needs_no_project_filing(world):
     assert world.error_codes(case) == ["IN_REGION_ENTERPRISE"]
 
 
+def test_the_public_registrations_are_the_public_payloads_page_by_page(world):
+    world.first_filing()
+    world.staff.hire(COST_USCC, "lead", "造价师")
+    world.staff.files["f9"] = COST_USCC
+    world.certificates.add("e1", COST_USCC, "lead", kind="registered", type="一级注册造价工程师")
+    world.submit("cost_project", cost_project(), uscc=COST_USCC, enterprise_type="cost_consulting")
+    first = queries.public_registrations(world.uow, 1, 1)
+    second = queries.public_registrations(world.uow, 2, 1)
+    assert (first["total"], second["total"]) == (2, 2)
+    assert [r["uscc"] for r in first["items"] + second["items"]] == sorted([USCC, COST_USCC])
+    construction = next(r for r in first["items"] + second["items"] if r["uscc"] == USCC)
+    assert construction["basic"]["contact_phone"] == "138****8000" and construction["serial"] == 1
+    assert {**construction, "business": "first_filing"} == world.registrations.events[0].payload
+
+
 class RecordingPrinter:
     def __init__(self):
         self.rendered = []
