@@ -50,6 +50,10 @@ def world():
             return face_tickets.start_face_ticket(self.uow, self.face, self.vault, self.wall,
                                                   person_id, purpose, target)["verify_id"]
 
+        def certificate_login(self, challenge_id, certificate_pem, signature_b64):
+            return enterprises.login_with_certificate(self.uow, self.verifier, self.limits, self.clock, self.wall,
+                                                      challenge_id, certificate_pem, signature_b64)
+
         def consume(self, person_id, verify_id, target="offer-1", purpose=OFFER):
             return face_tickets.consume_face_ticket(self.uow, self.face, self.vault, self.wall,
                                                     person_id, verify_id, purpose, target)
@@ -240,9 +244,8 @@ def test_enterprise_login_creates_the_account_bound_to_the_uscc(world):
     challenge = enterprises.create_challenge(world.uow, world.wall)
     assert len(base64.b64decode(challenge["nonce"])) >= 16
     assert challenge["expires_at"] - world.wall.now() == datetime.timedelta(minutes=5)
-    result = enterprises.login_with_certificate(world.uow, world.verifier, world.limits, world.clock, world.wall,
-                                           challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01",
-                                                sign(challenge["nonce"]))
+    result = world.certificate_login(challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01",
+                                     sign(challenge["nonce"]))
     assert (result["uscc"], result["name"]) == ("9151010029141777XB", "黄河")
     assert [e.type for e in world.accounts.events] == ["identity.enterprise_account_created"]
 
@@ -250,9 +253,8 @@ def test_enterprise_login_creates_the_account_bound_to_the_uscc(world):
 def test_a_renewed_certificate_keeps_the_same_account(world):
     for serial in ("01", "02"):
         challenge = enterprises.create_challenge(world.uow, world.wall)
-        enterprises.login_with_certificate(world.uow, world.verifier, world.limits, world.clock, world.wall,
-                                           challenge["challenge_id"], f"CERT:9151010029141777XB:黄河:{serial}",
-                                           sign(challenge["nonce"]))
+        world.certificate_login(challenge["challenge_id"], f"CERT:9151010029141777XB:黄河:{serial}",
+                                sign(challenge["nonce"]))
     account = world.accounts.get("9151010029141777XB")
     assert [c["serial_hex"] for c in account.certificates] == ["01", "02"]
     assert len(world.accounts.items) == 1
@@ -261,30 +263,25 @@ def test_a_renewed_certificate_keeps_the_same_account(world):
 def test_a_replayed_challenge_is_refused(world):
     challenge = enterprises.create_challenge(world.uow, world.wall)
     args = (challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01", sign(challenge["nonce"]))
-    enterprises.login_with_certificate(world.uow, world.verifier, world.limits, world.clock, world.wall,
-                                           *args)
+    world.certificate_login(*args)
     with pytest.raises(ChallengeInvalid):
-        enterprises.login_with_certificate(world.uow, world.verifier, world.limits, world.clock, world.wall,
-                                           *args)
+        world.certificate_login(*args)
 
 
 def test_an_expired_or_unknown_challenge_is_refused(world):
     challenge = enterprises.create_challenge(world.uow, world.wall)
     world.wall.advance(minutes=5)
     with pytest.raises(ChallengeInvalid):
-        enterprises.login_with_certificate(world.uow, world.verifier, world.limits, world.clock, world.wall,
-                                           challenge["challenge_id"], "CERT:x:y:01", sign(challenge["nonce"]))
+        world.certificate_login(challenge["challenge_id"], "CERT:x:y:01", sign(challenge["nonce"]))
     with pytest.raises(ChallengeInvalid):
-        enterprises.login_with_certificate(world.uow, world.verifier, world.limits, world.clock, world.wall,
-                                           "nope", "CERT:x:y:01", "sig")
+        world.certificate_login("nope", "CERT:x:y:01", "sig")
 
 
 def test_a_challenge_expires_by_the_wall_clock_and_the_certificate_is_judged_at_business_time(world):
     challenge = enterprises.create_challenge(world.uow, world.wall)
     world.clock.advance(days=400)  # the business clock moving does not expire a challenge
-    enterprises.login_with_certificate(world.uow, world.verifier, world.limits, world.clock, world.wall,
-                                           challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01",
-                                       sign(challenge["nonce"]))
+    world.certificate_login(challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01",
+                            sign(challenge["nonce"]))
     assert world.verifier.judged_at == [world.clock.now()]
     assert world.verifier.crls_judged_at == [world.wall.now()]  # CRL freshness is housekeeping
     assert world.accounts.get("9151010029141777XB").created_at == world.clock.now()
@@ -293,10 +290,8 @@ def test_a_challenge_expires_by_the_wall_clock_and_the_certificate_is_judged_at_
 def test_a_refused_signature_still_spends_the_challenge(world):
     challenge = enterprises.create_challenge(world.uow, world.wall)
     with pytest.raises(CaLoginRefused):
-        enterprises.login_with_certificate(world.uow, world.verifier, world.limits, world.clock, world.wall,
-                                           challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01", "sig:wrong")
+        world.certificate_login(challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01", "sig:wrong")
     with pytest.raises(ChallengeInvalid):
-        enterprises.login_with_certificate(world.uow, world.verifier, world.limits, world.clock, world.wall,
-                                           challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01",
-                                           sign(challenge["nonce"]))
+        world.certificate_login(challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01",
+                                sign(challenge["nonce"]))
     assert world.accounts.items == {}
