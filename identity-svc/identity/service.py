@@ -6,7 +6,6 @@ from xjkit.nameko.handlers import event_handler
 from nameko.timer import timer
 
 from xjkit.events import Event
-from xjkit.idvault import vault_from_env
 from xjkit.nameko.clocks import BusinessClock, WallClock
 from xjkit.nameko.ping import ping_report
 from xjkit.nameko.rpc import rpc
@@ -15,7 +14,7 @@ from xjkit.nameko.telemetry import Telemetry
 
 from identity.adapters.repositories import MongoIdentityUnitOfWork, prepare_database
 from identity.adapters.crl_metrics import crl_metrics
-from identity.adapters.providers import CaVerifier, SessionLimits, WeChat, WeChatTemplates
+from identity.adapters.providers import CaVerifier, IdNumberVault, SessionLimits, WeChat, WeChatTemplates
 from identity.adapters.wechat import WeChatCodeLogin, WeChatFaceVerifier, WeChatSubscribeMessenger
 from identity.domain.errors import CaLoginUnavailable
 from identity.service_layer import enterprises, face_tickets, inbox, profile, sessions
@@ -23,9 +22,6 @@ from identity.service_layer import persons as person_cases
 from identity.service_layer.notices import notice_from_event
 
 log = logging.getLogger(__name__)
-
-# process-wide: read once, validated at import so a misconfigured prod refuses to start
-VAULT = vault_from_env()
 
 # how often sessions are swept against CRLs that changed; a session's own check (at most every
 # few seconds, through the gateway's cache) consults the current CRLs anyway
@@ -45,6 +41,7 @@ class IdentityService:
     templates = WeChatTemplates()  # {notice kind: subscribe-message template id}
     ca_verifier = CaVerifier()
     session_limits = SessionLimits()
+    vault = IdNumberVault()  # refuses to start in prod without XJ_ID_KEY, or with the development key
 
     # --- ports, built per call ------------------------------------------------------------------
 
@@ -81,21 +78,21 @@ class IdentityService:
 
     @rpc(sensitive_arguments=("id_card_no",), callers=("employment", "ops"))  # an ID number gives a name
     def lookup_person_by_id_card(self, id_card_no):
-        return person_cases.lookup_by_id_card(self._uow(), VAULT, id_card_no)
+        return person_cases.lookup_by_id_card(self._uow(), self.vault, id_card_no)
 
     @rpc(callers=("cert",))  # plaintext ID numbers: for the national-platform sync only
     def id_cards_of(self, person_ids):
-        return person_cases.id_cards_of(self._uow(), VAULT, person_ids)
+        return person_cases.id_cards_of(self._uow(), self.vault, person_ids)
 
     @rpc(sensitive_arguments=("id_card_no",))
     def start_realname(self, person_id, name, id_card_no):
         return person_cases.start_realname(
-            self._uow(), WeChatFaceVerifier(self.wechat), VAULT, self.wall, person_id, name, id_card_no)
+            self._uow(), WeChatFaceVerifier(self.wechat), self.vault, self.wall, person_id, name, id_card_no)
 
     @rpc
     def complete_realname(self, person_id, verify_id):
         return person_cases.complete_realname(
-            self._uow(), WeChatFaceVerifier(self.wechat), VAULT, self.clock, self.wall,
+            self._uow(), WeChatFaceVerifier(self.wechat), self.vault, self.clock, self.wall,
             person_id, verify_id,
         )
 
@@ -117,14 +114,14 @@ class IdentityService:
     @rpc
     def start_face_ticket(self, person_id, purpose, target_id):
         return face_tickets.start_face_ticket(
-            self._uow(), WeChatFaceVerifier(self.wechat), VAULT, self.wall,
+            self._uow(), WeChatFaceVerifier(self.wechat), self.vault, self.wall,
             person_id, purpose, target_id,
         )
 
     @rpc(callers=("employment",))  # the service performing the action consumes its ticket
     def consume_face_ticket(self, person_id, verify_id, purpose, target_id):
         return face_tickets.consume_face_ticket(
-            self._uow(), WeChatFaceVerifier(self.wechat), VAULT, self.wall,
+            self._uow(), WeChatFaceVerifier(self.wechat), self.vault, self.wall,
             person_id, verify_id, purpose, target_id,
         )
 

@@ -40,7 +40,7 @@ def person_of(uow, person_id):
     return person
 
 
-def getperson_of(uow, person_id):
+def get_person(uow, person_id):
     with uow:
         return person_view(person_of(uow, person_id))
 

@@ -208,3 +208,10 @@ def test_id_numbers_are_given_only_for_verified_persons(world):
     assert use_cases.id_cards_of(world.uow, world.vault,
                                  [verified["person_id"], unverified["person_id"], "nobody"]) == {
         verified["person_id"]: ID_CARD}
+
+
+def test_get_person_shows_the_person_and_an_unknown_one_is_not_found(world):
+    person = world.login("alice")
+    assert use_cases.get_person(world.uow, person["person_id"]) == person
+    with pytest.raises(PersonNotFound):
+        use_cases.get_person(world.uow, "nobody")
