@@ -45,8 +45,9 @@ def start_face_ticket(uow, face, vault, wall, person_id, purpose, target_id):
 
 def consumed_face_check(uow, face, vault, wall, person_id, verify_id, purpose, target_id):
     """Ask WeChat for the result of a usable check of this person, purpose and target, and commit it
-    consumed whatever the result (a new attempt needs a new face scan). Returns (check, verify_ret);
-    a concurrent consumer makes the commit raise ConcurrencyConflict."""
+    consumed whatever the result (a new attempt needs a new face scan). Returns the passed check;
+    FaceNotPassed after committing a failed one; ConcurrencyConflict when a concurrent consumer
+    committed first. Called inside the caller's ``with uow``."""
     check = uow.face_checks.get(verify_id)
     if check is None:
         raise FaceCheckNotFound()

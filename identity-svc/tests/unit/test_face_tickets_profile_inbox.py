@@ -295,3 +295,30 @@ def test_a_refused_signature_still_spends_the_challenge(world):
         world.certificate_login(challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01",
                                 sign(challenge["nonce"]))
     assert world.accounts.items == {}
+
+
+def test_of_two_logins_racing_for_one_challenge_only_the_first_write_spends_it(world):
+    challenge = enterprises.create_challenge(world.uow, world.wall)
+    args = (challenge["challenge_id"], "CERT:9151010029141777XB:黄河:01", sign(challenge["nonce"]))
+
+    def the_other_login_first(repository):
+        enterprises.login_with_certificate(world.uow.sharing_storage(), world.verifier, world.limits, world.clock,
+                                           world.wall, *args)
+
+    world.uow.challenges.before_next_write = the_other_login_first
+    with pytest.raises(ChallengeInvalid):
+        world.certificate_login(*args)
+    assert len(world.accounts.items) == 1 and len(world.uow.sessions.items) == 1  # the other login's
+
+
+def test_a_face_ticket_consumed_by_a_concurrent_action_is_used(world):
+    person_id = world.verified_person("alice")
+    verify_id = world.ticket(person_id)
+
+    def the_other_action_first(repository):
+        face_tickets.consume_face_ticket(world.uow.sharing_storage(), world.face, world.vault, world.wall,
+                                         person_id, verify_id, OFFER, "offer-1")
+
+    world.checks.before_next_write = the_other_action_first
+    with pytest.raises(FaceCheckUsed):
+        world.consume(person_id, verify_id)
