@@ -1,7 +1,6 @@
 """identity-svc: the nameko adapter. Each entrypoint builds its ports and calls one use case."""
 import logging
 
-from nameko.dependency_providers import Config
 from xjkit.nameko.handlers import event_handler
 from nameko.timer import timer
 
@@ -34,7 +33,6 @@ class IdentityService:
     telemetry = Telemetry(collectors=(crl_metrics,))  # metrics, request context, logs (CRL dates too)
 
     store = Store(outbox_collections=("persons", "enterprise_accounts"), prepare=prepare_database)
-    config = Config()
     clock = BusinessClock()
     wall = WallClock()
     wechat = WeChat()
