@@ -26,7 +26,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from benchlib import (  # noqa: E402
-    ROOT, bench_main, ratio, refuse_monkey_patching, running_platform, summarize, table,
+    ROOT, bench_main, ratio, refuse_monkey_patching, run_threads, running_platform, summarize, table,
 )
 
 sys.path.insert(0, ROOT)
@@ -123,13 +123,7 @@ def measure_hiring(base, persons, enterprises, concurrency):
                 steps["accept"].append(end - after_face)
                 steps["sequence"].append(end - begin)
 
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
+    seconds = run_threads(worker, concurrency)
     return {name: summarize(values, seconds) for name, values in steps.items()}, errors
 
 
@@ -154,13 +148,7 @@ def measure_noop(base, concurrency, seconds, service="identity"):
         with lock:
             latencies.extend(mine)
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return summarize(latencies, time.perf_counter() - started)
+    return summarize(latencies, run_threads(worker, concurrency))
 
 
 def run(concurrency=8, person_count=300, noop_seconds=10.0):

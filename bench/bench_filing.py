@@ -24,8 +24,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from benchlib import (  # noqa: E402
-    ROOT, bench_main, processes, ratio, refuse_monkey_patching, running_platform, summarize,
-    table,
+    ROOT, bench_main, processes, ratio, refuse_monkey_patching, run_threads, running_platform, summarize, table,
 )
 
 sys.path.insert(0, ROOT)
@@ -127,13 +126,7 @@ def measure_filings(base, ready, concurrency):
                 latencies.append(elapsed)
                 outcomes.append(case["status"])
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return summarize(latencies, time.perf_counter() - started), outcomes
+    return summarize(latencies, run_threads(worker, concurrency)), outcomes
 
 
 def run(enterprises=40, concurrency=8, noop_seconds=10.0):

@@ -14,6 +14,7 @@ import shutil
 import socket
 import sys
 import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -61,6 +62,17 @@ def summarize(latencies_ns, seconds):
         "p50_ms": round(percentile(values, 50) / 1e6, 3),
         "p99_ms": round(percentile(values, 99) / 1e6, 3),
     }
+
+
+def run_threads(target, count):
+    """``count`` threads of ``target``, started together and joined; returns the wall seconds."""
+    threads = [threading.Thread(target=target) for _ in range(count)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
 
 
 def ratio(numerator, denominator):
