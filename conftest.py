@@ -14,37 +14,20 @@ eventlet.monkey_patch()  # noqa: E402  (must come before anything opens sockets 
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 import uuid
 
 import pymongo
 import pytest
+
+from xjkit.polling import free_port, wait_for_port  # noqa: F401  (tests import them from here too)
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 STORE_BIN = os.path.join(ROOT, ".venv-store", "bin", "nx-27017")
 ARTIFACTS = os.path.join(ROOT, "test-artifacts")
 
 os.environ.setdefault("XJ_ENV", "test")
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_port(port, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            probe.settimeout(0.5)
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"nothing listens on {port} after {timeout} s")
 
 
 @pytest.fixture(scope="session")

@@ -40,7 +40,7 @@ from xjkit.testdata import make_id_card, make_uscc  # noqa: E402
 from xjstubs.server import serve_in_thread  # noqa: E402
 
 from certs.adapters.national import HttpNationalPlatform  # noqa: E402
-from certs.adapters.repositories import MongoCertificateRepository  # noqa: E402
+from certs.adapters.repositories import MongoCertificatesUnitOfWork  # noqa: E402
 from certs.service_layer import ports  # noqa: E402
 from certs.service_layer.national_sync import sync_registered  # noqa: E402
 
@@ -162,8 +162,8 @@ def run(persons=200, workers=10, national_delay=0.0):
                 client = connect(server.uri, app_name="xjcloud-bench")
                 database_name = f"xjbench_{uuid.uuid4().hex[:10]}"
                 try:
-                    repository = MongoCertificateRepository(client[database_name])
-                    repository.ensure_indexes()
+                    repository = MongoCertificatesUnitOfWork(client[database_name])  # what the sync writes through
+                    repository.certificates.ensure_indexes()
                     staff, identity = BenchStaff(persons), BenchIdentity(persons)
                     runs = [
                         one_sync("first sync", repository, staff, identity, national, pool.map, server, persons),
@@ -171,7 +171,7 @@ def run(persons=200, workers=10, national_delay=0.0):
                         one_sync("re-sync, sequential calls", repository, staff, identity, national, map,
                                  server, persons),
                     ]
-                    stored = repository.find({"enterprise_uscc": ENTERPRISE, "kind": "registered"})
+                    stored = repository.certificates.find({"enterprise_uscc": ENTERPRISE, "kind": "registered"})
                     check = {"stored_certificates": len(stored),
                              "stored_specialties": sum(len(d["specialties"]) for d in stored),
                              "max_version": max((d["version"] for d in stored), default=0)}

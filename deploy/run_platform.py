@@ -22,13 +22,14 @@ import ctypes.util
 import hashlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from datetime import datetime, timezone
+
+from xjkit.polling import port_open, wait_until
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV_BIN = os.path.join(ROOT, ".venv", "bin")
@@ -56,19 +57,9 @@ def log(message):
     print(f"[xjcloud] {message}", flush=True)
 
 
-def port_open(host, port):
-    with socket.socket() as probe:
-        probe.settimeout(0.5)
-        return probe.connect_ex((host, port)) == 0
-
-
 def wait_for(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.3)
-    raise RuntimeError(f"{what} did not come up within {timeout} s")
+    if not wait_until(predicate, timeout, interval=0.3):
+        raise RuntimeError(f"{what} did not come up within {timeout} s")
 
 
 def ensure_local_server(name, url, default_port, start, timeout):
@@ -77,14 +68,14 @@ def ensure_local_server(name, url, default_port, start, timeout):
     host_port = url.split("://", 1)[-1].split("@")[-1].split("/")[0]
     host, _, port = host_port.partition(":")
     host, port = host or "127.0.0.1", int(port or default_port)
-    if port_open(host, port):
+    if port_open(port, host):
         return
     if host not in ("127.0.0.1", "localhost"):
         raise RuntimeError(f"{name} at {host}:{port} is not reachable")
     command = start(port)
     log(f"{name} is not running: starting it ({' '.join(command)})")
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    wait_for(lambda: port_open(host, port), timeout, name)
+    wait_for(lambda: port_open(port, host), timeout, name)
 
 
 def ensure_redis(url):
@@ -209,11 +200,11 @@ class Platform:
         ensure_redis(self.environment["XJ_REDIS_URL"])
         self.prepare_dev_ca()
 
-        if port_open("127.0.0.1", self.store_port):
+        if port_open(self.store_port):
             raise RuntimeError(f"port {self.store_port} is taken: another document store is running "
                                "(stop it, or set XJ_STORE_PORT)")
         for name, port in self.metrics_ports.items():
-            if port and port_open("127.0.0.1", port):
+            if port and port_open(port):
                 raise RuntimeError(f"port {port} (metrics of {name}) is taken: another platform is running "
                                    "(stop it, or set XJ_METRICS_PORT_BASE; 0 picks free ports)")
         store_dir = os.path.join(self.data_dir, "store")
@@ -221,16 +212,16 @@ class Platform:
         self.spawn("store", [STORE_BIN, "--data-dir", store_dir, "--host", "127.0.0.1",
                              "-p", str(self.store_port), "--log-file", os.path.join(self.log_dir, "store-server.log"),
                              "--pid-file", os.path.join(self.data_dir, "run", "store.pid")])
-        wait_for(lambda: port_open("127.0.0.1", self.store_port), 30, "the document store")
+        wait_for(lambda: port_open(self.store_port), 30, "the document store")
 
         self.spawn("stubs", [os.path.join(VENV_BIN, "python"), "-m", "xjstubs"])
-        wait_for(lambda: port_open("127.0.0.1", self.stubs_port), 30, "the stubs of outside systems")
+        wait_for(lambda: port_open(self.stubs_port), 30, "the stubs of outside systems")
 
-        if port_open("127.0.0.1", self.ca_helper_port):
+        if port_open(self.ca_helper_port):
             raise RuntimeError(f"port {self.ca_helper_port} is taken: a CA helper (证书应用环境) already runs on this "
                                "machine (stop it, or set XJ_CA_HELPER_PORT)")
         self.spawn("ca-helper", [os.path.join(VENV_BIN, "python"), "-m", "xjstubs.ca_helper"])
-        wait_for(lambda: port_open("127.0.0.1", self.ca_helper_port), 30, "the CA helper stub")
+        wait_for(lambda: port_open(self.ca_helper_port), 30, "the CA helper stub")
 
         for name, folder, module in SERVICES:
             self.spawn(name, [os.path.join(VENV_BIN, "nameko"), "run", "--config", "config.yml", module],

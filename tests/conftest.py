@@ -23,6 +23,7 @@ import uuid
 import pytest
 import requests
 from gateway.ratelimit import DEFAULT_LIMITS
+from xjkit.polling import free_port
 from xjstubs.config import dataset_day
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -55,13 +56,6 @@ BUSINESS_DAY = dataset_day()
 BUSINESS_NOW = f"{BUSINESS_DAY.isoformat()}T12:00:00"
 
 
-def _free_port():
-    import socket
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class RunningPlatform:
     """``wall_offset``: a libfaketime offset (``"+365d"``, ``"-365d"``) for the wall clock of every
     process of the platform; the business clock still starts at XJ_FAKE_NOW."""
@@ -69,10 +63,10 @@ class RunningPlatform:
     def __init__(self, data_dir, vhost, extra_env=None, wall_offset=None):
         self.data_dir = data_dir
         self.vhost = vhost
-        self.gateway_port = _free_port()
-        self.stubs_port = _free_port()
-        self.store_port = _free_port()
-        self.ca_helper_port = _free_port()
+        self.gateway_port = free_port()
+        self.stubs_port = free_port()
+        self.store_port = free_port()
+        self.ca_helper_port = free_port()
         self.env = {
             **os.environ,
             "XJ_ENV": "test",

@@ -2,10 +2,10 @@
 import base64
 import json
 import os
-import time
 
 import requests
 from xjdevca import sign_nonce
+from xjkit.polling import poll
 
 
 class Api:
@@ -99,9 +99,4 @@ def hire(platform, enterprise, openid, id_card_no, name, contract_end="2027-11-3
 def eventually(read, seconds=15, until=bool):
     """``read()`` again and again until ``until`` holds for its value (events take a moment to
     reach publicity), or the last value after ``seconds``."""
-    deadline = time.monotonic() + seconds
-    while True:
-        value = read()
-        if until(value) or time.monotonic() > deadline:
-            return value
-        time.sleep(0.3)
+    return poll(read, seconds, interval=0.3, until=until)

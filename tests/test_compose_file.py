@@ -195,16 +195,16 @@ def test_dev_env_gives_identity_the_dev_ca_inside_its_mount(dev_config):
 
 def test_dev_env_keys_are_public_development_keys_that_prod_refuses():
     from gateway.auth import token_key_from_env
-    from xjkit.idvault import vault_from_env
+    from xjkit.idvault import vault_for_key
 
     values = dict(line.split("=", 1) for line in open(os.path.join(ROOT, DEV_ENV), encoding="utf-8")
                   .read().splitlines() if line.strip() and not line.startswith("#"))
     prod = {"XJ_ENV": "prod"}
     with pytest.raises(RuntimeError, match="development key"):
-        vault_from_env({**prod, "XJ_ID_KEY": values["XJ_ID_KEY"]})
+        vault_for_key(values["XJ_ID_KEY"], prod)
     with pytest.raises(RuntimeError, match="XJ_TOKEN_KEY"):
         token_key_from_env({**prod, "XJ_TOKEN_KEY": values["XJ_TOKEN_KEY"]})
-    assert vault_from_env({"XJ_ENV": "dev", "XJ_ID_KEY": values["XJ_ID_KEY"]})  # and dev accepts them
+    assert vault_for_key(values["XJ_ID_KEY"], {"XJ_ENV": "dev"})  # and dev accepts them
 
 
 # --- the rendered rules -----------------------------------------------------------------------

@@ -25,6 +25,8 @@ import pymongo
 import pytest
 import requests
 
+
+from xjkit.polling import free_port
 from .conftest import BUSINESS_NOW, RABBIT_API, RABBIT_AUTH, RunningPlatform, create_vhost, delete_vhost
 from .helpers import eventually, hire, login_enterprise, upload
 
@@ -46,11 +48,8 @@ class BrokerPort:
     test run on the shared broker notices."""
 
     def __init__(self, target_port=5672):
-        import socket
         self.target = ("127.0.0.1", target_port)
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         self.listener = None
         self.sockets = set()
         self.lock = threading.Lock()

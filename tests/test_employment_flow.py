@@ -1,10 +1,10 @@
 """Hiring end to end: the enterprise uploads a contract and offers; the person sees it, checks
 their face and accepts; the other offers are withdrawn; no one touches another's records."""
-import time
 import uuid
 
 import pytest
 
+from xjkit.polling import poll
 from xjkit.testdata import make_id_card
 
 from .helpers import login_enterprise, login_person, upload, verify_person
@@ -16,13 +16,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def wait_for(predicate, timeout=15):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
+    result = poll(predicate, timeout, interval=0.2)
+    assert result, "condition not met in time"
+    return result
 
 
 def offer(enterprise, id_card_no, file_id, headers=None):

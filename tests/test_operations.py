@@ -10,7 +10,6 @@
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,7 @@ import pymongo
 import pytest
 import requests
 
+from xjkit.polling import port_open, wait_until
 from xjkit.validators import id_card_check_char
 
 from .conftest import RunningPlatform, create_vhost, delete_vhost
@@ -93,13 +93,13 @@ def test_the_services_counters_move_under_a_request(ops):
         before = sample(scrape(urls[service]), "xj_entrypoint_calls_total", **labels)
         assert requests.get(f"{platform.url}/readyz/{service}", timeout=10).status_code == 200
         # the reply leaves before the worker's result is counted: allow it a moment
-        assert wait_for(lambda: sample(scrape(urls[service]), "xj_entrypoint_calls_total", **labels) == before + 1,
+        assert wait_until(lambda: sample(scrape(urls[service]), "xj_entrypoint_calls_total", **labels) == before + 1,
                         timeout=5), service
 
     labels = {"service": "identity", "entrypoint": "login_with_wechat", "kind": "rpc"}
     before = sample(scrape(urls["identity"]), "xj_entrypoint_seconds_count", **labels)
     login_person(platform.url, "ops-metrics")
-    assert wait_for(lambda: sample(scrape(urls["identity"]), "xj_entrypoint_seconds_count", **labels) == before + 1,
+    assert wait_until(lambda: sample(scrape(urls["identity"]), "xj_entrypoint_seconds_count", **labels) == before + 1,
                     timeout=5)
     gateway = scrape(urls["gateway"])
     assert sample(gateway, "xj_gateway_rpc_seconds_count", service="identity", method="login_with_wechat",
@@ -207,23 +207,8 @@ def bare_store(data_dir, port):
                                 "--log-file", os.path.join(data_dir, "logs", "store-restore.log"),
                                 "--pid-file", os.path.join(data_dir, "restore-store.pid")],
                                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    assert wait_for(lambda: port_open(port), timeout=30), "the store did not start"
+    assert wait_until(lambda: port_open(port), timeout=30), "the store did not start"
     return process
-
-
-def port_open(port):
-    with socket.socket() as probe:
-        probe.settimeout(0.5)
-        return probe.connect_ex(("127.0.0.1", port)) == 0
-
-
-def wait_for(predicate, timeout=15):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return predicate()
 
 
 def test_backup_wipe_restore_brings_back_every_record_and_the_public_list(ops):
@@ -241,7 +226,7 @@ def test_backup_wipe_restore_brings_back_every_record_and_the_public_list(ops):
         "manager_person_id": manager, "tech_manager_person_id": tech,
         "attachments": [upload(enterprise, PDF).json()["file_id"]], "sync_qualifications": True})
     public = Api(platform.url)
-    assert wait_for(lambda: public.get(f"/api/v1/public/enterprises/{uscc}").status_code == 200)
+    assert wait_until(lambda: public.get(f"/api/v1/public/enterprises/{uscc}").status_code == 200)
 
     backup_set = os.path.join(ops["data_dir"], "backups", "drill")
     store_uri = f"mongodb://127.0.0.1:{platform.store_port}"
@@ -249,7 +234,7 @@ def test_backup_wipe_restore_brings_back_every_record_and_the_public_list(ops):
     run_tool("xj-backup", "--uri", store_uri, "--out", backup_set, "--service", "publicity")
     before_personnel = public.get(f"/api/v1/public/enterprises/{uscc}").json()
     submit(enterprise, "personnel_filing", {"certificate_ids": certificates})
-    assert wait_for(lambda: public.get(f"/api/v1/public/enterprises/{uscc}").json() != before_personnel)
+    assert wait_until(lambda: public.get(f"/api/v1/public/enterprises/{uscc}").json() != before_personnel)
     time.sleep(1.5)  # the events of the personnel filing reach cert-svc too
     output = run_tool("xj-backup", "--uri", store_uri, "--out", backup_set,
                       *[f"--service={s}" for s in SERVICES if s != "publicity"])

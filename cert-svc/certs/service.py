@@ -12,7 +12,7 @@ from xjkit.nameko.telemetry import Telemetry
 
 from certs.adapters.concurrency import green_map
 from certs.adapters.providers import NationalPlatformClient
-from certs.adapters.repositories import MongoCertificateRepository, prepare_database
+from certs.adapters.repositories import MongoCertificatesUnitOfWork, prepare_database
 from certs.adapters.service_clients import EmploymentPersonFiles, EmploymentStaff, IdentityIdNumbers
 from certs.service_layer import certificates as use_cases
 from certs.service_layer.national_sync import sync_registered
@@ -31,8 +31,8 @@ class CertService:
     identity = TimedRpcProxy("identity")
     clock = BusinessClock()
 
-    def _certificates(self):
-        return MongoCertificateRepository(self.store.db)
+    def _uow(self):
+        return MongoCertificatesUnitOfWork(self.store.db)
 
     @rpc
     def ping(self):
@@ -44,7 +44,7 @@ class CertService:
     def sync_registered(self, enterprise_uscc, idempotency_key=None, request_fingerprint=None):
         return self.store.run_once(
             f"{enterprise_uscc}:sync_registered", idempotency_key, request_fingerprint,
-            lambda: sync_registered(self._certificates(), EmploymentStaff(self.employment),
+            lambda: sync_registered(self._uow(), EmploymentStaff(self.employment),
                                     IdentityIdNumbers(self.identity), self.national, self.clock,
                                     enterprise_uscc, map_concurrently=green_map))
 
@@ -53,23 +53,23 @@ class CertService:
                         request_fingerprint=None):
         return self.store.run_once(
             f"{enterprise_uscc}:add_certificate", idempotency_key, request_fingerprint,
-            lambda: use_cases.add_certificate(self._certificates(), EmploymentStaff(self.employment),
+            lambda: use_cases.add_certificate(self._uow(), EmploymentStaff(self.employment),
                                               self.clock, enterprise_uscc, person_id, kind, fields))
 
     @rpc
     def list_certificates(self, enterprise_uscc, kind=None, person_id=None, page=1, per_page=20):
-        return use_cases.list_for_enterprise(self._certificates(), enterprise_uscc, kind, person_id, page, per_page)
+        return use_cases.list_for_enterprise(self._uow(), enterprise_uscc, kind, person_id, page, per_page)
 
     @rpc
     def get_certificate(self, enterprise_uscc, certificate_id):
-        return use_cases.get_for_enterprise(self._certificates(), enterprise_uscc, certificate_id)
+        return use_cases.get_for_enterprise(self._uow(), enterprise_uscc, certificate_id)
 
     @rpc
     def confirm_title(self, enterprise_uscc, certificate_id, enterprise_name=None, idempotency_key=None,
                       request_fingerprint=None):
         return self.store.run_once(
             f"{enterprise_uscc}:confirm_title:{certificate_id}", idempotency_key, request_fingerprint,
-            lambda: use_cases.confirm_title(self._certificates(), self.clock, enterprise_uscc,
+            lambda: use_cases.confirm_title(self._uow(), self.clock, enterprise_uscc,
                                             certificate_id, enterprise_name))
 
     @rpc
@@ -77,42 +77,42 @@ class CertService:
                      request_fingerprint=None):
         return self.store.run_once(
             f"{enterprise_uscc}:revoke_title:{certificate_id}", idempotency_key, request_fingerprint,
-            lambda: use_cases.revoke_title(self._certificates(), self.clock, enterprise_uscc,
+            lambda: use_cases.revoke_title(self._uow(), self.clock, enterprise_uscc,
                                            certificate_id, enterprise_name))
 
     @rpc
     def certificates_by_ids(self, enterprise_uscc, certificate_ids):
-        return use_cases.certificates_by_ids(self._certificates(), enterprise_uscc, certificate_ids)
+        return use_cases.certificates_by_ids(self._uow(), enterprise_uscc, certificate_ids)
 
     @rpc
     def registered_of_person(self, enterprise_uscc, person_id):
-        return use_cases.registered_of_person(self._certificates(), enterprise_uscc, person_id)
+        return use_cases.registered_of_person(self._uow(), enterprise_uscc, person_id)
 
     @event_handler("filing", "personnel_changed")
     def on_filing_personnel_changed(self, event_data):
         # idempotent by itself: marks already in place are left alone
         payload = Event.from_dict(event_data).payload
-        use_cases.apply_filing_change(self._certificates(), self.clock, payload["uscc"], payload["filed"],
+        use_cases.apply_filing_change(self._uow(), self.clock, payload["uscc"], payload["filed"],
                                       payload["unfiled"])
 
     # --- person side -----------------------------------------------------------------------------
 
     @rpc
     def list_for_person(self, person_id):
-        return use_cases.list_for_person(self._certificates(), person_id)
+        return use_cases.list_for_person(self._uow(), person_id)
 
     @rpc
     def register_title(self, person_id, fields, idempotency_key=None, request_fingerprint=None):
         return self.store.run_once(
             f"{person_id}:register_title", idempotency_key, request_fingerprint,
-            lambda: use_cases.register_title(self._certificates(), EmploymentStaff(self.employment),
+            lambda: use_cases.register_title(self._uow(), EmploymentStaff(self.employment),
                                              EmploymentPersonFiles(self.employment), self.clock, person_id, fields))
 
     @rpc
     def reregister_title(self, person_id, certificate_id, fields, idempotency_key=None, request_fingerprint=None):
         return self.store.run_once(
             f"{person_id}:reregister_title:{certificate_id}", idempotency_key, request_fingerprint,
-            lambda: use_cases.reregister_title(self._certificates(), EmploymentPersonFiles(self.employment),
+            lambda: use_cases.reregister_title(self._uow(), EmploymentPersonFiles(self.employment),
                                                self.clock, person_id, certificate_id, fields))
 
     # --- reactions and housekeeping --------------------------------------------------------------
@@ -120,7 +120,7 @@ class CertService:
     def _detach(self, event_data):
         # idempotent by itself: a redelivered event finds the certificates already detached
         payload = Event.from_dict(event_data).payload
-        use_cases.detach_after_employment_ended(self._certificates(), self.clock, payload["enterprise_uscc"],
+        use_cases.detach_after_employment_ended(self._uow(), self.clock, payload["enterprise_uscc"],
                                                 payload["person_id"])
 
     @event_handler("employment", "terminated")
@@ -133,10 +133,10 @@ class CertService:
 
     @timer(interval=EXPIRY_INTERVAL_SECONDS)
     def expire_certificates(self):
-        use_cases.expire_due(self._certificates(), self.clock)
+        use_cases.expire_due(self._uow(), self.clock)
 
     @rpc
     def run_expiry(self):
         """For operations (and tests): mark what is past validity now, without waiting for the timer."""
-        expired = use_cases.expire_due(self._certificates(), self.clock)
+        expired = use_cases.expire_due(self._uow(), self.clock)
         return {"expired": expired}

@@ -8,7 +8,7 @@ import binascii
 from xjkit.nameko.rpc import rpc
 
 from employment.adapters.file_store import MongoFileRepository
-from employment.adapters.repositories import MongoEmploymentRepository
+from employment.adapters.repositories import MongoEmploymentsUnitOfWork
 from employment.domain.files import MAX_FILE_BYTES, FileDataInvalid, FileTooLarge
 from employment.service_layer import files as file_cases
 
@@ -83,5 +83,5 @@ class FileRpcMixin:
     def read_contract_for_person(self, person_id, employment_id):
         """→ {"meta", "data_b64"}: the labour contract of the person's own offer or employment."""
         meta, data = file_cases.read_contract_for_person(
-            MongoEmploymentRepository(self.store.db), self._file_store(), person_id, employment_id)
+            MongoEmploymentsUnitOfWork(self.store.db), self._file_store(), person_id, employment_id)
         return {"meta": meta, "data_b64": encode_b64(data)}

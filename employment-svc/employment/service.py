@@ -10,10 +10,10 @@ from xjkit.nameko.rpc_proxy import TimedRpcProxy
 from xjkit.nameko.store import Store
 from xjkit.nameko.telemetry import Telemetry
 
-from employment.adapters.file_store import StoredContractFiles, prepare_files
+from employment.adapters.file_store import StoredContractFiles
 from employment.adapters.identity_client import IdentityFaceTickets, IdentityPersonDirectory
 from employment.adapters.lookup_audit import MongoLookupAudit
-from employment.adapters.repositories import MongoEmploymentRepository, prepare_database
+from employment.adapters.repositories import MongoEmploymentsUnitOfWork, prepare_database
 from employment.file_rpc import FileRpcMixin
 from employment.service_layer import audit
 from employment.service_layer import employments as use_cases
@@ -23,24 +23,18 @@ EXPIRY_INTERVAL_SECONDS = 300
 UPLOAD_SWEEP_INTERVAL_SECONDS = 3600  # abandoned uploads: bytes older than a day without metadata
 
 
-def prepare(database):
-    prepare_database(database)
-    prepare_files(database)
-    MongoLookupAudit(database).ensure_indexes()
-
-
 class EmploymentService(FileRpcMixin):
     name = "employment"
 
     telemetry = Telemetry()  # metrics, request context, logs
 
-    store = Store(outbox_collections=("employments",), prepare=prepare)
+    store = Store(outbox_collections=("employments",), prepare=prepare_database)
     identity = TimedRpcProxy("identity")
     clock = BusinessClock()
     wall = WallClock()
 
-    def _employments(self):
-        return MongoEmploymentRepository(self.store.db)
+    def _uow(self):
+        return MongoEmploymentsUnitOfWork(self.store.db)
 
     @rpc
     def ping(self):
@@ -50,7 +44,7 @@ class EmploymentService(FileRpcMixin):
 
     @rpc(sensitive_arguments=("id_card_no",))
     def lookup_person(self, enterprise_uscc, id_card_no):
-        return use_cases.lookup_person(IdentityPersonDirectory(self.identity), self._employments(),
+        return use_cases.lookup_person(IdentityPersonDirectory(self.identity), self._uow(),
                                        MongoLookupAudit(self.store.db), self.wall, enterprise_uscc, id_card_no)
 
     @rpc(callers=("ops",))  # for regulators, through xj-audit-lookups
@@ -64,7 +58,7 @@ class EmploymentService(FileRpcMixin):
                    contract_file_id, idempotency_key=None, request_fingerprint=None):
         def offer():
             return use_cases.make_offer(
-                self._employments(), IdentityPersonDirectory(self.identity), StoredContractFiles(self.store.db),
+                self._uow(), IdentityPersonDirectory(self.identity), StoredContractFiles(self.store.db),
                 self.clock, enterprise_uscc, enterprise_name, id_card_no, contract_start, contract_end, contract_file_id,
             )
 
@@ -73,63 +67,63 @@ class EmploymentService(FileRpcMixin):
 
     @rpc
     def list_for_enterprise(self, enterprise_uscc, status=None, page=1, per_page=20):
-        return use_cases.list_for_enterprise(self._employments(), enterprise_uscc, status, page, per_page)
+        return use_cases.list_for_enterprise(self._uow(), enterprise_uscc, status, page, per_page)
 
     @rpc
     def active_staff(self, enterprise_uscc):
-        return use_cases.active_staff(self._employments(), enterprise_uscc)
+        return use_cases.active_staff(self._uow(), enterprise_uscc)
 
     @rpc
     def staff_and_files(self, enterprise_uscc, file_ids):
         """What filing-svc's review needs in one round trip: {"staff": active_staff,
         "owned_file_ids": those of file_ids the enterprise uploaded}."""
-        return {"staff": use_cases.active_staff(self._employments(), enterprise_uscc),
+        return {"staff": use_cases.active_staff(self._uow(), enterprise_uscc),
                 "owned_file_ids": file_use_cases.owned_file_ids(self._file_store(), enterprise_uscc, file_ids)}
 
     @rpc
     def get_for_enterprise(self, enterprise_uscc, employment_id):
-        return use_cases.get_for_enterprise(self._employments(), enterprise_uscc, employment_id)
+        return use_cases.get_for_enterprise(self._uow(), enterprise_uscc, employment_id)
 
     @rpc
     def cancel_offer(self, enterprise_uscc, employment_id, idempotency_key=None, request_fingerprint=None):
         return self.store.run_once(
             f"{enterprise_uscc}:cancel_offer:{employment_id}", idempotency_key, request_fingerprint,
-            lambda: use_cases.cancel_offer(self._employments(), self.clock, enterprise_uscc, employment_id))
+            lambda: use_cases.cancel_offer(self._uow(), self.clock, enterprise_uscc, employment_id))
 
     @rpc
     def terminate_by_enterprise(self, enterprise_uscc, employment_id, idempotency_key=None, request_fingerprint=None):
         return self.store.run_once(
             f"{enterprise_uscc}:terminate_by_enterprise:{employment_id}", idempotency_key, request_fingerprint,
-            lambda: use_cases.terminate_by_enterprise(self._employments(), self.clock, enterprise_uscc, employment_id))
+            lambda: use_cases.terminate_by_enterprise(self._uow(), self.clock, enterprise_uscc, employment_id))
 
     # --- person side ---------------------------------------------------------------------------
 
     @rpc
     def list_for_person(self, person_id):
-        return use_cases.list_for_person(self._employments(), person_id)
+        return use_cases.list_for_person(self._uow(), person_id)
 
     @rpc
     def current_employment(self, person_id):
-        return use_cases.current_employment(self._employments(), person_id)
+        return use_cases.current_employment(self._uow(), person_id)
 
     @rpc
     def accept_offer(self, person_id, employment_id, verify_id, idempotency_key=None, request_fingerprint=None):
         return self.store.run_once(
             f"{person_id}:accept_offer:{employment_id}", idempotency_key, request_fingerprint,
-            lambda: use_cases.accept_offer(self._employments(), IdentityFaceTickets(self.identity),
+            lambda: use_cases.accept_offer(self._uow(), IdentityFaceTickets(self.identity),
                                            self.clock, person_id, employment_id, verify_id))
 
     @rpc
     def reject_offer(self, person_id, employment_id, reason=None, idempotency_key=None, request_fingerprint=None):
         return self.store.run_once(
             f"{person_id}:reject_offer:{employment_id}", idempotency_key, request_fingerprint,
-            lambda: use_cases.reject_offer(self._employments(), self.clock, person_id, employment_id, reason))
+            lambda: use_cases.reject_offer(self._uow(), self.clock, person_id, employment_id, reason))
 
     @rpc
     def terminate_by_person(self, person_id, employment_id, idempotency_key=None, request_fingerprint=None):
         return self.store.run_once(
             f"{person_id}:terminate_by_person:{employment_id}", idempotency_key, request_fingerprint,
-            lambda: use_cases.terminate_by_person(self._employments(), self.clock, person_id, employment_id))
+            lambda: use_cases.terminate_by_person(self._uow(), self.clock, person_id, employment_id))
 
     # --- reactions and housekeeping --------------------------------------------------------------
 
@@ -137,12 +131,12 @@ class EmploymentService(FileRpcMixin):
     def on_accepted_withdraw_other_offers(self, event_data):
         event = Event.from_dict(event_data)
         # idempotent by itself: a second run finds no pending offers left
-        use_cases.withdraw_other_offers(self._employments(), self.clock, event.payload["person_id"],
+        use_cases.withdraw_other_offers(self._uow(), self.clock, event.payload["person_id"],
                                         event.payload["employment_id"])
 
     @timer(interval=EXPIRY_INTERVAL_SECONDS)
     def expire_contracts(self):
-        use_cases.expire_due(self._employments(), self.clock)
+        use_cases.expire_due(self._uow(), self.clock)
 
     @timer(interval=UPLOAD_SWEEP_INTERVAL_SECONDS)
     def sweep_abandoned_uploads(self):
@@ -152,5 +146,5 @@ class EmploymentService(FileRpcMixin):
     @rpc
     def run_expiry(self):
         """For operations (and tests): expire what is due now, without waiting for the timer."""
-        expired = use_cases.expire_due(self._employments(), self.clock)
+        expired = use_cases.expire_due(self._uow(), self.clock)
         return {"expired": expired}

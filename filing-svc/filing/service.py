@@ -15,9 +15,7 @@ from xjkit.retry import retry_on_conflict
 
 from filing.adapters.clients import CertCertificates, EmploymentStaff
 from filing.adapters.providers import BookletPrinting, NationalPlatformClient
-from filing.adapters.repositories import (
-    MongoBookletRepository, MongoCaseRepository, MongoRegistrationRepository, prepare_database,
-)
+from filing.adapters.repositories import MongoBookletRepository, MongoFilingUnitOfWork, prepare_database
 from filing.service_layer import queries, review
 
 
@@ -41,12 +39,12 @@ class FilingService:
     identity = TimedRpcProxy("identity")
     clock = BusinessClock()
 
-    def _registrations(self):
-        return MongoRegistrationRepository(self.store.db)
+    def _uow(self):
+        return MongoFilingUnitOfWork(self.store.db)
 
-    def _world(self):
-        return review.ReviewPorts(self._registrations(), self.national, EmploymentStaff(self.employment),
-                            CertCertificates(self.cert), self.clock)
+    def _review_ports(self):
+        return review.ReviewPorts(self._uow(), self.national, EmploymentStaff(self.employment),
+                                  CertCertificates(self.cert), self.clock)
 
     @rpc
     def ping(self):
@@ -60,20 +58,20 @@ class FilingService:
             # a concurrent change of the same registration: review again on the new state (the
             # conflict comes from the registration's write, before the case is stored)
             lambda: retry_on_conflict(lambda: review.submit(
-                self._world(), MongoCaseRepository(self.store.db), enterprise_uscc, enterprise_name,
-                enterprise_type, business, data, submitted_by), attempts=SUBMIT_CONFLICT_ATTEMPTS))
+                self._review_ports(), enterprise_uscc, enterprise_name, enterprise_type, business, data,
+                submitted_by), attempts=SUBMIT_CONFLICT_ATTEMPTS))
 
     @rpc
     def list_cases(self, enterprise_uscc, business=None, status=None, page=1, per_page=20):
-        return queries.list_cases(MongoCaseRepository(self.store.db), enterprise_uscc, business, status, page, per_page)
+        return queries.list_cases(self._uow(), enterprise_uscc, business, status, page, per_page)
 
     @rpc
     def get_case(self, enterprise_uscc, case_id):
-        return queries.get_case(MongoCaseRepository(self.store.db), enterprise_uscc, case_id)
+        return queries.get_case(self._uow(), enterprise_uscc, case_id)
 
     @rpc
     def registrations(self, enterprise_uscc):
-        return queries.registrations_of(self._registrations(), self.clock, enterprise_uscc)
+        return queries.registrations_of(self._uow(), self.clock, enterprise_uscc)
 
     @rpc
     def qualifications(self, enterprise_uscc, enterprise_type):
@@ -82,20 +80,20 @@ class FilingService:
     @rpc
     def booklet(self, enterprise_uscc, enterprise_type):
         """The current registration as a PDF (base64), its number recorded for verification."""
-        booklet_no, pdf = queries.print_booklet(self._registrations(), MongoBookletRepository(self.store.db),
+        booklet_no, pdf = queries.print_booklet(self._uow(), MongoBookletRepository(self.store.db),
                                                 self.printer, self.clock, enterprise_uscc, enterprise_type)
         return {"booklet_no": booklet_no, "pdf_b64": base64.b64encode(pdf).decode("ascii")}
 
     @rpc
     def public_registrations(self, page=1, per_page=200):
-        return queries.public_registrations(self._registrations(), page, per_page)
+        return queries.public_registrations(self._uow(), page, per_page)
 
     def _remove(self, event_data, why):
         # a write conflict raises: the handler policy runs it again (a redelivery finds nothing
         # left to remove where it already succeeded)
         payload = Event.from_dict(event_data).payload
         if payload.get("was_filed"):
-            review.remove_from_filings(self._registrations(), self.clock, payload["enterprise_uscc"],
+            review.remove_from_filings(self._uow(), self.clock, payload["enterprise_uscc"],
                                        payload["certificate_id"], why)
 
     @event_handler("cert", "certificate_detached")

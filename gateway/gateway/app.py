@@ -5,6 +5,7 @@ import flask_swagger_ui
 from flask import Flask, send_from_directory
 
 from xjkit import jsonlog
+from xjkit.clock import business_clock_from_env
 from xjkit.config import env_int
 from xjkit.masking import install_log_redaction
 
@@ -44,6 +45,8 @@ def settings_from_env(environ=os.environ):
         # the public API's answers are cached in Redis per version of the public list; this bounds
         # how long an entry lives if a version bump was ever missed
         "XJ_PUBLIC_CACHE_SECONDS": env_int("XJ_PUBLIC_CACHE_SECONDS", public_cache.DEFAULT_TTL_SECONDS, environ),
+        # the business date (XJ_FAKE_NOW moves it in dev and test), read by whatever shows a date
+        "XJ_BUSINESS_CLOCK": business_clock_from_env(environ),
     }
 
 

@@ -7,6 +7,7 @@ from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from xjkit.errors import DomainError
+from xjkit.fields import field_paths
 from xjkit.uploads import FileTooLarge
 
 from gateway.bodies import UPLOAD_BODY_LIMIT, limit_of
@@ -28,6 +29,9 @@ HTTP_ERRORS = {
     503: ("SERVICE_UNAVAILABLE", "服务暂时不可用，请稍后重试"),
 }
 
+# where webargs files the errors of each part of a request: not part of a field path
+LOCATIONS = ("json", "query", "form", "files", "headers", "view_args")
+
 
 def error_body(status, code=None, message=None, errors=None):
     default_code, default_message = HTTP_ERRORS.get(status, ("ERROR", "请求失败"))
@@ -37,26 +41,15 @@ def error_body(status, code=None, message=None, errors=None):
     return body
 
 
-def flatten_field_errors(messages, prefix=""):
+def flatten_field_errors(messages):
     """webargs/marshmallow nest errors by location and field; API.md wants flat field paths."""
+    if not isinstance(messages, dict):
+        return field_paths(messages)
     flat = {}
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            if prefix == "" and key in ("json", "query", "form", "files", "headers", "view_args"):
-                flat.update(flatten_field_errors(value, ""))
-                continue
-            path = f"{prefix}.{key}" if prefix else str(key)
-            if key == "_schema":
-                path = prefix or "_schema"
-            flat.update(flatten_field_errors(value, path))
-    elif isinstance(messages, (list, tuple)):
-        if all(isinstance(item, str) for item in messages):
-            flat.setdefault(prefix or "_schema", []).extend(messages)
-        else:
-            for item in messages:
-                flat.update(flatten_field_errors(item, prefix))
-    else:
-        flat.setdefault(prefix or "_schema", []).append(str(messages))
+    for key, value in messages.items():
+        nested = value if key in LOCATIONS else {key: value}
+        for path, texts in field_paths(nested).items():
+            flat.setdefault(path, []).extend(texts)
     return flat
 
 

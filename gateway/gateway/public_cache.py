@@ -33,7 +33,6 @@ import redis
 from flask import current_app, request
 
 from xjkit import public_version
-from xjkit.clock import business_clock_from_env
 from xjkit.public_version import version_key
 
 from gateway import http_cache
@@ -52,20 +51,20 @@ FORMAT = "1"  # part of every key: a gateway that dumps differently never reads 
 
 
 class PublicCache:
-    def __init__(self, client, prefix, ttl_seconds=DEFAULT_TTL_SECONDS, clock=None):
+    def __init__(self, client, prefix, clock, ttl_seconds=DEFAULT_TTL_SECONDS):
         self.client = client
         self.prefix = prefix
         self.ttl_seconds = ttl_seconds
-        self.clock = clock or business_clock_from_env()
+        self.clock = clock  # the business date is part of every entry: validity moves at midnight
         self.version_key = version_key(prefix)
         self.down_until = 0.0
         self.local = {}  # entry key -> (version, day, body)
         self.local_lock = threading.Lock()
 
     @classmethod
-    def from_url(cls, url, prefix, ttl_seconds=DEFAULT_TTL_SECONDS):
+    def from_url(cls, url, prefix, clock, ttl_seconds=DEFAULT_TTL_SECONDS):
         client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5, health_check_interval=30)
-        return cls(client, prefix, ttl_seconds)
+        return cls(client, prefix, clock, ttl_seconds)
 
     # Redis, with a pause after a failure (each request would otherwise wait for the timeout)
 
@@ -197,7 +196,8 @@ def init_app(app):
     if app.config["XJ_PUBLIC_CACHE_SECONDS"] <= 0:
         return  # 0 turns the cache off: every public read goes to publicity-svc
     app.extensions[EXTENSION] = PublicCache.from_url(
-        app.config["XJ_REDIS_URL"], app.config["XJ_REDIS_KEY_PREFIX"], app.config["XJ_PUBLIC_CACHE_SECONDS"])
+        app.config["XJ_REDIS_URL"], app.config["XJ_REDIS_KEY_PREFIX"], app.config["XJ_BUSINESS_CLOCK"],
+        app.config["XJ_PUBLIC_CACHE_SECONDS"])
 
 
 def cached_public(method, schema, max_age, **kwargs):

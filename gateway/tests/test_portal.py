@@ -1,7 +1,11 @@
 """The portal's runtime settings (GET /api/v1/portal/settings) and the built app served at /portal/."""
+import datetime
+
 import pytest
 
-from gateway.resources import portal
+from xjkit.clock import SHANGHAI, FixedClock
+
+from gateway.app import settings_from_env
 
 INDEX = "<!doctype html><html><head><title>企业服务平台</title></head><body><div id=app></div></body></html>"
 
@@ -17,11 +21,13 @@ def built(tmp_path, app):
 
 
 @pytest.fixture
-def frozen(monkeypatch):
-    monkeypatch.setattr(portal, "_CLOCK", None)
-    monkeypatch.setenv("XJ_FAKE_NOW", "2026-12-21T09:00:00")
-    yield
-    portal._CLOCK = None
+def frozen(app):
+    app.config["XJ_BUSINESS_CLOCK"] = FixedClock(datetime.datetime(2026, 12, 21, 9, 0, tzinfo=SHANGHAI))
+
+
+def test_the_gateways_business_clock_is_made_once_from_the_settings_and_xj_fake_now_moves_it():
+    settings = settings_from_env({"XJ_ENV": "test", "XJ_FAKE_NOW": "2026-12-21T09:00:00", "XJ_TOKEN_KEY": "k" * 32})
+    assert settings["XJ_BUSINESS_CLOCK"].today() == datetime.date(2026, 12, 21)
 
 
 @pytest.mark.parametrize("env", ["dev", "test"])
@@ -36,11 +42,9 @@ def test_dev_and_test_allow_the_software_certificate_and_point_at_the_helper_stu
 
 
 def test_prod_refuses_the_software_certificate_and_uses_the_real_helpers_fixed_addresses(client, monkeypatch):
-    monkeypatch.setattr(portal, "_CLOCK", None)
     monkeypatch.setenv("XJ_ENV", "prod")
     monkeypatch.setenv("XJ_CA_HELPER_URL", "http://evil.example:1")  # ignored outside dev/test
     body = client.get("/api/v1/portal/settings").get_json()
-    portal._CLOCK = None
     assert body["env"] == "prod" and body["software_certificate"] is False
     assert body["ca_helper_urls"] == ["http://127.0.0.1:21051", "https://127.0.0.1:21061"]
 

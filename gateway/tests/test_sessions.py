@@ -5,7 +5,6 @@ revoked certificate) stops working within the Redis cache bound, and Redis down 
 Sessions live in the real Redis (shared by workers); identity is the recording fake of conftest.
 """
 import datetime
-import socket
 import time
 
 import jwt
@@ -15,6 +14,7 @@ import redis
 from gateway.app import create_app
 from gateway.auth import ENTERPRISE, PERSON, issue_token
 from xjkit.errors import ServiceUnavailable
+from xjkit.polling import free_port
 from gateway.sessions import CACHE_SECONDS, SessionGuard
 
 USCC = "9151010029141777XB"
@@ -181,15 +181,9 @@ def test_a_check_in_flight_cannot_undo_a_logout(app, client, services, enterpris
 # --- fail closed ------------------------------------------------------------------------------
 
 
-def _closed_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_redis_down_is_503_and_the_request_never_reaches_a_service(app, client, services, enterprise_token,
                                                                     enterprise_me):
-    app.extensions["xj_sessions"] = SessionGuard(redis.Redis(port=_closed_port(), socket_connect_timeout=0.2))
+    app.extensions["xj_sessions"] = SessionGuard(redis.Redis(port=free_port(), socket_connect_timeout=0.2))
     response = client.get(enterprise_me, headers=bearer(enterprise_token))
     assert response.status_code == 503 and response.get_json()["error"] == "SERVICE_UNAVAILABLE"
     assert services.calls == [] and services.session_calls == []
@@ -225,7 +219,7 @@ def test_readyz_shows_the_crl_state_of_each_ca_and_a_stale_crl_does_not_make_it_
 def test_readyz_is_503_when_the_session_store_is_down(app, client, services):
     for name in ("identity", "employment", "cert", "filing", "publicity"):
         services.answers[(name, "ping")] = {"status": "ok"}
-    app.extensions["xj_sessions"] = SessionGuard(redis.Redis(port=_closed_port(), socket_connect_timeout=0.2))
+    app.extensions["xj_sessions"] = SessionGuard(redis.Redis(port=free_port(), socket_connect_timeout=0.2))
     response = client.get("/readyz")
     assert response.status_code == 503 and response.get_json()["redis"] == "down"
 

@@ -103,13 +103,14 @@ def parse_key(text: str) -> bytes:
     return key
 
 
-def vault_from_env(environ=os.environ) -> IdVault:
-    """The vault keyed by ``XJ_ID_KEY``; the public development key only in dev/test.
+def vault_for_key(text, environ=os.environ) -> IdVault:
+    """The vault keyed by ``text``: ``XJ_ID_KEY``, as identity-svc's config.yml passes it (``ID_KEY``).
+    An empty key means the public development key, taken only when ``XJ_ENV`` is dev or test.
 
     In prod a missing key, or the development key, raises ``RuntimeError``: the service must not
     start and write ID numbers that anyone could decrypt.
     """
-    raw = environ.get("XJ_ID_KEY", "").strip()
+    raw = (text or "").strip()
     if not raw:
         if not is_dev_or_test(environ):
             raise RuntimeError("XJ_ID_KEY is not set; production refuses to start without an ID key")

@@ -1,6 +1,6 @@
 """MongoDB repository of certificates: one document per certificate and enterprise, unique by
 (enterprise, kind, certificate number), so a re-sync updates in place and nothing is duplicated."""
-from xjkit.mongo.entities import entity_from_document, entity_to_document, remember_write
+from xjkit.mongo.entities import MongoAggregateRepository, entity_to_document
 from xjkit.mongo.repository import IndexSpec, VersionedRepository
 
 from certs.domain import certificate as kinds
@@ -11,18 +11,9 @@ def certificate_key(enterprise_uscc, kind, cert_no):
     return f"{enterprise_uscc}:{kind}:{cert_no}"
 
 
-def to_document(certificate):
-    document = entity_to_document(certificate, "certificate_id")
-    document["certificate_key"] = certificate_key(certificate.enterprise_uscc, certificate.kind, certificate.cert_no)
-    return document
-
-
-def from_document(document):
-    return entity_from_document(Certificate, document, "certificate_id")
-
-
-class MongoCertificateRepository(VersionedRepository, ports.CertificateRepository):
+class MongoCertificateRepository(MongoAggregateRepository, VersionedRepository, ports.CertificateRepository):
     collection_name = "certificates"
+    entity_type, id_field = Certificate, "certificate_id"
     indexes = (
         IndexSpec(keys=(("certificate_key", 1),), unique=True),
         IndexSpec(keys=(("enterprise_uscc", 1), ("kind", 1), ("person_id", 1))),
@@ -30,17 +21,14 @@ class MongoCertificateRepository(VersionedRepository, ports.CertificateRepositor
         IndexSpec(keys=(("status", 1), ("valid_until", 1))),
     )
 
-    def get(self, certificate_id):
-        return from_document(super().get(certificate_id))
+    def to_document(self, certificate):
+        document = entity_to_document(certificate, "certificate_id")
+        document["certificate_key"] = certificate_key(certificate.enterprise_uscc, certificate.kind,
+                                                      certificate.cert_no)
+        return document
 
     def find_by_key(self, enterprise_uscc, kind, cert_no):
-        return from_document(self.find_one({"certificate_key": certificate_key(enterprise_uscc, kind, cert_no)}))
-
-    def add(self, certificate, events=()):
-        remember_write(certificate, self.insert(to_document(certificate), events))
-
-    def save(self, certificate, events=()):
-        remember_write(certificate, self.replace(to_document(certificate), events))
+        return self.entity(self.find_one({"certificate_key": certificate_key(enterprise_uscc, kind, cert_no)}))
 
     def page_for_enterprise(self, enterprise_uscc, kind, person_id, page, per_page):
         query = {"enterprise_uscc": enterprise_uscc}
@@ -49,17 +37,23 @@ class MongoCertificateRepository(VersionedRepository, ports.CertificateRepositor
         if person_id:
             query["person_id"] = person_id
         found = self.page(query, page=page, per_page=per_page, sort=(("person_name", 1), ("kind", 1), ("_id", 1)))
-        return [from_document(d) for d in found.items], found.total
+        return self.entities(found.items), found.total
 
     def of_person(self, person_id):
-        return [from_document(d) for d in self.find({"person_id": person_id}, sort=(("created_at", -1), ("_id", 1)))]
+        return self.entities(self.find({"person_id": person_id}, sort=(("created_at", -1), ("_id", 1))))
 
     def of_person_at(self, enterprise_uscc, person_id):
-        return [from_document(d) for d in self.find({"enterprise_uscc": enterprise_uscc, "person_id": person_id})]
+        return self.entities(self.find({"enterprise_uscc": enterprise_uscc, "person_id": person_id}))
 
     def expiring(self, day_iso, limit):
-        return [from_document(d) for d in self.find(
-            {"status": {"$in": [kinds.VALID, kinds.CONFIRMED]}, "valid_until": {"$lt": day_iso}}, limit=limit)]
+        return self.entities(self.find(
+            {"status": {"$in": [kinds.VALID, kinds.CONFIRMED]}, "valid_until": {"$lt": day_iso}}, limit=limit))
+
+
+class MongoCertificatesUnitOfWork(ports.CertificatesUnitOfWork):
+    def __init__(self, database):
+        self.certificates = MongoCertificateRepository(database)
+        super().__init__(self.certificates)
 
 
 def prepare_database(database):

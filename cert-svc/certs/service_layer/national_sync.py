@@ -15,27 +15,21 @@ reported under ``missing`` for a person to look at.
 import logging
 
 from xjkit.errors import ConcurrencyConflict, DuplicateKey
-from xjkit.events import new_event
 from xjkit.ids import new_id
 from xjkit.retry import retry_on_conflict
 
-from certs.domain.certificate import REGISTERED, VALID, Certificate
-from certs.service_layer.views import certificate_view, event_payload
+from certs.domain.certificate import REGISTERED, Certificate
+from certs.service_layer.views import certificate_view
 
 log = logging.getLogger(__name__)
 
-EVENT_TYPE = "cert.registered_synced"
 OTHER_UNIT_REASON = "证书注册单位为{registered_unit}，不是本企业"
 EXPIRED_REASON = "证书已于{valid_until}过期"
 NO_VALIDITY_REASON = "全国平台未提供该证书的有效期，无法确认是否在有效期内"
 OTHER_PERSON_REASON = "本企业已有该证书编号的证书，登记在其他人员名下，请核实"
 
-# what a national record sets on a certificate; a re-sync that changes none of them is "unchanged"
-_COMPARED = ("type", "specialties", "valid_until", "issued_on", "details", "status",
-             "person_name", "id_card_masked")
 
-
-def sync_registered(certificates, staff, identity_numbers, national, clock, enterprise_uscc,
+def sync_registered(uow, staff, identity_numbers, national, clock, enterprise_uscc,
                     map_concurrently=map):
     """Pull the registered certificates of the enterprise's active staff from the national platform.
 
@@ -65,7 +59,7 @@ def sync_registered(certificates, staff, identity_numbers, national, clock, ente
                                           "person_name": person["person_name"], "type": record["type"],
                                           "reason": reason})
                 continue
-            outcome, certificate = _store(certificates, clock, enterprise_uscc, person, record, now)
+            outcome, certificate = _store(uow, enterprise_uscc, person, record, now)
             if outcome == "added":
                 result["added"].append(certificate_view(certificate))
             elif outcome == "updated":
@@ -77,7 +71,9 @@ def sync_registered(certificates, staff, identity_numbers, national, clock, ente
                                           "person_name": person["person_name"], "type": record["type"],
                                           "reason": OTHER_PERSON_REASON})
         listed = {record["cert_no"] for record in records}
-        for held in certificates.of_person_at(enterprise_uscc, person["person_id"]):
+        with uow:
+            held_now = uow.certificates.of_person_at(enterprise_uscc, person["person_id"])
+        for held in held_now:
             if held.kind == REGISTERED and held.cert_no not in listed:
                 result["missing"].append({"cert_no": held.cert_no, "person_id": person["person_id"]})
 
@@ -121,47 +117,37 @@ def refusal(record, enterprise_uscc, today_iso):
 
 
 def _new_certificate(enterprise_uscc, person, record, now):
-    return Certificate(
-        certificate_id=new_id(), kind=REGISTERED, enterprise_uscc=enterprise_uscc,
+    return Certificate.synced(
+        now, certificate_id=new_id(), enterprise_uscc=enterprise_uscc,
         person_id=person["person_id"], person_name=person["person_name"],
         id_card_masked=person["id_card_masked"], cert_no=record["cert_no"], type=record["type"],
-        created_at=now, status=VALID, specialties=list(record["specialties"]),
-        issued_on=record["valid_from"], valid_until=record["valid_until"], source="national",
-        synced_at=now, details={"seal_no": record["seal_no"], "registered_unit": record["registered_unit"]},
-        updated_at=now,
+        specialties=list(record["specialties"]), issued_on=record["valid_from"], valid_until=record["valid_until"],
+        details={"seal_no": record["seal_no"], "registered_unit": record["registered_unit"]},
     )
 
 
-def _snapshot(certificate):
-    return {name: getattr(certificate, name) for name in _COMPARED}
-
-
-def _store(certificates, clock, enterprise_uscc, person, record, now):
+def _store(uow, enterprise_uscc, person, record, now):
     """Add or refresh one certificate: ("added" | "updated" | "unchanged" | "other_person", it).
 
     A concurrent writer (another sync, the expiry job, a filing) makes the version check or the
     unique key fail; the certificate is then read again and the change retried (xjkit.retry).
     """
     def attempt():
-        existing = certificates.find_by_key(enterprise_uscc, REGISTERED, record["cert_no"])
-        if existing is None:
-            certificate = _new_certificate(enterprise_uscc, person, record, now)
-            try:
-                certificates.add(certificate, events=[new_event(EVENT_TYPE, event_payload(certificate), clock)])
-            except DuplicateKey:  # added by a concurrent sync: read it again
-                log.info("registered sync %s: certificate %s added meanwhile, retrying", enterprise_uscc,
-                         record["cert_no"])
-                raise ConcurrencyConflict() from None
-            return "added", certificate
-        if existing.person_id != person["person_id"]:
-            return "other_person", existing
-        before, updated_at = _snapshot(existing), existing.updated_at
-        existing.refresh_from_national(dict(record, specialties=list(record["specialties"])), now)
-        existing.person_name, existing.id_card_masked = person["person_name"], person["id_card_masked"]
-        if _snapshot(existing) == before:
-            existing.updated_at = updated_at  # only the sync time is recorded
-            certificates.save(existing)
-            return "unchanged", existing
-        certificates.save(existing, events=[new_event(EVENT_TYPE, event_payload(existing), clock)])
-        return "updated", existing
+        with uow:
+            existing = uow.certificates.find_by_key(enterprise_uscc, REGISTERED, record["cert_no"])
+            if existing is None:
+                certificate = _new_certificate(enterprise_uscc, person, record, now)
+                uow.certificates.add(certificate)
+                try:
+                    uow.commit()
+                except DuplicateKey:  # added by a concurrent sync: read it again
+                    log.info("registered sync %s: certificate %s added meanwhile, retrying", enterprise_uscc,
+                             record["cert_no"])
+                    raise ConcurrencyConflict() from None
+                return "added", certificate
+            if existing.person_id != person["person_id"]:
+                return "other_person", existing
+            changed = existing.refresh_from_national(record, person, now)
+            uow.commit()  # an unchanged one records the sync time only
+            return ("updated" if changed else "unchanged"), existing
     return retry_on_conflict(attempt)

@@ -1,8 +1,13 @@
 """What the certificate use cases need; adapters implement these, unit tests fake them."""
 from abc import ABC, abstractmethod
 
+from xjkit.unit_of_work import AggregateRepository, UnitOfWork
 
-class CertificateRepository(ABC):
+
+class CertificateRepository(AggregateRepository):
+    """Certificates it hands out are seen by its unit of work; ``add`` a new one, and the commit
+    stores it (``DuplicateKey`` when the enterprise already has that kind + number)."""
+
     @abstractmethod
     def get(self, certificate_id):
         """The Certificate, or None."""
@@ -10,14 +15,6 @@ class CertificateRepository(ABC):
     @abstractmethod
     def find_by_key(self, enterprise_uscc, kind, cert_no):
         """The enterprise's certificate of this kind and number, or None."""
-
-    @abstractmethod
-    def add(self, certificate, events=()):
-        """Store a new certificate; DuplicateKey when the enterprise already has that kind + number."""
-
-    @abstractmethod
-    def save(self, certificate, events=()):
-        """Store changes with a version check."""
 
     @abstractmethod
     def page_for_enterprise(self, enterprise_uscc, kind, person_id, page, per_page):
@@ -34,6 +31,12 @@ class CertificateRepository(ABC):
     @abstractmethod
     def expiring(self, day_iso, limit):
         """Valid or confirmed certificates whose validity ended before ``day_iso``."""
+
+
+class CertificatesUnitOfWork(UnitOfWork):
+    """What a use case changes certificates through: ``with uow: … uow.commit()``."""
+
+    certificates: CertificateRepository
 
 
 class Staff(ABC):

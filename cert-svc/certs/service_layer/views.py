@@ -1,4 +1,4 @@
-"""What callers see of a certificate, and the payload of cert.* events (never a full ID number)."""
+"""What callers see of a certificate (the payload of cert.* events is the domain's: Certificate.event_payload)."""
 
 
 def certificate_view(certificate):
@@ -21,15 +21,4 @@ def certificate_view(certificate):
         "source": certificate.source,
         "synced_at": certificate.synced_at,
         "file_id": (certificate.details or {}).get("file_id"),
-    }
-
-
-def event_payload(certificate, **extra):
-    return {
-        "certificate_id": certificate.certificate_id, "kind": certificate.kind,
-        "enterprise_uscc": certificate.enterprise_uscc, "person_id": certificate.person_id,
-        "person_name": certificate.person_name, "id_card_masked": certificate.id_card_masked,
-        "cert_no": certificate.cert_no, "cert_name": certificate.type, "type": certificate.type,
-        "specialties": list(certificate.specialties or []), "valid_until": certificate.valid_until,
-        "status": certificate.status, "filed": certificate.filed, **extra,
     }

@@ -3,7 +3,6 @@ and the stubs: entered certificates, the whole title flow, the employment-ended 
 import base64
 import json
 
-import eventlet
 import pytest
 from nameko.standalone.events import event_dispatcher
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -11,6 +10,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from xjkit.clock import SystemClock
 from xjkit.errors import DomainError
 from xjkit.events import new_event
+from xjkit.polling import wait_until
 from xjkit.testdata import make_id_card
 from xjstubs.config import DEFAULT_NATIONAL_DATA
 
@@ -48,7 +48,7 @@ def filing_changed(broker, proxy, uscc, filed=(), unfiled=()):
                       SystemClock())
     event_dispatcher(broker)("filing", "personnel_changed", event.to_dict())
     for certificate_id, mark in [(i, True) for i in filed] + [(i, False) for i in unfiled]:
-        wait_until(lambda: proxy.cert.get_certificate(enterprise_uscc=uscc, certificate_id=certificate_id)["filed"]
+        assert wait_until(lambda: proxy.cert.get_certificate(enterprise_uscc=uscc, certificate_id=certificate_id)["filed"]
                    is mark)
 
 
@@ -65,12 +65,6 @@ def employed_person(proxy, openid, id_card_no, uscc, name="张三"):
                                               target_id=offer["id"])["verify_id"]
     proxy.employment.accept_offer(person_id=person_id, employment_id=offer["id"], verify_id=ticket)
     return person_id, offer["id"]
-
-
-def wait_until(predicate, timeout=15):
-    with eventlet.Timeout(timeout):
-        while not predicate():
-            eventlet.sleep(0.1)
 
 
 def test_the_title_flow_and_every_out_of_order_step(broker):
@@ -116,7 +110,7 @@ def test_the_title_flow_and_every_out_of_order_step(broker):
             proxy.cert.confirm_title(enterprise_uscc="91610100859574891U", certificate_id=cid)
         assert refused.value.status == 404
 
-        wait_until(lambda: any(m["kind"] == "title_confirmed"
+        assert wait_until(lambda: any(m["kind"] == "title_confirmed"
                                for m in proxy.identity.list_messages(person_id=person_id)["items"]))
 
 
@@ -133,7 +127,7 @@ def test_an_ended_employment_detaches_the_persons_certificates(broker):
         def detached():
             item = proxy.cert.get_certificate(enterprise_uscc=uscc, certificate_id=added["id"])
             return item["status"] == "detached" and item["filed"] is False
-        wait_until(detached)
+        assert wait_until(detached)
         with pytest.raises(DomainError) as refused:  # no longer staff: nothing new for them
             proxy.cert.add_certificate(enterprise_uscc=uscc, person_id=person_id, kind="post", fields={
                 "type": "质量员", "cert_no": "川建质2023-1", "issuer": "四川省住房和城乡建设厅"})

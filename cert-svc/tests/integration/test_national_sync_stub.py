@@ -3,19 +3,19 @@ with the real store (nx-27017) and the real client; staff and identity are fakes
 import datetime
 import json
 import logging
-import socket
 
 import pytest
 import requests
 
 from xjkit.clock import SHANGHAI, FixedClock
+from xjkit.polling import free_port
 from xjkit.testdata import make_id_card
 from xjstubs.config import DEFAULT_NATIONAL_DATA
 from xjstubs.server import serve_in_thread
 
 from certs.adapters.concurrency import green_map
 from certs.adapters.national import HttpNationalPlatform
-from certs.adapters.repositories import MongoCertificateRepository
+from certs.adapters.repositories import MongoCertificatesUnitOfWork
 from certs.domain.certificate import REGISTERED
 from certs.domain.errors import NationalPlatformUnavailable
 from certs.service_layer.national_sync import sync_registered
@@ -100,17 +100,15 @@ def test_a_platform_slower_than_the_timeout_is_national_platform_unavailable(stu
 
 
 def test_nothing_listening_is_national_platform_unavailable():
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    client = HttpNationalPlatform(f"http://127.0.0.1:{port}/national/api/v1", timeout=1)
+    client = HttpNationalPlatform(f"http://127.0.0.1:{free_port()}/national/api/v1", timeout=1)  # nobody listens
     with pytest.raises(NationalPlatformUnavailable):
         client.registered_certificates(UNKNOWN)
 
 
 class SyncWorld:
     def __init__(self, database, national):
-        self.certificates = MongoCertificateRepository(database)
+        self.uow = MongoCertificatesUnitOfWork(database)
+        self.certificates = self.uow.certificates
         self.certificates.ensure_indexes()
         self.staff, self.identity, self.national = FakeStaff(), FakeIdentityNumbers(), national
         self.clock = FixedClock(NOW)
@@ -122,7 +120,7 @@ class SyncWorld:
         return person_id
 
     def sync(self, uscc):
-        return sync_registered(self.certificates, self.staff, self.identity, self.national, self.clock, uscc,
+        return sync_registered(self.uow, self.staff, self.identity, self.national, self.clock, uscc,
                                map_concurrently=lambda fn, items: green_map(fn, items, size=10))
 
     def stored(self, uscc):

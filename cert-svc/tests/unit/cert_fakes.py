@@ -1,12 +1,13 @@
 """In-memory fakes of cert-svc's ports, for unit tests of the service layer only.
 
 FakeCertificates enforces the same unique key as the Mongo repository (``certificate_key``: one
-certificate per enterprise, kind and number) and the same version check, so the rules the store
-guards are exercised here too.
+certificate per enterprise, kind and number) and the same version check (``xjkit.fakes``), so the
+rules the store guards are exercised here too. Use cases reach it through
+FakeCertificatesUnitOfWork, as they reach the Mongo one through the unit of work.
 """
 import copy
 
-from xjkit.errors import ConcurrencyConflict, DuplicateKey
+from xjkit.fakes import InMemoryRepository
 
 from certs.adapters.repositories import certificate_key
 from certs.domain import certificate as kinds
@@ -18,76 +19,42 @@ def _key(certificate):
     return certificate_key(certificate.enterprise_uscc, certificate.kind, certificate.cert_no)
 
 
-class FakeCertificates(ports.CertificateRepository):
-    def __init__(self):
-        self.items = {}
-        self.events = []
-        self.writes = 0
-        # called once, just before the next add or save: lets a test play a concurrent writer
-        self.before_next_write = None
-
-    def _interfere(self):
-        hook, self.before_next_write = self.before_next_write, None
-        if hook:
-            hook(self)
-
-    def _check_key(self, certificate):
-        for other in self.items.values():
-            if other.certificate_id != certificate.certificate_id and _key(other) == _key(certificate):
-                raise DuplicateKey("certificate_key_1")
-
-    def get(self, certificate_id):
-        found = self.items.get(certificate_id)
-        return copy.deepcopy(found) if found else None
+class FakeCertificates(InMemoryRepository, ports.CertificateRepository):
+    id_field = "certificate_id"
+    unique_keys = (("certificate_key_1", _key),)
 
     def find_by_key(self, enterprise_uscc, kind, cert_no):
         wanted = certificate_key(enterprise_uscc, kind, cert_no)
-        return next((copy.deepcopy(c) for c in self.items.values() if _key(c) == wanted), None)
-
-    def add(self, certificate, events=()):
-        self._interfere()
-        if certificate.certificate_id in self.items:
-            raise DuplicateKey("_id_")
-        self._check_key(certificate)
-        certificate.version = 1
-        self.items[certificate.certificate_id] = copy.deepcopy(certificate)
-        self.events.extend(events)
-        self.writes += 1
-
-    def save(self, certificate, events=()):
-        self._interfere()
-        stored = self.items.get(certificate.certificate_id)
-        if stored is None or stored.version != certificate.version:
-            raise ConcurrencyConflict()
-        self._check_key(certificate)
-        certificate.version += 1
-        self.items[certificate.certificate_id] = copy.deepcopy(certificate)
-        self.events.extend(events)
-        self.writes += 1
+        return next((self.loaded(c) for c in self.items.values() if _key(c) == wanted), None)
 
     def page_for_enterprise(self, enterprise_uscc, kind, person_id, page, per_page):
         mine = sorted((c for c in self.items.values() if c.enterprise_uscc == enterprise_uscc
                        and (not kind or c.kind == kind) and (not person_id or c.person_id == person_id)),
                       key=lambda c: (c.person_name, c.kind, c.certificate_id))
-        return [copy.deepcopy(c) for c in mine[(page - 1) * per_page:page * per_page]], len(mine)
+        return self.loaded_all(mine[(page - 1) * per_page:page * per_page]), len(mine)
 
     def of_person(self, person_id):
-        return sorted((copy.deepcopy(c) for c in self.items.values() if c.person_id == person_id),
+        return sorted(self.loaded_all(c for c in self.items.values() if c.person_id == person_id),
                       key=lambda c: c.created_at, reverse=True)
 
     def of_person_at(self, enterprise_uscc, person_id):
-        return [copy.deepcopy(c) for c in self.items.values()
-                if c.enterprise_uscc == enterprise_uscc and c.person_id == person_id]
+        return self.loaded_all(c for c in self.items.values()
+                               if c.enterprise_uscc == enterprise_uscc and c.person_id == person_id)
 
     def expiring(self, day_iso, limit):
-        return [copy.deepcopy(c) for c in self.items.values()
-                if c.status in (kinds.VALID, kinds.CONFIRMED) and c.valid_until and c.valid_until < day_iso][:limit]
+        return self.loaded_all([c for c in self.items.values() if c.status in (kinds.VALID, kinds.CONFIRMED)
+                                and c.valid_until and c.valid_until < day_iso][:limit])
 
     # for assertions
     def registered_of(self, enterprise_uscc):
-        return sorted((copy.deepcopy(c) for c in self.items.values()
-                       if c.enterprise_uscc == enterprise_uscc and c.kind == kinds.REGISTERED),
+        return sorted((c for c in self.stored() if c.enterprise_uscc == enterprise_uscc and c.kind == kinds.REGISTERED),
                       key=lambda c: c.cert_no)
+
+
+class FakeCertificatesUnitOfWork(ports.CertificatesUnitOfWork):
+    def __init__(self, certificates=None):
+        self.certificates = certificates or FakeCertificates()
+        super().__init__(self.certificates)
 
 
 def masked(id_card_no):

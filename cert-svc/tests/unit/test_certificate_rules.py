@@ -8,7 +8,7 @@ from xjkit.clock import SHANGHAI, FixedClock
 from xjkit.errors import ValidationFailed
 from xjkit.testdata import make_id_card, make_uscc
 
-from cert_fakes import FakeCertificates, FakePersonFiles, FakeStaff
+from cert_fakes import FakeCertificatesUnitOfWork, FakePersonFiles, FakeStaff
 from certs.domain.errors import (
     CertificateExists, CertificateFiled, CertificateNotFound, CertificateStateConflict, NotEmployedAnywhere,
     PersonNotEmployed,
@@ -24,14 +24,15 @@ TITLE = {"name": "工程师", "level": "中级", "specialty": "建筑工程", "c
 @pytest.fixture
 def world():
     class World:
-        certificates, staff, person_files = FakeCertificates(), FakeStaff(), FakePersonFiles()
+        uow, staff, person_files = FakeCertificatesUnitOfWork(), FakeStaff(), FakePersonFiles()
+        certificates = uow.certificates
         clock = FixedClock(datetime.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI))
 
         def add(self, kind, uscc=ENT_A, person_id="alice", **fields):
-            return use_cases.add_certificate(self.certificates, self.staff, self.clock, uscc, person_id, kind, fields)
+            return use_cases.add_certificate(self.uow, self.staff, self.clock, uscc, person_id, kind, fields)
 
         def title(self, person_id="alice", **changes):
-            return use_cases.register_title(self.certificates, self.staff, self.person_files, self.clock, person_id, {**TITLE, **changes})
+            return use_cases.register_title(self.uow, self.staff, self.person_files, self.clock, person_id, {**TITLE, **changes})
 
         def types(self):
             return [e.type for e in self.certificates.events]
@@ -96,16 +97,16 @@ def test_a_certificate_entered_past_its_validity_is_marked_expired_and_not_filea
     added = world.add("special_operation", type="焊接与热切割作业", cert_no="S-9", issuer="厅",
                       issued_on="2020-01-01", valid_until="2026-01-01")
     assert added["status"] == "expired"
-    use_cases.apply_filing_change(world.certificates, world.clock, ENT_A, [added["id"]], [])
+    use_cases.apply_filing_change(world.uow, world.clock, ENT_A, [added["id"]], [])
     assert world.certificates.get(added["id"]).filed is False
 
 
 def test_an_enterprise_never_sees_another_enterprises_certificates(world):
     added = world.add("post", type="施工员", cert_no="P-1", issuer="厅")
     with pytest.raises(CertificateNotFound):
-        use_cases.get_for_enterprise(world.certificates, ENT_B, added["id"])
-    assert use_cases.list_for_enterprise(world.certificates, ENT_B, None, None, 1, 20)["total"] == 0
-    assert use_cases.list_for_enterprise(world.certificates, ENT_A, "post", "alice", 1, 20)["total"] == 1
+        use_cases.get_for_enterprise(world.uow, ENT_B, added["id"])
+    assert use_cases.list_for_enterprise(world.uow, ENT_B, None, None, 1, 20)["total"] == 0
+    assert use_cases.list_for_enterprise(world.uow, ENT_A, "post", "alice", 1, 20)["total"] == 1
 
 
 # titles ---------------------------------------------------------------------------------------
@@ -124,15 +125,15 @@ def test_a_person_without_an_employer_cannot_register_a_title(world):
 
 def test_the_whole_title_change_flow_in_order(world):
     cid = world.title()["id"]
-    use_cases.confirm_title(world.certificates, world.clock, ENT_A, cid, "甲企业")
-    use_cases.apply_filing_change(world.certificates, world.clock, ENT_A, [cid], [])
-    use_cases.apply_filing_change(world.certificates, world.clock, ENT_A, [], [cid])  # 1. its filing is cancelled
-    use_cases.revoke_title(world.certificates, world.clock, ENT_A, cid, "甲企业")  # 2. the enterprise revokes
-    changed = use_cases.reregister_title(world.certificates, world.person_files, world.clock, "alice", cid,
+    use_cases.confirm_title(world.uow, world.clock, ENT_A, cid, "甲企业")
+    use_cases.apply_filing_change(world.uow, world.clock, ENT_A, [cid], [])
+    use_cases.apply_filing_change(world.uow, world.clock, ENT_A, [], [cid])  # 1. its filing is cancelled
+    use_cases.revoke_title(world.uow, world.clock, ENT_A, cid, "甲企业")  # 2. the enterprise revokes
+    changed = use_cases.reregister_title(world.uow, world.person_files, world.clock, "alice", cid,
                                          {**TITLE, "level": "副高级"})             # 3. the person re-registers
     assert (changed["status"], changed["level"]) == ("pending_confirmation", "副高级")
-    use_cases.confirm_title(world.certificates, world.clock, ENT_A, cid, "甲企业")  # 4. confirmed again
-    use_cases.apply_filing_change(world.certificates, world.clock, ENT_A, [cid], [])  # 5. filed
+    use_cases.confirm_title(world.uow, world.clock, ENT_A, cid, "甲企业")  # 4. confirmed again
+    use_cases.apply_filing_change(world.uow, world.clock, ENT_A, [cid], [])  # 5. filed
     assert world.certificates.get(cid).filed is True
     assert world.types().count("cert.title_confirmed") == 2
     assert world.types().count("cert.title_revoked") == 1
@@ -140,30 +141,30 @@ def test_the_whole_title_change_flow_in_order(world):
 
 def test_out_of_order_title_steps_are_refused_with_why(world):
     cid = world.title()["id"]
-    use_cases.apply_filing_change(world.certificates, world.clock, ENT_A, [cid], [])  # a title nobody confirmed
+    use_cases.apply_filing_change(world.uow, world.clock, ENT_A, [cid], [])  # a title nobody confirmed
     assert world.certificates.get(cid).filed is False                                 # is not filed
     with pytest.raises(CertificateStateConflict):  # re-registering one that is not revoked
-        use_cases.reregister_title(world.certificates, world.person_files, world.clock, "alice", cid, TITLE)
-    use_cases.confirm_title(world.certificates, world.clock, ENT_A, cid)
+        use_cases.reregister_title(world.uow, world.person_files, world.clock, "alice", cid, TITLE)
+    use_cases.confirm_title(world.uow, world.clock, ENT_A, cid)
     with pytest.raises(CertificateStateConflict) as refused:  # confirming twice
-        use_cases.confirm_title(world.certificates, world.clock, ENT_A, cid)
+        use_cases.confirm_title(world.uow, world.clock, ENT_A, cid)
     assert "已确认" in refused.value.message
     with pytest.raises(CertificateStateConflict):  # changing a confirmed one
-        use_cases.reregister_title(world.certificates, world.person_files, world.clock, "alice", cid, TITLE)
-    use_cases.apply_filing_change(world.certificates, world.clock, ENT_A, [cid], [])
+        use_cases.reregister_title(world.uow, world.person_files, world.clock, "alice", cid, TITLE)
+    use_cases.apply_filing_change(world.uow, world.clock, ENT_A, [cid], [])
     with pytest.raises(CertificateFiled):  # revoking a filed one before its filing is cancelled
-        use_cases.revoke_title(world.certificates, world.clock, ENT_A, cid)
+        use_cases.revoke_title(world.uow, world.clock, ENT_A, cid)
     assert world.certificates.get(cid).status == "confirmed"
 
 
 def test_only_the_employer_confirms_and_only_the_holder_reregisters(world):
     cid = world.title()["id"]
     with pytest.raises(CertificateNotFound):
-        use_cases.confirm_title(world.certificates, world.clock, ENT_B, cid)
-    use_cases.confirm_title(world.certificates, world.clock, ENT_A, cid)
-    use_cases.revoke_title(world.certificates, world.clock, ENT_A, cid)
+        use_cases.confirm_title(world.uow, world.clock, ENT_B, cid)
+    use_cases.confirm_title(world.uow, world.clock, ENT_A, cid)
+    use_cases.revoke_title(world.uow, world.clock, ENT_A, cid)
     with pytest.raises(CertificateNotFound):
-        use_cases.reregister_title(world.certificates, world.person_files, world.clock, "bob", cid, TITLE)
+        use_cases.reregister_title(world.uow, world.person_files, world.clock, "bob", cid, TITLE)
 
 
 def test_a_title_registered_twice_is_refused(world):
@@ -187,21 +188,21 @@ def test_invalid_title_fields_are_refused(world, changes, field):
 def test_when_employment_ends_the_persons_certificates_leave_the_filed_set_at_once(world):
     entered = world.add("post", type="施工员", cert_no="P-1", issuer="厅")
     title = world.title()["id"]
-    use_cases.confirm_title(world.certificates, world.clock, ENT_A, title)
-    use_cases.apply_filing_change(world.certificates, world.clock, ENT_A, [entered["id"], title], [])
-    detached = use_cases.detach_after_employment_ended(world.certificates, world.clock, ENT_A, "alice")
+    use_cases.confirm_title(world.uow, world.clock, ENT_A, title)
+    use_cases.apply_filing_change(world.uow, world.clock, ENT_A, [entered["id"], title], [])
+    detached = use_cases.detach_after_employment_ended(world.uow, world.clock, ENT_A, "alice")
     assert sorted(detached) == sorted([entered["id"], title])
     assert all(c.status == "detached" and c.filed is False for c in world.certificates.items.values())
     assert world.types().count("cert.certificate_detached") == 2
-    assert use_cases.detach_after_employment_ended(world.certificates, world.clock, ENT_A, "alice") == []
+    assert use_cases.detach_after_employment_ended(world.uow, world.clock, ENT_A, "alice") == []
 
 
 def test_certificates_past_validity_are_marked_expired_and_leave_filings(world):
     added = world.add("safety", level="A", cert_no="A-1", issuer="厅", valid_until="2026-12-31")
-    use_cases.apply_filing_change(world.certificates, world.clock, ENT_A, [added["id"]], [])
-    assert use_cases.expire_due(world.certificates, world.clock) == 0
+    use_cases.apply_filing_change(world.uow, world.clock, ENT_A, [added["id"]], [])
+    assert use_cases.expire_due(world.uow, world.clock) == 0
     world.clock.set(datetime.datetime(2027, 1, 1, 0, 0, 1, tzinfo=SHANGHAI))
-    assert use_cases.expire_due(world.certificates, world.clock) == 1
+    assert use_cases.expire_due(world.uow, world.clock) == 1
     stored = world.certificates.get(added["id"])
     assert (stored.status, stored.filed) == ("expired", False)
 
@@ -209,19 +210,19 @@ def test_certificates_past_validity_are_marked_expired_and_leave_filings(world):
 def test_filing_changes_keep_the_filed_marks_in_step_and_skip_unfileable_ones(world):
     entered = world.add("post", type="施工员", cert_no="P-1", issuer="厅")
     pending_title = world.title()["id"]
-    use_cases.apply_filing_change(world.certificates, world.clock, ENT_A, [entered["id"], pending_title], [])
+    use_cases.apply_filing_change(world.uow, world.clock, ENT_A, [entered["id"], pending_title], [])
     assert world.certificates.get(entered["id"]).filed is True
     assert world.certificates.get(pending_title).filed is False  # not confirmed: not fileable
-    use_cases.apply_filing_change(world.certificates, world.clock, ENT_A, [], [entered["id"]])
+    use_cases.apply_filing_change(world.uow, world.clock, ENT_A, [], [entered["id"]])
     assert world.certificates.get(entered["id"]).filed is False
-    use_cases.apply_filing_change(world.certificates, world.clock, ENT_B, [entered["id"]], [])
+    use_cases.apply_filing_change(world.uow, world.clock, ENT_B, [entered["id"]], [])
     assert world.certificates.get(entered["id"]).filed is False  # another enterprise cannot mark it
 
 
 def test_certificates_by_ids_gives_only_the_enterprises_own(world):
     entered = world.add("post", type="施工员", cert_no="P-1", issuer="厅")
-    assert set(use_cases.certificates_by_ids(world.certificates, ENT_A, [entered["id"], "nope"])) == {entered["id"]}
-    assert use_cases.certificates_by_ids(world.certificates, ENT_B, [entered["id"]]) == {}
+    assert set(use_cases.certificates_by_ids(world.uow, ENT_A, [entered["id"], "nope"])) == {entered["id"]}
+    assert use_cases.certificates_by_ids(world.uow, ENT_B, [entered["id"]]) == {}
 
 
 def test_a_titles_photo_must_be_the_persons_own_upload(world):
@@ -236,12 +237,12 @@ def test_a_titles_photo_must_be_the_persons_own_upload(world):
 def test_a_reregistered_titles_photo_must_be_the_persons_own_upload(world):
     world.person_files.owners.update({"f" * 32: "alice", "b" * 32: "bob"})
     cid = world.title()["id"]
-    use_cases.confirm_title(world.certificates, world.clock, ENT_A, cid)
-    use_cases.revoke_title(world.certificates, world.clock, ENT_A, cid)
+    use_cases.confirm_title(world.uow, world.clock, ENT_A, cid)
+    use_cases.revoke_title(world.uow, world.clock, ENT_A, cid)
     with pytest.raises(ValidationFailed):
-        use_cases.reregister_title(world.certificates, world.person_files, world.clock, "alice", cid,
+        use_cases.reregister_title(world.uow, world.person_files, world.clock, "alice", cid,
                                    {**TITLE, "file_id": "b" * 32})
     assert world.certificates.get(cid).status == "revoked"
-    changed = use_cases.reregister_title(world.certificates, world.person_files, world.clock, "alice", cid,
+    changed = use_cases.reregister_title(world.uow, world.person_files, world.clock, "alice", cid,
                                          {**TITLE, "file_id": "f" * 32})
     assert (changed["status"], changed["file_id"]) == ("pending_confirmation", "f" * 32)

@@ -12,7 +12,7 @@ from certs.domain.certificate import DETACHED, EXPIRED, REGISTERED, VALID
 from certs.domain.errors import NationalPlatformUnavailable
 from certs.service_layer.national_sync import merge_rows, sync_registered
 
-from cert_fakes import FakeCertificates, FakeIdentityNumbers, FakeNational, FakeStaff
+from cert_fakes import FakeCertificatesUnitOfWork, FakeIdentityNumbers, FakeNational, FakeStaff
 
 OURS, OTHER = make_uscc(region="510100", body8="MA6CAAAA"), make_uscc(region="610100", body8="MA6CBBBB")
 OUR_UNIT, OTHER_UNIT = "四川测试建设集团有限公司", "陕西测试建设有限公司"
@@ -22,7 +22,8 @@ NOW = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)
 
 class World:
     def __init__(self):
-        self.certificates, self.staff = FakeCertificates(), FakeStaff()
+        self.uow, self.staff = FakeCertificatesUnitOfWork(), FakeStaff()
+        self.certificates = self.uow.certificates
         self.identity, self.national = FakeIdentityNumbers(), FakeNational()
         self.clock = FixedClock(NOW)
 
@@ -36,7 +37,7 @@ class World:
         self.national.register(id_card_no, "某人", cert_no, uscc, unit, **fields)
 
     def sync(self, uscc=OURS, **kwargs):
-        return sync_registered(self.certificates, self.staff, self.identity, self.national, self.clock, uscc,
+        return sync_registered(self.uow, self.staff, self.identity, self.national, self.clock, uscc,
                                **kwargs)
 
     def stored(self, uscc=OURS):
@@ -129,7 +130,7 @@ def test_a_resync_brings_back_an_expired_or_detached_certificate_the_platform_st
     for cert_no, status in (("川1234", EXPIRED), ("川5678", DETACHED)):
         stored = world.certificates.find_by_key(OURS, REGISTERED, cert_no)
         stored.status = status
-        world.certificates.save(stored)
+        world.certificates.put(stored)
 
     result = world.sync()
 
@@ -330,7 +331,7 @@ def test_a_concurrent_change_on_save_is_reloaded_and_retried_once(world):
     def someone_files_it(repository):
         stored = repository.find_by_key(OURS, REGISTERED, "川0001")
         stored.filed = True
-        repository.save(stored)
+        repository.put(stored)
     world.certificates.before_next_write = someone_files_it
 
     result = world.sync()
@@ -350,7 +351,7 @@ def test_changes_that_keep_colliding_give_up_with_a_conflict_after_the_bound(wor
 
     def someone_writes(repository):  # before every write of the sync, another writer gets there first
         stored = repository.find_by_key(OURS, REGISTERED, "川0001")
-        repository.save(stored)
+        repository.put(stored)
         writes.append(1)
         repository.before_next_write = someone_writes
     world.certificates.before_next_write = someone_writes
@@ -365,7 +366,7 @@ def test_a_certificate_added_meanwhile_by_another_sync_is_updated_not_duplicated
 
     def other_sync_first(repository):
         other = World()
-        other.certificates = repository
+        other.uow = FakeCertificatesUnitOfWork(repository.sharing_storage())
         other.staff, other.identity, other.national = world.staff, world.identity, world.national
         other.sync()
     world.certificates.before_next_write = other_sync_first

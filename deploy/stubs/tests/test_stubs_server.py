@@ -3,7 +3,6 @@ import json
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,8 @@ from pathlib import Path
 import pytest
 import requests
 
+
+from xjkit.polling import free_port
 from xjstubs import StubConfigError, create_app, serve_in_thread
 from xjstubs.config import DEFAULT_NATIONAL_DATA
 from xjstubs.masking import mask_sensitive
@@ -121,12 +122,6 @@ def test_request_log_never_holds_a_full_id_number_or_secret(stub, caplog, creds)
     assert "/persons/510100********5495/certificates" in text
     assert id_no not in text and "13800138000" not in text
     assert creds["secret"] not in text and token["access_token"] not in text
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def run_module(env_overrides, **kwargs):

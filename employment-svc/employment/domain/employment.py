@@ -5,12 +5,15 @@
        ├─reject→ rejected (by the person)
        └─cancel→ cancelled (by the enterprise, or withdrawn when the person accepted another offer)
 
-The store enforces the two uniqueness rules through keys that exist only in one state (see
+Every change records its ``employment.*`` event (payload: ``Employment.event_payload``). The store
+enforces the two uniqueness rules through keys that exist only in one state (see
 adapters/repositories.py): one active employment per person, one pending offer per enterprise and
 person.
 """
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from xjkit.aggregate import Aggregate
 
 from employment.domain.errors import EmploymentStateConflict
 
@@ -35,7 +38,7 @@ CONTRACT_ENDED = "contract_ended"
 
 
 @dataclass
-class Employment:
+class Employment(Aggregate):
     employment_id: str
     person_id: str
     person_name: str
@@ -54,6 +57,31 @@ class Employment:
     version: int = 0
     stored_outbox: list = field(default_factory=list, repr=False)
 
+    @classmethod
+    def offered(cls, at, **values):
+        """An enterprise offers the person a job; it waits for the person's answer."""
+        employment = cls(created_at=at, status=PENDING, **values)
+        employment._announce("offered", at)
+        return employment
+
+    def event_payload(self):
+        """The payload of every employment.* event (see docs/events.md): never a full ID number."""
+        return {
+            "employment_id": self.employment_id,
+            "person_id": self.person_id,
+            "person_name": self.person_name,
+            "id_card_masked": self.id_card_masked,
+            "enterprise_uscc": self.enterprise_uscc,
+            "enterprise_name": self.enterprise_name,
+            "contract_start": self.contract_start,
+            "contract_end": self.contract_end,
+            "status": self.status,
+            "end_reason": self.end_reason,
+        }
+
+    def _announce(self, name, at):
+        self.record(f"employment.{name}", self.event_payload(), at)
+
     def require_pending(self):
         self._require(PENDING)
 
@@ -67,14 +95,26 @@ class Employment:
         self._require(PENDING)
         self.status = ACTIVE
         self.decided_at = at
+        self._announce("accepted", at)
 
     def reject(self, at, reason=None):
         self._require(PENDING)
         self.status = REJECTED
         self.decided_at = at
         self.reject_reason = reason
+        self._announce("rejected", at)
 
-    def cancel(self, at, reason=CANCELLED_BY_ENTERPRISE):
+    def cancel(self, at):
+        """The enterprise takes its offer back."""
+        self._end_offer(at, CANCELLED_BY_ENTERPRISE)
+        self._announce("cancelled", at)
+
+    def withdraw(self, at):
+        """The person accepted another offer: this one is over."""
+        self._end_offer(at, ACCEPTED_ELSEWHERE)
+        self._announce("withdrawn", at)
+
+    def _end_offer(self, at, reason):
         self._require(PENDING)
         self.status = CANCELLED
         self.decided_at = at
@@ -85,12 +125,14 @@ class Employment:
         self.status = TERMINATED
         self.ended_at = at
         self.end_reason = reason
+        self._announce("terminated", at)
 
     def expire(self, at):
         self._require(ACTIVE)
         self.status = EXPIRED
         self.ended_at = at
         self.end_reason = CONTRACT_ENDED
+        self._announce("expired", at)
 
     def contract_ended_before(self, today_iso):
         return self.contract_end < today_iso

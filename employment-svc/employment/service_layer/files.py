@@ -123,10 +123,11 @@ def read_person_file(files, person_id, file_id):
     return file_view(stored), files.read(stored)
 
 
-def read_contract_for_person(employments, files, person_id, employment_id):
+def read_contract_for_person(uow, files, person_id, employment_id):
     """(metadata, bytes) of the labour contract of one of the person's own offers or employments:
     the person reads what they are asked to sign. Another person's employment is 404."""
-    employment = employments.get(employment_id) if isinstance(employment_id, str) else None
+    with uow:
+        employment = uow.employments.get(employment_id) if isinstance(employment_id, str) else None
     if employment is None or employment.person_id != person_id:
         raise EmploymentNotFound()
     stored = files.get(employment.contract_file_id) if is_file_id(employment.contract_file_id) else None

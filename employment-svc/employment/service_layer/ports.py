@@ -1,19 +1,17 @@
 """What the employment use cases need; adapters implement these, unit tests fake them."""
 from abc import ABC, abstractmethod
 
+from xjkit.unit_of_work import AggregateRepository, UnitOfWork
 
-class EmploymentRepository(ABC):
+
+class EmploymentRepository(AggregateRepository):
+    """Employments it hands out are seen by its unit of work; ``add`` a new offer, and the commit
+    stores it. The commit raises DuplicateKey when the enterprise already has a pending offer to
+    the person, or the person already has an active employment."""
+
     @abstractmethod
     def get(self, employment_id):
         """The Employment, or None."""
-
-    @abstractmethod
-    def add(self, employment, events=()):
-        """Store a new offer; DuplicateKey when the enterprise already has a pending offer to the person."""
-
-    @abstractmethod
-    def save(self, employment, events=()):
-        """Store changes with a version check; DuplicateKey when the person already has an active employment."""
 
     @abstractmethod
     def active_of(self, person_id):
@@ -38,6 +36,12 @@ class EmploymentRepository(ABC):
     @abstractmethod
     def active_ending_before(self, day_iso, limit):
         """Active employments whose contract ended before ``day_iso``."""
+
+
+class EmploymentsUnitOfWork(UnitOfWork):
+    """What a use case changes employments through: ``with uow: … uow.commit()``."""
+
+    employments: EmploymentRepository
 
 
 class PersonDirectory(ABC):

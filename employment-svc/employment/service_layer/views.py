@@ -1,4 +1,5 @@
-"""What callers see of an employment."""
+"""What callers see of an employment (the payload of employment.* events is the domain's:
+Employment.event_payload)."""
 
 
 def employment_view(employment):
@@ -19,18 +20,3 @@ def employment_view(employment):
         "end_reason": employment.end_reason,
     }
 
-
-def event_payload(employment):
-    """The payload of every employment.* event (see docs/events.md): never a full ID number."""
-    return {
-        "employment_id": employment.employment_id,
-        "person_id": employment.person_id,
-        "person_name": employment.person_name,
-        "id_card_masked": employment.id_card_masked,
-        "enterprise_uscc": employment.enterprise_uscc,
-        "enterprise_name": employment.enterprise_name,
-        "contract_start": employment.contract_start,
-        "contract_end": employment.contract_end,
-        "status": employment.status,
-        "end_reason": employment.end_reason,
-    }

@@ -8,7 +8,7 @@ from xjkit.clock import SHANGHAI, FixedClock
 from xjkit.errors import DuplicateKey
 
 from employment.adapters.lookup_audit import MongoLookupAudit
-from employment.adapters.repositories import MongoEmploymentRepository
+from employment.adapters.repositories import MongoEmploymentsUnitOfWork, prepare_database
 from employment.domain.employment import Employment
 from employment.service_layer import audit
 from employment.service_layer import employments as use_cases
@@ -19,10 +19,9 @@ NOW = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
-def employments(database):
-    repository = MongoEmploymentRepository(database)
-    repository.ensure_indexes()
-    return repository
+def uow(database):
+    prepare_database(database)
+    return MongoEmploymentsUnitOfWork(database)
 
 
 def employment(employment_id, person_id="p1", uscc="U1", status="pending", end="2027-11-30"):
@@ -32,55 +31,66 @@ def employment(employment_id, person_id="p1", uscc="U1", status="pending", end="
                       status=status)
 
 
-def test_the_store_refuses_a_second_active_employment_of_a_person(employments):
-    employments.add(employment("e1", uscc="U1", status="active"))
+def add(uow, *employments):
+    """Store each through its own commit."""
+    for each in employments:
+        with uow:
+            uow.employments.add(each)
+            uow.commit()
+
+
+def test_the_store_refuses_a_second_active_employment_of_a_person(uow):
+    add(uow, employment("e1", uscc="U1", status="active"))
     with pytest.raises(DuplicateKey):
-        employments.add(employment("e2", uscc="U2", status="active"))
-    second = employment("e3", uscc="U3")
-    employments.add(second)
-    second.accept(NOW)
+        add(uow, employment("e2", uscc="U2", status="active"))
+    add(uow, employment("e3", uscc="U3"))
+    with uow:
+        second = uow.employments.get("e3")
+        second.accept(NOW)
+        with pytest.raises(DuplicateKey):
+            uow.commit()
+    assert uow.employments.get("e3").status == "pending"
+
+
+def test_the_store_refuses_a_second_pending_offer_of_one_enterprise_to_one_person(uow):
+    add(uow, employment("e1", uscc="U1"))
     with pytest.raises(DuplicateKey):
-        employments.save(second)
-    assert employments.get("e3").status == "pending"
+        add(uow, employment("e2", uscc="U1"))
+    add(uow, employment("e3", uscc="U2"))
 
 
-def test_the_store_refuses_a_second_pending_offer_of_one_enterprise_to_one_person(employments):
-    employments.add(employment("e1", uscc="U1"))
-    with pytest.raises(DuplicateKey):
-        employments.add(employment("e2", uscc="U1"))
-    employments.add(employment("e3", uscc="U2"))
-
-
-def test_a_finished_offer_frees_the_pending_key(employments):
+def test_a_finished_offer_frees_the_pending_key(uow):
     first = employment("e1", uscc="U1")
-    employments.add(first)
-    first.reject(NOW)
-    employments.save(first)
-    employments.add(employment("e2", uscc="U1"))
+    with uow:
+        uow.employments.add(first)
+        uow.commit()
+        first.reject(NOW)
+        uow.commit()
+    add(uow, employment("e2", uscc="U1"))
 
 
-def test_expiry_finds_only_active_contracts_that_ended_before_today(employments):
-    employments.add(employment("ended", person_id="p1", status="active", end="2026-11-24"))
-    employments.add(employment("ends-today", person_id="p2", status="active", end="2026-11-25"))
-    employments.add(employment("pending-ended", person_id="p3", status="pending", end="2026-11-01"))
-    assert use_cases.expire_due(employments, FixedClock(NOW)) == 1
-    assert employments.get("ended").status == "expired"
-    assert employments.get("ends-today").status == "active"
-    assert employments.active_of("p1") is None
+def test_expiry_finds_only_active_contracts_that_ended_before_today(uow):
+    add(uow, employment("ended", person_id="p1", status="active", end="2026-11-24"),
+        employment("ends-today", person_id="p2", status="active", end="2026-11-25"),
+        employment("pending-ended", person_id="p3", status="pending", end="2026-11-01"))
+    assert use_cases.expire_due(uow, FixedClock(NOW)) == 1
+    assert uow.employments.get("ended").status == "expired"
+    assert uow.employments.get("ends-today").status == "active"
+    assert uow.employments.active_of("p1") is None
 
 
-def test_two_expiry_runs_at_once_expire_each_contract_once(employments):
-    for n in range(20):
-        employments.add(employment(f"e{n}", person_id=f"p{n}", status="active", end="2026-10-31"))
+def test_two_expiry_runs_at_once_expire_each_contract_once(uow, database):
+    add(uow, *(employment(f"e{n}", person_id=f"p{n}", status="active", end="2026-10-31") for n in range(20)))
     counts = []
-    threads = [threading.Thread(target=lambda: counts.append(use_cases.expire_due(employments, FixedClock(NOW))))
-               for _ in range(2)]
+    # each run has its own unit of work, as each worker does
+    threads = [threading.Thread(target=lambda: counts.append(
+        use_cases.expire_due(MongoEmploymentsUnitOfWork(database), FixedClock(NOW)))) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert sum(counts) == 20
-    outboxes = [employments.collection.find_one({"_id": f"e{n}"})["outbox"] for n in range(20)]
+    outboxes = [uow.employments.collection.find_one({"_id": f"e{n}"})["outbox"] for n in range(20)]
     assert all([e["type"] for e in outbox] == ["employment.expired"] for outbox in outboxes)
 
 

@@ -1,73 +1,51 @@
 """In-memory fakes of employment-svc's ports, for unit tests of the service layer only.
 
 The fake repository enforces the same two store keys as the Mongo one (active_person and
-pending_key), so the rules the store guards are exercised here too.
+pending_key) and the same version check (``xjkit.fakes``), so the rules the store guards are
+exercised here too. Use cases reach it through FakeEmploymentsUnitOfWork, as they reach the Mongo
+one through the unit of work.
 """
-import copy
+from xjkit.errors import DomainError
+from xjkit.fakes import InMemoryRepository
 
-from xjkit.errors import ConcurrencyConflict, DomainError, DuplicateKey
-
-from employment.adapters.repositories import to_document
+from employment.adapters.repositories import active_person, pending_key
 from employment.domain import employment as states
 from employment.domain.errors import PersonNotFound
 from employment.service_layer import ports
 
 
-class FakeEmployments(ports.EmploymentRepository):
-    def __init__(self):
-        self.items = {}
-        self.events = []
-
-    def _check_keys(self, employment):
-        mine = to_document(employment)
-        for other in self.items.values():
-            if other.employment_id == employment.employment_id:
-                continue
-            theirs = to_document(other)
-            for key in ("active_person", "pending_key"):
-                if key in mine and mine.get(key) == theirs.get(key):
-                    raise DuplicateKey(key)
-
-    def get(self, employment_id):
-        found = self.items.get(employment_id)
-        return copy.deepcopy(found) if found else None
-
-    def add(self, employment, events=()):
-        self._check_keys(employment)
-        employment.version = 1
-        self.items[employment.employment_id] = copy.deepcopy(employment)
-        self.events.extend(events)
-
-    def save(self, employment, events=()):
-        if self.items[employment.employment_id].version != employment.version:
-            raise ConcurrencyConflict()
-        self._check_keys(employment)
-        employment.version += 1
-        self.items[employment.employment_id] = copy.deepcopy(employment)
-        self.events.extend(events)
+class FakeEmployments(InMemoryRepository, ports.EmploymentRepository):
+    id_field = "employment_id"
+    unique_keys = (("active_person_1", active_person), ("pending_key_1", pending_key))
 
     def active_of(self, person_id):
-        return next((copy.deepcopy(e) for e in self.items.values()
+        return next((self.loaded(e) for e in self.items.values()
                      if e.person_id == person_id and e.status == states.ACTIVE), None)
 
     def pending_of(self, person_id):
-        return [copy.deepcopy(e) for e in self.items.values() if e.person_id == person_id and e.status == states.PENDING]
+        return self.loaded_all(e for e in self.items.values() if e.person_id == person_id and e.status == states.PENDING)
 
     def page_for_enterprise(self, uscc, status, page, per_page):
         mine = sorted((e for e in self.items.values() if e.enterprise_uscc == uscc and (not status or e.status == status)),
                       key=lambda e: e.created_at, reverse=True)
-        return [copy.deepcopy(e) for e in mine[(page - 1) * per_page:page * per_page]], len(mine)
+        return self.loaded_all(mine[(page - 1) * per_page:page * per_page]), len(mine)
 
     def all_for_person(self, person_id):
-        return sorted((copy.deepcopy(e) for e in self.items.values() if e.person_id == person_id),
+        return sorted(self.loaded_all(e for e in self.items.values() if e.person_id == person_id),
                       key=lambda e: e.created_at, reverse=True)
 
     def active_at(self, uscc):
-        return [copy.deepcopy(e) for e in self.items.values() if e.enterprise_uscc == uscc and e.status == states.ACTIVE]
+        return self.loaded_all(e for e in self.items.values() if e.enterprise_uscc == uscc and e.status == states.ACTIVE)
 
     def active_ending_before(self, day_iso, limit):
-        return [copy.deepcopy(e) for e in self.items.values()
-                if e.status == states.ACTIVE and e.contract_end < day_iso][:limit]
+        return self.loaded_all([e for e in self.items.values()
+                                if e.status == states.ACTIVE and e.contract_end < day_iso][:limit])
+
+
+class FakeEmploymentsUnitOfWork(ports.EmploymentsUnitOfWork):
+    def __init__(self, employments=None):
+        self.employments = FakeEmployments() if employments is None else employments
+        super().__init__(self.employments)
 
 
 class FakeDirectory(ports.PersonDirectory):

@@ -13,7 +13,7 @@ from employment.domain.errors import (
 from employment.service_layer import audit
 from employment.service_layer import employments as use_cases
 
-from employment_fakes import FakeDirectory, FakeEmployments, FakeFaceTickets, FakeFiles, FakeLookupAudit
+from employment_fakes import FakeDirectory, FakeEmploymentsUnitOfWork, FakeFaceTickets, FakeFiles, FakeLookupAudit
 
 ALICE_ID = make_id_card(region="510104", birth="19900101", seq="123")
 ENT_A, ENT_B, ENT_C = make_uscc(region="510100"), make_uscc(region="610100"), make_uscc(region="620100")
@@ -22,23 +22,24 @@ ENT_A, ENT_B, ENT_C = make_uscc(region="510100"), make_uscc(region="610100"), ma
 @pytest.fixture
 def world():
     class World:
-        employments, directory, tickets, files = FakeEmployments(), FakeDirectory(), FakeFaceTickets(), FakeFiles()
+        uow, directory, tickets, files = FakeEmploymentsUnitOfWork(), FakeDirectory(), FakeFaceTickets(), FakeFiles()
+        employments = uow.employments
         audit = FakeLookupAudit()
         clock = FixedClock(datetime.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI))
         wall = FixedClock(datetime.datetime(2031, 3, 1, 9, 0, tzinfo=SHANGHAI))
 
         def lookup(self, uscc, id_card_no=ALICE_ID):
-            return use_cases.lookup_person(self.directory, self.employments, self.audit, self.wall, uscc, id_card_no)
+            return use_cases.lookup_person(self.directory, self.uow, self.audit, self.wall, uscc, id_card_no)
 
         def offer(self, uscc, id_card_no=ALICE_ID, start="2026-12-01", end="2027-11-30", file_id=None):
             file_id = file_id or f"file-{uscc}"
             self.files.owners.setdefault(file_id, uscc)
-            return use_cases.make_offer(self.employments, self.directory, self.files, self.clock, uscc,
+            return use_cases.make_offer(self.uow, self.directory, self.files, self.clock, uscc,
                                         f"企业{uscc[-4:]}", id_card_no, start, end, file_id)
 
         def accept(self, person_id, employment_id, verify_id=None):
             verify_id = verify_id or self.tickets.issue(person_id, employment_id)
-            return use_cases.accept_offer(self.employments, self.tickets, self.clock, person_id, employment_id, verify_id)
+            return use_cases.accept_offer(self.uow, self.tickets, self.clock, person_id, employment_id, verify_id)
 
         def event_types(self):
             return [e.type for e in self.employments.events]
@@ -90,7 +91,7 @@ def test_an_offer_to_an_actively_employed_person_is_refused_with_the_reason(worl
 def test_accepting_makes_the_employment_active(world):
     accepted = world.accept("alice", world.offer(ENT_A)["id"])
     assert accepted["status"] == "active" and accepted["decided_at"] == world.clock.now()
-    assert use_cases.current_employment(world.employments, "alice")["id"] == accepted["id"]
+    assert use_cases.current_employment(world.uow, "alice")["id"] == accepted["id"]
     assert world.event_types()[-1] == "employment.accepted"
 
 
@@ -125,7 +126,7 @@ def test_the_second_of_two_accepts_loses_and_its_offer_is_withdrawn(world):
     world.accept("alice", first["id"])
     with pytest.raises(PersonEmployed):
         # the person accepts the other offer before the withdrawal reached it
-        use_cases.accept_offer(world.employments, world.tickets, world.clock, "alice", second["id"],
+        use_cases.accept_offer(world.uow, world.tickets, world.clock, "alice", second["id"],
                                world.tickets.issue("alice", second["id"]))
     assert world.employments.get(second["id"]).status == "cancelled"
     assert world.employments.get(second["id"]).end_reason == "accepted_elsewhere"
@@ -137,8 +138,10 @@ def test_an_offer_cancelled_while_the_face_check_runs_is_not_accepted(world):
     verify_id = world.tickets.issue("alice", offer["id"])
     consume = world.tickets.consume
 
+    enterprise = FakeEmploymentsUnitOfWork(world.employments.sharing_storage())
+
     def consume_while_the_enterprise_cancels(*args):
-        use_cases.cancel_offer(world.employments, world.clock, ENT_A, offer["id"])
+        use_cases.cancel_offer(enterprise, world.clock, ENT_A, offer["id"])
         return consume(*args)
     world.tickets.consume = consume_while_the_enterprise_cancels
     with pytest.raises(EmploymentStateConflict):
@@ -159,8 +162,8 @@ def test_an_offer_is_read_once_by_an_accept_without_conflicts(world):
 def test_accepting_one_offer_withdraws_the_others(world):
     first, second, third = world.offer(ENT_A), world.offer(ENT_B), world.offer(ENT_C)
     world.accept("alice", second["id"])
-    assert use_cases.withdraw_other_offers(world.employments, world.clock, "alice", second["id"]) == 2
-    assert use_cases.withdraw_other_offers(world.employments, world.clock, "alice", second["id"]) == 0
+    assert use_cases.withdraw_other_offers(world.uow, world.clock, "alice", second["id"]) == 2
+    assert use_cases.withdraw_other_offers(world.uow, world.clock, "alice", second["id"]) == 0
     statuses = {e.employment_id: e.status for e in world.employments.items.values()}
     assert statuses == {first["id"]: "cancelled", second["id"]: "active", third["id"]: "cancelled"}
     assert world.event_types().count("employment.withdrawn") == 2
@@ -168,7 +171,7 @@ def test_accepting_one_offer_withdraws_the_others(world):
 
 def test_a_rejected_offer_is_final(world):
     offer = world.offer(ENT_A)
-    rejected = use_cases.reject_offer(world.employments, world.clock, "alice", offer["id"], "另有安排")
+    rejected = use_cases.reject_offer(world.uow, world.clock, "alice", offer["id"], "另有安排")
     assert rejected["status"] == "rejected"
     with pytest.raises(EmploymentStateConflict):
         world.accept("alice", offer["id"])
@@ -176,45 +179,68 @@ def test_a_rejected_offer_is_final(world):
 
 def test_the_enterprise_can_cancel_only_a_pending_offer(world):
     offer = world.offer(ENT_A)
-    assert use_cases.cancel_offer(world.employments, world.clock, ENT_A, offer["id"])["status"] == "cancelled"
+    assert use_cases.cancel_offer(world.uow, world.clock, ENT_A, offer["id"])["status"] == "cancelled"
     with pytest.raises(EmploymentStateConflict):
-        use_cases.cancel_offer(world.employments, world.clock, ENT_A, offer["id"])
+        use_cases.cancel_offer(world.uow, world.clock, ENT_A, offer["id"])
 
 
 def test_an_enterprise_cannot_touch_another_enterprises_employment(world):
     offer = world.offer(ENT_A)
     with pytest.raises(EmploymentNotFound):
-        use_cases.cancel_offer(world.employments, world.clock, ENT_B, offer["id"])
+        use_cases.cancel_offer(world.uow, world.clock, ENT_B, offer["id"])
     with pytest.raises(EmploymentNotFound):
-        use_cases.get_for_enterprise(world.employments, ENT_B, offer["id"])
-    assert use_cases.list_for_enterprise(world.employments, ENT_B, None, 1, 20)["total"] == 0
+        use_cases.get_for_enterprise(world.uow, ENT_B, offer["id"])
+    assert use_cases.list_for_enterprise(world.uow, ENT_B, None, 1, 20)["total"] == 0
 
 
 def test_either_side_can_terminate_an_active_employment(world):
     offer = world.offer(ENT_A)
     world.accept("alice", offer["id"])
-    ended = use_cases.terminate_by_person(world.employments, world.clock, "alice", offer["id"])
+    ended = use_cases.terminate_by_person(world.uow, world.clock, "alice", offer["id"])
     assert (ended["status"], ended["end_reason"]) == ("terminated", "terminated_by_person")
     again = world.offer(ENT_B)  # free to be hired again
     world.accept("alice", again["id"])
-    ended = use_cases.terminate_by_enterprise(world.employments, world.clock, ENT_B, again["id"])
+    ended = use_cases.terminate_by_enterprise(world.uow, world.clock, ENT_B, again["id"])
     assert ended["end_reason"] == "terminated_by_enterprise"
+
+
+def test_every_change_records_its_event_with_the_state_after_it(world):
+    bob_id = make_id_card(region="110101", birth="19800101", seq="006")
+    world.directory.add(bob_id, "bob", "李四")
+    use_cases.cancel_offer(world.uow, world.clock, ENT_A, world.offer(ENT_A)["id"])
+    use_cases.reject_offer(world.uow, world.clock, "alice", world.offer(ENT_B)["id"])
+    hired = world.offer(ENT_C)["id"]
+    world.accept("alice", hired)
+    use_cases.terminate_by_enterprise(world.uow, world.clock, ENT_C, hired)
+    world.accept("bob", world.offer(ENT_A, id_card_no=bob_id)["id"])
+    assert [(e.type, e.payload["status"], e.payload["end_reason"]) for e in world.employments.events] == [
+        ("employment.offered", "pending", None), ("employment.cancelled", "cancelled", "cancelled_by_enterprise"),
+        ("employment.offered", "pending", None), ("employment.rejected", "rejected", None),
+        ("employment.offered", "pending", None), ("employment.accepted", "active", None),
+        ("employment.terminated", "terminated", "terminated_by_enterprise"),
+        ("employment.offered", "pending", None), ("employment.accepted", "active", None),
+    ]
+    assert {e.payload["person_id"] for e in world.employments.events} == {"alice", "bob"}
+    assert all(e.occurred_at == world.clock.now().isoformat() for e in world.employments.events)
+    assert set(world.employments.events[0].payload) == {
+        "employment_id", "person_id", "person_name", "id_card_masked", "enterprise_uscc", "enterprise_name",
+        "contract_start", "contract_end", "status", "end_reason"}
 
 
 def test_a_pending_offer_cannot_be_terminated(world):
     offer = world.offer(ENT_A)
     with pytest.raises(EmploymentStateConflict):
-        use_cases.terminate_by_enterprise(world.employments, world.clock, ENT_A, offer["id"])
+        use_cases.terminate_by_enterprise(world.uow, world.clock, ENT_A, offer["id"])
 
 
 def test_contracts_that_ended_expire_and_free_the_person(world):
     offer = world.offer(ENT_A, start="2026-01-01", end="2026-12-31")
     world.accept("alice", offer["id"])
-    assert use_cases.expire_due(world.employments, world.clock) == 0
+    assert use_cases.expire_due(world.uow, world.clock) == 0
     world.clock.set(datetime.datetime(2027, 1, 1, 0, 0, 1, tzinfo=SHANGHAI))
-    assert use_cases.expire_due(world.employments, world.clock) == 1
+    assert use_cases.expire_due(world.uow, world.clock) == 1
     assert world.employments.get(offer["id"]).status == "expired"
-    assert use_cases.current_employment(world.employments, "alice") is None
+    assert use_cases.current_employment(world.uow, "alice") is None
     assert world.event_types()[-1] == "employment.expired"
 
 
@@ -222,7 +248,7 @@ def test_a_contract_ending_today_has_not_expired_yet(world):
     offer = world.offer(ENT_A, start="2026-01-01", end="2026-12-31")
     world.accept("alice", offer["id"])
     world.clock.set(datetime.datetime(2026, 12, 31, 23, 59, tzinfo=SHANGHAI))
-    assert use_cases.expire_due(world.employments, world.clock) == 0
+    assert use_cases.expire_due(world.uow, world.clock) == 0
 
 
 @pytest.mark.parametrize("start, end, field, message", [
@@ -298,6 +324,6 @@ def test_active_staff_lists_only_the_enterprises_active_employees(world):
     world.directory.add(bob_id, "bob", "李四")
     world.accept("alice", world.offer(ENT_A)["id"])
     world.offer(ENT_A, id_card_no=bob_id)  # pending: not staff yet
-    staff = use_cases.active_staff(world.employments, ENT_A)
+    staff = use_cases.active_staff(world.uow, ENT_A)
     assert [(s["person_id"], s["person_name"]) for s in staff] == [("alice", "张三")]
-    assert use_cases.active_staff(world.employments, ENT_B) == []
+    assert use_cases.active_staff(world.uow, ENT_B) == []

@@ -315,29 +315,29 @@ def test_an_enterprises_file_is_404_to_a_person(files, clock):
 
 def _offer_with_contract(files, clock, person_id=PERSON_A):
     from employment.domain.employment import Employment
-    from employment_fakes import FakeEmployments
+    from employment_fakes import FakeEmploymentsUnitOfWork
 
     contract = use_cases.store_file(files, clock, ENT_A, "劳动合同.pdf", PDF)
-    employments = FakeEmployments()
+    uow = FakeEmploymentsUnitOfWork()
     employment = Employment(
         employment_id="e" * 32, person_id=person_id, person_name="张三", id_card_masked="110105********002X",
         enterprise_uscc=ENT_A, enterprise_name="甲公司", contract_start="2026-12-01", contract_end="2027-11-30",
         contract_file_id=contract["file_id"], created_at=clock.now())
-    employments.add(employment)
-    return employments, employment, contract
+    uow.employments.put(employment)
+    return uow, employment, contract
 
 
 def test_a_person_reads_the_contract_of_their_own_offer(files, clock):
-    employments, employment, contract = _offer_with_contract(files, clock)
-    meta, data = use_cases.read_contract_for_person(employments, files, PERSON_A, employment.employment_id)
+    uow, employment, contract = _offer_with_contract(files, clock)
+    meta, data = use_cases.read_contract_for_person(uow, files, PERSON_A, employment.employment_id)
     assert data == PDF and meta == contract
 
 
 @pytest.mark.parametrize("employment_id", ["e" * 32, "unknown", None])
 def test_the_contract_of_another_persons_offer_is_404(files, clock, employment_id):
-    employments, employment, _ = _offer_with_contract(files, clock)
+    uow, employment, _ = _offer_with_contract(files, clock)
     with pytest.raises(DomainError) as refused:
-        use_cases.read_contract_for_person(employments, files, PERSON_B, employment_id)
+        use_cases.read_contract_for_person(uow, files, PERSON_B, employment_id)
     assert (refused.value.status, refused.value.code) == (404, "EMPLOYMENT_NOT_FOUND")
 
 

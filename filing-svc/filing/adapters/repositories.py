@@ -1,46 +1,40 @@
 """MongoDB repositories of filing-svc: registrations (one per enterprise and type), cases (办件,
 written once, never changed) and the booklets that were printed."""
-from xjkit.mongo.entities import entity_from_document, entity_to_document, remember_write
+from xjkit.mongo.entities import MongoAggregateRepository, entity_to_document
 from xjkit.mongo.repository import DuplicateKey, IndexSpec, VersionedRepository
 
 from filing.domain.case import Case
 from filing.domain.registration import Registration
 from filing.service_layer import ports
 
-class MongoRegistrationRepository(VersionedRepository, ports.RegistrationRepository):
+
+class MongoRegistrationRepository(MongoAggregateRepository, VersionedRepository, ports.RegistrationRepository):
     collection_name = "registrations"
+    entity_type = Registration
     indexes = (IndexSpec(keys=(("uscc", 1), ("enterprise_type", 1)), unique=True),
                # a booklet number names exactly one registration (xjkit.booklets)
                IndexSpec(keys=(("booklet_no", 1),), unique=True, sparse=True))
 
+    def to_document(self, registration):
+        # its _id is "<uscc>:<enterprise type>"; both stay in the body for the unique index
+        return entity_to_document(registration, document_id=registration.registration_id)
+
     def get(self, uscc, enterprise_type):
-        return entity_from_document(Registration, super().get(f"{uscc}:{enterprise_type}"))
+        return super().get(f"{uscc}:{enterprise_type}")
 
     def of_enterprise(self, uscc):
-        return [entity_from_document(Registration, d) for d in self.find({"uscc": uscc}, sort=(("enterprise_type", 1),))]
+        return self.entities(self.find({"uscc": uscc}, sort=(("enterprise_type", 1),)))
 
     def page_all(self, page, per_page):
         found = self.page({}, page=page, per_page=per_page, sort=(("_id", 1),))
-        return [entity_from_document(Registration, d) for d in found.items], found.total
-
-    def add(self, registration, events=()):
-        remember_write(registration, self.insert(entity_to_document(registration, document_id=registration.registration_id), events))
-
-    def save(self, registration, events=()):
-        remember_write(registration, self.replace(entity_to_document(registration, document_id=registration.registration_id), events))
+        return self.entities(found.items), found.total
 
 
-class MongoCaseRepository(VersionedRepository, ports.CaseRepository):
+class MongoCaseRepository(MongoAggregateRepository, VersionedRepository, ports.CaseRepository):
     collection_name = "cases"
+    entity_type, id_field = Case, "case_id"
     indexes = (IndexSpec(keys=(("uscc", 1), ("submitted_at", -1))),
                IndexSpec(keys=(("uscc", 1), ("business", 1), ("status", 1))))
-
-    def add(self, case):
-        remember_write(case, self.insert(entity_to_document(case, "case_id")))
-
-    def get(self, case_id):
-        document = super().get(case_id)
-        return entity_from_document(Case, document, "case_id")
 
     def page_for(self, uscc, business, status, page, per_page):
         query = {"uscc": uscc}
@@ -49,7 +43,14 @@ class MongoCaseRepository(VersionedRepository, ports.CaseRepository):
         if status:
             query["status"] = status
         found = self.page(query, page=page, per_page=per_page, sort=(("submitted_at", -1), ("_id", 1)))
-        return [entity_from_document(Case, d, "case_id") for d in found.items], found.total
+        return self.entities(found.items), found.total
+
+
+class MongoFilingUnitOfWork(ports.FilingUnitOfWork):
+    def __init__(self, database):
+        self.registrations = MongoRegistrationRepository(database)
+        self.cases = MongoCaseRepository(database)
+        super().__init__(self.registrations, self.cases)
 
 
 class MongoBookletRepository(VersionedRepository, ports.PrintedBooklets):

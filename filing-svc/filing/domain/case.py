@@ -3,6 +3,8 @@ and what it changed (before/after). Kept forever; never edited after it is writt
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from xjkit.aggregate import Aggregate
+
 APPROVED = "approved"
 REJECTED = "rejected"
 
@@ -15,7 +17,10 @@ def reason(error, message, field_path=None):
 
 
 @dataclass
-class Case:
+class Case(Aggregate):
+    """Written through the unit of work like the registration, but records no events: nothing
+    outside filing-svc reacts to a case."""
+
     case_id: str
     uscc: str
     enterprise_type: str

@@ -1,29 +1,28 @@
 """What the filing use cases need; adapters implement these, unit tests fake them."""
 from abc import ABC, abstractmethod
 
+from xjkit.unit_of_work import AggregateRepository, UnitOfWork
 
-class RegistrationRepository(ABC):
+
+class RegistrationRepository(AggregateRepository):
+    """Registrations it hands out are seen by its unit of work; ``add`` a new one, and the commit
+    stores it (``DuplicateKey`` when it exists: a concurrent first filing)."""
+
     @abstractmethod
     def get(self, uscc, enterprise_type):
         """The Registration, or None."""
 
     @abstractmethod
     def of_enterprise(self, uscc):
-        """Every registration of the enterprise."""
+        """Every registration of the enterprise, by enterprise type."""
 
     @abstractmethod
-    def add(self, registration, events=()):
-        """Store a first registration; DuplicateKey when it exists (a concurrent first filing)."""
-
-    @abstractmethod
-    def save(self, registration, events=()):
-        """Store changes with a version check."""
+    def page_all(self, page, per_page):
+        """(registrations of every enterprise, total), page by page."""
 
 
-class CaseRepository(ABC):
-    @abstractmethod
-    def add(self, case):
-        """Store a reviewed case (cases are never changed afterwards)."""
+class CaseRepository(AggregateRepository):
+    """Cases are added once, reviewed, and never changed afterwards."""
 
     @abstractmethod
     def get(self, case_id):
@@ -32,6 +31,13 @@ class CaseRepository(ABC):
     @abstractmethod
     def page_for(self, uscc, business, status, page, per_page):
         """(cases newest first, total)."""
+
+
+class FilingUnitOfWork(UnitOfWork):
+    """What a use case changes registrations and cases through: ``with uow: … uow.commit()``."""
+
+    registrations: RegistrationRepository
+    cases: CaseRepository
 
 
 class NationalPlatform(ABC):

@@ -1,13 +1,15 @@
 """Every submission is reviewed automatically and ends approved or rejected with every reason.
 
-A wrong shape is refused before (422, no case). Otherwise each business gathers all of its
-reasons; with none the change is applied to the registration (events in the same write) and the
-case records the before/after of each changed section. The case is kept either way.
+A wrong shape is refused before (422, no case) by the wire contract ``xjkit.filing_data``.
+Otherwise each business gathers all of its reasons; with none the change is applied to the
+registration, which records its own events, and the unit of work stores them with it in one
+write; the case records the before/after of each changed section. The case is kept either way,
+written after the registration's write stood.
 """
 import datetime
 
 from xjkit.errors import DuplicateKey, ValidationFailed
-from xjkit.events import new_event
+from xjkit.filing_data import validated
 from xjkit.ids import new_id
 from xjkit.validators import is_xinjiang_uscc
 
@@ -15,49 +17,56 @@ from filing.domain import businesses as b
 from filing.domain import validity
 from filing.domain.case import APPROVED, REJECTED, Case, reason
 from filing.domain.registration import Registration
-from filing.domain.submissions import validated
-from filing.service_layer.views import case_view, public_payload
+from filing.service_layer.views import case_view
 
 COST_ENGINEER = "造价工程师"
+ALREADY_REGISTERED = "该企业类型已办理首次信息报送，请办理变更业务"
 
 
 class ReviewPorts:
-    """The ports one review needs, bundled so each business handler takes one argument."""
+    """What one review works with, bundled so each business handler takes one argument: the unit
+    of work (registrations and cases) and the services it asks."""
 
-    def __init__(self, registrations, national, staff, certificates, clock):
-        self.registrations = registrations
+    def __init__(self, uow, national, staff, certificates, clock):
+        self.uow = uow
         self.national = national
         self.staff = staff
         self.certificates = certificates
         self.clock = clock
 
 
-def submit(ports, cases, uscc, enterprise_name, enterprise_type, business, data, submitted_by=None):
+def submit(ports, uscc, enterprise_name, enterprise_type, business, data, submitted_by=None):
     if enterprise_type not in b.ENTERPRISE_TYPES:
         raise ValidationFailed({"enterprise_type": ["取值应为：" + "、".join(b.ENTERPRISE_TYPES)]})
     if business not in b.BUSINESSES:
         raise ValidationFailed({"business": ["取值应为：" + "、".join(b.BUSINESSES)]})
     clean = validated(business, data)
     submitted_at = ports.clock.now()
-    reasons, apply = HANDLERS[business](ports, uscc, enterprise_name, enterprise_type, clean)
-    changes = []
-    if not reasons:
-        changes = apply()
-        if changes is None:  # the store refused the write: a concurrent first filing got there first
-            reasons = [reason("ALREADY_REGISTERED", "该企业类型已办理首次信息报送，请办理变更业务")]
-            changes = []
+    uow = ports.uow
+    with uow:
+        reasons, apply = HANDLERS[business](ports, uscc, enterprise_name, enterprise_type, clean)
+        changes = []
+        if not reasons:
+            changes = apply()
+            if changes is None:  # the store refused the write: a concurrent first filing got there first
+                reasons = [reason("ALREADY_REGISTERED", ALREADY_REGISTERED)]
+                changes = []
+            else:
+                uow.commit()  # a conflict raises here, before any case is stored
     case = Case(case_id=new_id(), uscc=uscc, enterprise_type=enterprise_type, business=business,
                 data=clean, submitted_at=submitted_at, reviewed_at=ports.clock.now(),
                 status=REJECTED if reasons else APPROVED, reasons=reasons, changes=changes,
                 submitted_by=submitted_by)
-    cases.add(case)
+    with uow:
+        uow.cases.add(case)
+        uow.commit()
     return case_view(case)
 
 
 # shared checks ----------------------------------------------------------------------------------
 
 def _registration(ports, uscc, enterprise_type, reasons):
-    registration = ports.registrations.get(uscc, enterprise_type)
+    registration = ports.uow.registrations.get(uscc, enterprise_type)
     if registration is None:
         reasons.append(reason("REGISTRATION_MISSING", "尚未办理该类型的首次信息报送"))
     return registration
@@ -123,18 +132,6 @@ def _certificate_checks(ports, uscc, certificate_ids, staff_by_id, field_path, r
     return entries
 
 
-def _save(ports, registration, business, filed=(), unfiled=()):
-    """Save with the events of the change: the public registration, and for personnel which
-    certificates a filing now carries or no longer carries (cert-svc keeps their ``filed`` mark)."""
-    events = [new_event("filing.registration_changed", {"business": business, **public_payload(registration)},
-                        ports.clock)]
-    if filed or unfiled:
-        events.append(new_event("filing.personnel_changed", {
-            "uscc": registration.uscc, "enterprise_type": registration.enterprise_type,
-            "filed": list(filed), "unfiled": list(unfiled)}, ports.clock))
-    ports.registrations.save(registration, events=events)
-
-
 def _staff_by_id(ports, uscc):
     return {member["person_id"]: member for member in ports.staff.active_staff(uscc)}
 
@@ -149,8 +146,8 @@ def first_filing(ports, uscc, enterprise_name, enterprise_type, data):
                               "造价咨询企业无需首次信息报送，请直接办理造价企业进疆承揽业务备案", "enterprise_type"))
     if is_xinjiang_uscc(uscc):
         reasons.append(reason("IN_REGION_ENTERPRISE", "区内企业（新疆及兵团注册）无需办理进疆信息报送"))
-    if ports.registrations.get(uscc, enterprise_type) is not None:
-        reasons.append(reason("ALREADY_REGISTERED", "该企业类型已办理首次信息报送，请办理变更业务"))
+    if ports.uow.registrations.get(uscc, enterprise_type) is not None:
+        reasons.append(reason("ALREADY_REGISTERED", ALREADY_REGISTERED))
     national = ports.national.enterprise(uscc)
     qualifications = []
     if national is None:
@@ -171,18 +168,15 @@ def first_filing(ports, uscc, enterprise_name, enterprise_type, data):
     reasons.extend(file_reasons)
 
     def apply():
-        now = ports.clock.now()
-        registration = Registration(
-            uscc=uscc, enterprise_type=enterprise_type, enterprise_name=data["basic"]["name"], approved_at=now,
-            valid_until=validity.valid_until_for_approval(today).isoformat(), basic=data["basic"],
+        registration = Registration.first_filed(
+            ports.clock.now(), validity.valid_until_for_approval(today).isoformat(), uscc=uscc,
+            enterprise_type=enterprise_type, enterprise_name=data["basic"]["name"], basic=data["basic"],
             manager=manager, tech_manager=tech_manager, attachments=data["attachments"],
             qualifications=qualifications,
         )
-        registration.issue_booklet_no(now)
-        event = new_event("filing.registration_changed", {"business": b.FIRST_FILING, **public_payload(registration)},
-                          ports.clock)
+        ports.uow.registrations.add(registration)
         try:
-            ports.registrations.add(registration, events=[event])
+            ports.uow.commit()
         except DuplicateKey:  # a concurrent first filing won: this one is refused after all
             return None
         return [{"field": name, "before": None, "after": getattr(registration, name)} for name in (
@@ -202,9 +196,7 @@ def personnel_filing(ports, uscc, enterprise_name, enterprise_type, data):
                 reasons.append(reason("ALREADY_FILED", "该证书已报送", f"certificate_ids.{index}"))
 
     def apply():
-        change = registration.change("personnel", registration.personnel + entries, ports.clock.now())
-        _save(ports, registration, b.PERSONNEL_FILING, filed=[e["id"] for e in entries])
-        return [change]
+        return [registration.change_personnel(b.PERSONNEL_FILING, entries, [], ports.clock.now())]
     return reasons, apply
 
 
@@ -223,10 +215,7 @@ def personnel_change(ports, uscc, enterprise_name, enterprise_type, data):
                 reasons.append(reason("ALREADY_FILED", "该证书已报送", f"add.{index}"))
 
     def apply():
-        kept = [p for p in registration.personnel if p["id"] not in set(data["remove"])]
-        change = registration.change("personnel", kept + entries, ports.clock.now())
-        _save(ports, registration, b.PERSONNEL_CHANGE, filed=[e["id"] for e in entries], unfiled=data["remove"])
-        return [change]
+        return [registration.change_personnel(b.PERSONNEL_CHANGE, entries, data["remove"], ports.clock.now())]
     return reasons, apply
 
 
@@ -239,15 +228,11 @@ def basic_change(ports, uscc, enterprise_name, enterprise_type, data):
             reasons.append(reason("NAME_MISMATCH", "企业名称须与全国平台一致", "basic.name"))
 
     def apply():
-        change = registration.change("basic", {**registration.basic, **data["basic"]}, ports.clock.now())
-        if "name" in data["basic"]:
-            registration.enterprise_name = data["basic"]["name"]
-        _save(ports, registration, b.BASIC_CHANGE)
-        return [change]
+        return [registration.change_basic(data["basic"], ports.clock.now())]
     return reasons, apply
 
 
-def _manager_change(section, person_field, role, business):
+def _manager_change(section, person_field, role):
     def handler(ports, uscc, enterprise_name, enterprise_type, data):
         reasons = []
         registration = _valid_registration(ports, uscc, enterprise_type, reasons)
@@ -256,9 +241,7 @@ def _manager_change(section, person_field, role, business):
             reasons.append(reason("UNCHANGED", f"该人员已是{role}", person_field))
 
         def apply():
-            change = registration.change(section, member, ports.clock.now())
-            _save(ports, registration, business)
-            return [change]
+            return [registration.appoint(section, member, ports.clock.now())]
         return reasons, apply
     return handler
 
@@ -273,9 +256,7 @@ def qualification_change(ports, uscc, enterprise_name, enterprise_type, data):
                               f"全国平台上该企业没有有效的{b.ENTERPRISE_TYPES[enterprise_type]}类资质"))
 
     def apply():
-        change = registration.change("qualifications", qualifications, ports.clock.now())
-        _save(ports, registration, b.QUALIFICATION_CHANGE)
-        return [change]
+        return [registration.change_qualifications(qualifications, ports.clock.now())]
     return reasons, apply
 
 
@@ -290,10 +271,7 @@ def extension(ports, uscc, enterprise_name, enterprise_type, data):
             reasons.append(reason("EXTENSION_NOT_OPEN", f"延续办理自{opens.isoformat()}起开放"))
 
     def apply():
-        ends = datetime.date.fromisoformat(registration.valid_until)
-        change = registration.change("valid_until", validity.extended(ends).isoformat(), ports.clock.now())
-        _save(ports, registration, b.EXTENSION)
-        return [change]
+        return [registration.extend(ports.clock.now())]
     return reasons, apply
 
 
@@ -322,24 +300,18 @@ def cost_project(ports, uscc, enterprise_name, enterprise_type, data):
         now = ports.clock.now()
         project = {"id": new_id(), **{k: v for k, v in data.items() if k != "lead_person_id"},
                    "lead_person_id": lead["person_id"], "lead_person_name": lead["name"], "filed_at": now.isoformat()}
-        registration = ports.registrations.get(uscc, b.COST_CONSULTING)
+        registration = ports.uow.registrations.get(uscc, b.COST_CONSULTING)
         if registration is None:
-            registration = Registration(
-                uscc=uscc, enterprise_type=b.COST_CONSULTING, enterprise_name=national["name"], approved_at=now,
-                valid_until=validity.valid_until_for_approval(ports.clock.today()).isoformat(),
+            registration = Registration.opened_for_cost_projects(
+                now, validity.valid_until_for_approval(ports.clock.today()).isoformat(),
+                uscc=uscc, enterprise_type=b.COST_CONSULTING, enterprise_name=national["name"],
                 basic={"name": national["name"], "legal_representative": national.get("legal_representative"),
                        "registered_address": national.get("address"),
                        "registered_capital_wan": national.get("registered_capital_wan"),
                        "established_on": national.get("established_on")},
                 qualifications=_qualifications_of_type(national, b.COST_CONSULTING, ports.clock.today()))
-            change = registration.change("cost_projects", [project], now)
-            event = new_event("filing.registration_changed", {"business": b.COST_PROJECT, **public_payload(registration)},
-                              ports.clock)
-            ports.registrations.add(registration, events=[event])
-            return [change]
-        change = registration.change("cost_projects", registration.cost_projects + [project], now)
-        _save(ports, registration, b.COST_PROJECT)
-        return [change]
+            ports.uow.registrations.add(registration)
+        return [registration.add_cost_project(project, now)]
     return reasons, apply
 
 
@@ -347,9 +319,8 @@ HANDLERS = {
     b.FIRST_FILING: first_filing,
     b.PERSONNEL_FILING: personnel_filing,
     b.BASIC_CHANGE: basic_change,
-    b.MANAGER_CHANGE: _manager_change("manager", "manager_person_id", "进疆负责人", b.MANAGER_CHANGE),
-    b.TECH_MANAGER_CHANGE: _manager_change("tech_manager", "tech_manager_person_id", "进疆技术负责人",
-                                           b.TECH_MANAGER_CHANGE),
+    b.MANAGER_CHANGE: _manager_change("manager", "manager_person_id", "进疆负责人"),
+    b.TECH_MANAGER_CHANGE: _manager_change("tech_manager", "tech_manager_person_id", "进疆技术负责人"),
     b.QUALIFICATION_CHANGE: qualification_change,
     b.PERSONNEL_CHANGE: personnel_change,
     b.EXTENSION: extension,
@@ -357,16 +328,11 @@ HANDLERS = {
 }
 
 
-def remove_from_filings(registrations, clock, uscc, certificate_id, why):
+def remove_from_filings(uow, clock, uscc, certificate_id, why):
     """A filed certificate left (holder's employment ended, validity passed): take it out of every
     registration of the enterprise at once. Idempotent: a redelivery finds nothing to remove."""
-    removed = 0
-    for registration in registrations.of_enterprise(uscc):
-        kept = [p for p in registration.personnel if p["id"] != certificate_id]
-        if len(kept) == len(registration.personnel):
-            continue
-        registration.change("personnel", kept, clock.now())
-        events = [new_event("filing.registration_changed", {"business": why, **public_payload(registration)}, clock)]
-        registrations.save(registration, events=events)
-        removed += 1
-    return removed
+    with uow:
+        removed = [registration for registration in uow.registrations.of_enterprise(uscc)
+                   if registration.remove_certificate(certificate_id, why, clock.now())]
+        uow.commit()
+    return len(removed)

@@ -1,4 +1,5 @@
-"""What callers see of registrations and cases; the event payload publicity builds its list from."""
+"""What callers see of registrations and cases (the public payload of the registration events is the
+domain's: Registration.public_payload)."""
 from filing.domain.businesses import ENTERPRISE_TYPES
 
 
@@ -30,21 +31,3 @@ def case_view(case):
         "reviewed_at": case.reviewed_at, "changes": case.changes, "data": case.data,
     }
 
-
-def public_payload(registration):
-    """The event payload of a registration change: only what the public list may show."""
-    from xjkit.masking import mask_phone
-
-    basic = dict(registration.basic or {})
-    if basic.get("contact_phone"):
-        basic["contact_phone"] = mask_phone(basic["contact_phone"])
-    return {
-        "uscc": registration.uscc, "enterprise_type": registration.enterprise_type,
-        "enterprise_name": registration.enterprise_name, "valid_until": registration.valid_until,
-        "approved_at": registration.approved_at.isoformat() if registration.approved_at else None,
-        "basic": basic, "manager": registration.manager, "tech_manager": registration.tech_manager,
-        "qualifications": registration.qualifications, "personnel": registration.personnel,
-        "cost_projects": registration.cost_projects, "booklet_no": registration.booklet_no,
-        # grows with every change: a reader of the events keeps the newest, whatever their order
-        "serial": registration.booklet_serial,
-    }

@@ -1,52 +1,46 @@
-"""In-memory fakes of filing-svc's ports, for unit tests of the service layer only."""
+"""In-memory fakes of filing-svc's ports, for unit tests of the service layer only.
+
+FakeRegistrations keeps the same unique booklet number and the same version check as the Mongo
+repository (``xjkit.fakes``); use cases reach both fake repositories through FakeFilingUnitOfWork,
+as they reach the Mongo ones through the unit of work.
+"""
 import copy
 
-from xjkit.errors import ConcurrencyConflict, DuplicateKey
+from xjkit.fakes import InMemoryRepository
 
 from filing.service_layer import ports
 
 
-class FakeRegistrations(ports.RegistrationRepository):
-    def __init__(self):
-        self.items = {}
-        self.events = []
+class FakeRegistrations(InMemoryRepository, ports.RegistrationRepository):
+    id_field = "registration_id"
+    unique_keys = (("booklet_no_1", lambda registration: registration.booklet_no),)
 
     def get(self, uscc, enterprise_type):
-        found = self.items.get(f"{uscc}:{enterprise_type}")
-        return copy.deepcopy(found) if found else None
+        return self.loaded(self.items.get(f"{uscc}:{enterprise_type}"))
 
     def of_enterprise(self, uscc):
-        return [copy.deepcopy(r) for r in self.items.values() if r.uscc == uscc]
+        return self.loaded_all(sorted((r for r in self.items.values() if r.uscc == uscc),
+                                      key=lambda r: r.enterprise_type))
 
-    def add(self, registration, events=()):
-        if registration.registration_id in self.items:
-            raise DuplicateKey()
-        registration.version = 1
-        self.items[registration.registration_id] = copy.deepcopy(registration)
-        self.events.extend(events)
-
-    def save(self, registration, events=()):
-        if self.items[registration.registration_id].version != registration.version:
-            raise ConcurrencyConflict()
-        registration.version += 1
-        self.items[registration.registration_id] = copy.deepcopy(registration)
-        self.events.extend(events)
+    def page_all(self, page, per_page):
+        ordered = [self.items[key] for key in sorted(self.items)]
+        return self.loaded_all(ordered[(page - 1) * per_page:page * per_page]), len(ordered)
 
 
-class FakeCases(ports.CaseRepository):
-    def __init__(self):
-        self.items = {}
-
-    def add(self, case):
-        self.items[case.case_id] = copy.deepcopy(case)
-
-    def get(self, case_id):
-        return copy.deepcopy(self.items.get(case_id))
+class FakeCases(InMemoryRepository, ports.CaseRepository):
+    id_field = "case_id"
 
     def page_for(self, uscc, business, status, page, per_page):
         mine = [c for c in self.items.values() if c.uscc == uscc and (not business or c.business == business)
                 and (not status or c.status == status)]
-        return mine[(page - 1) * per_page:page * per_page], len(mine)
+        return self.loaded_all(mine[(page - 1) * per_page:page * per_page]), len(mine)
+
+
+class FakeFilingUnitOfWork(ports.FilingUnitOfWork):
+    def __init__(self, registrations=None, cases=None):
+        self.registrations = registrations or FakeRegistrations()
+        self.cases = cases or FakeCases()
+        super().__init__(self.registrations, self.cases)
 
 
 class FakeNational(ports.NationalPlatform):

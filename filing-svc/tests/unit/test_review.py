@@ -5,10 +5,10 @@ import datetime
 import pytest
 
 from xjkit.clock import SHANGHAI, FixedClock
-from xjkit.errors import RegistrationNotFound, ValidationFailed
+from xjkit.errors import ConcurrencyConflict, RegistrationNotFound, ValidationFailed
 
 from xjkit.booklets import enterprise_type_of, is_booklet_no
-from filing_fakes import FakeCases, FakeCertificates, FakeNational, FakeRegistrations, FakeStaff
+from filing_fakes import FakeCertificates, FakeFilingUnitOfWork, FakeNational, FakeStaff
 from filing.domain import validity
 from filing.service_layer import queries, review
 
@@ -33,13 +33,16 @@ def national_record(uscc, name, category, expires="2029-03-01"):
 @pytest.fixture
 def world():
     class World:
-        registrations, cases, national = FakeRegistrations(), FakeCases(), FakeNational()
+        uow, national = FakeFilingUnitOfWork(), FakeNational()
+        registrations, cases = uow.registrations, uow.cases
         staff, certificates = FakeStaff(), FakeCertificates()
         clock = FixedClock(datetime.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI))
 
+        def ports(self):
+            return review.ReviewPorts(self.uow, self.national, self.staff, self.certificates, self.clock)
+
         def submit(self, business, data, uscc=USCC, enterprise_type="construction"):
-            bundle = review.ReviewPorts(self.registrations, self.national, self.staff, self.certificates, self.clock)
-            return review.submit(bundle, self.cases, uscc, "企业", enterprise_type, business, data)
+            return review.submit(self.ports(), uscc, "企业", enterprise_type, business, data)
 
         def first_filing(self, **changes):
             return self.submit("first_filing", {
@@ -134,6 +137,56 @@ def test_a_malformed_submission_is_422_and_makes_no_case(world):
     assert world.cases.items == {}
 
 
+def test_a_first_filing_beaten_by_a_concurrent_one_is_kept_as_rejected(world):
+    def another_first_filing(repository):  # gets there between this review and its write
+        other = FakeFilingUnitOfWork(repository.sharing_storage(), world.cases.sharing_storage())
+        ports = review.ReviewPorts(other, world.national, world.staff, world.certificates, world.clock)
+        review.submit(ports, USCC, "企业", "construction", "first_filing", {
+            "basic": {**BASIC, "contact_name": "先到"}, "manager_person_id": "m", "tech_manager_person_id": "t",
+            "attachments": ["f1"], "sync_qualifications": True})
+    world.registrations.before_next_write = another_first_filing
+    case = world.first_filing()
+    assert case["status"] == "rejected" and world.error_codes(case) == ["ALREADY_REGISTERED"]
+    assert case["changes"] == []
+    assert world.registrations.get(USCC, "construction").basic["contact_name"] == "先到"
+    assert [e.type for e in world.registrations.events] == ["filing.registration_changed"]  # the winner's only
+    assert sorted(c.status for c in world.cases.stored()) == ["approved", "rejected"]
+
+
+def test_a_change_beaten_by_a_concurrent_write_stores_nothing_and_is_reviewed_again(world):
+    world.first_filing()
+    world.staff.hire(USCC, "n", "新负责人")
+
+    def someone_changes_it(repository):
+        [stored] = repository.stored()
+        stored.basic = {**stored.basic, "contact_name": "并发"}
+        repository.put(stored)
+    world.registrations.before_next_write = someone_changes_it
+    with pytest.raises(ConcurrencyConflict):
+        world.submit("manager_change", {"manager_person_id": "n"})
+    assert len(world.cases.items) == 1 and len(world.registrations.events) == 1  # the first filing's
+    assert world.submit("manager_change", {"manager_person_id": "n"})["status"] == "approved"
+    registration = world.registrations.get(USCC, "construction")
+    assert (registration.manager["name"], registration.basic["contact_name"]) == ("新负责人", "并发")
+    assert [e.payload["business"] for e in world.registrations.events] == ["first_filing", "manager_change"]
+
+
+@pytest.mark.parametrize("business, data", [
+    ("basic_change", {"basic": {"contact_name": "李经理"}}),
+    ("manager_change", {"manager_person_id": "t"}),
+    ("tech_manager_change", {"tech_manager_person_id": "m"}),
+    ("qualification_change", {}),
+])
+def test_each_approved_change_announces_its_business_with_the_next_serial(world, business, data):
+    world.first_filing()
+    assert world.submit(business, data)["status"] == "approved"
+    first, changed = world.registrations.events
+    assert (changed.type, changed.payload["business"]) == ("filing.registration_changed", business)
+    assert changed.payload["serial"] == first.payload["serial"] + 1
+    assert changed.payload == {"business": business, **world.registrations.get(USCC, "construction").public_payload()}
+    assert changed.payload["basic"]["contact_phone"] == "138****8000"
+
+
 # personnel ------------------------------------------------------------------------------------------
 
 def test_personnel_filing_files_valid_certificates_of_employed_staff(world):
@@ -226,10 +279,10 @@ def test_the_extension_opens_on_20_december_and_moves_the_end_a_year(world):
 def test_an_expired_registration_can_still_be_extended_but_not_changed(world):
     world.first_filing()
     world.clock.set(datetime.datetime(2027, 3, 1, 9, 0, tzinfo=SHANGHAI))
-    assert queries.registrations_of(world.registrations, world.clock, USCC)[0]["status"] == "expired"
+    assert queries.registrations_of(world.uow, world.clock, USCC)[0]["status"] == "expired"
     assert world.error_codes(world.submit("basic_change", {"basic": {"contact_name": "赵"}})) == ["REGISTRATION_EXPIRED"]
     assert world.submit("extension", {})["status"] == "approved"
-    assert queries.registrations_of(world.registrations, world.clock, USCC)[0]["status"] == "valid"
+    assert queries.registrations_of(world.uow, world.clock, USCC)[0]["status"] == "valid"
 
 
 # cost projects ------------------------------------------------------------------------------------------
@@ -273,20 +326,31 @@ def test_a_cost_project_is_for_cost_consulting_only_and_must_be_in_xinjiang(worl
 
 def test_cases_are_listed_for_their_enterprise_only(world):
     case = world.first_filing()
-    assert queries.list_cases(world.cases, USCC, None, None, 1, 20)["total"] == 1
-    assert queries.list_cases(world.cases, "91610100859574891U", None, None, 1, 20)["total"] == 0
+    assert queries.list_cases(world.uow, USCC, None, None, 1, 20)["total"] == 1
+    assert queries.list_cases(world.uow, "91610100859574891U", None, None, 1, 20)["total"] == 0
     from filing.domain.errors import CaseNotFound
     with pytest.raises(CaseNotFound):
-        queries.get_case(world.cases, "91610100859574891U", case["id"])
+        queries.get_case(world.uow, "91610100859574891U", case["id"])
 
 
 def test_removing_a_detached_certificate_from_filings_is_idempotent(world):
     world.first_filing()
     world.certificates.add("c1", USCC, "m")
     world.submit("personnel_filing", {"certificate_ids": ["c1"]})
-    assert review.remove_from_filings(world.registrations, world.clock, USCC, "c1", "certificate_detached") == 1
-    assert review.remove_from_filings(world.registrations, world.clock, USCC, "c1", "certificate_detached") == 0
+    assert review.remove_from_filings(world.uow, world.clock, USCC, "c1", "certificate_detached") == 1
+    assert review.remove_from_filings(world.uow, world.clock, USCC, "c1", "certificate_detached") == 0
     assert world.registrations.get(USCC, "construction").personnel == []
+
+
+def test_a_certificate_taken_out_of_filings_announces_only_the_public_registration(world):
+    world.first_filing()
+    world.certificates.add("c1", USCC, "m")
+    world.submit("personnel_filing", {"certificate_ids": ["c1"]})
+    written = len(world.registrations.events)
+    assert review.remove_from_filings(world.uow, world.clock, USCC, "c1", "certificate_expired") == 1
+    [event] = world.registrations.events[written:]  # cert-svc knows already: no personnel_changed
+    assert (event.type, event.payload["business"], event.payload["personnel"]) == (
+        "filing.registration_changed", "certificate_expired", [])
 
 
 @pytest.mark.parametrize("changes, field", [
@@ -323,6 +387,21 @@ def test_an_in_region_cost_consulting_enterprise_needs_no_project_filing(world):
     assert world.error_codes(case) == ["IN_REGION_ENTERPRISE"]
 
 
+def test_the_public_registrations_are_the_public_payloads_page_by_page(world):
+    world.first_filing()
+    world.staff.hire(COST_USCC, "lead", "造价师")
+    world.staff.files["f9"] = COST_USCC
+    world.certificates.add("e1", COST_USCC, "lead", kind="registered", type="一级注册造价工程师")
+    world.submit("cost_project", cost_project(), uscc=COST_USCC, enterprise_type="cost_consulting")
+    first = queries.public_registrations(world.uow, 1, 1)
+    second = queries.public_registrations(world.uow, 2, 1)
+    assert (first["total"], second["total"]) == (2, 2)
+    assert [r["uscc"] for r in first["items"] + second["items"]] == sorted([USCC, COST_USCC])
+    construction = next(r for r in first["items"] + second["items"] if r["uscc"] == USCC)
+    assert construction["basic"]["contact_phone"] == "138****8000" and construction["serial"] == 1
+    assert {**construction, "business": "first_filing"} == world.registrations.events[0].payload
+
+
 class RecordingPrinter:
     def __init__(self):
         self.rendered = []
@@ -343,7 +422,7 @@ class PrintedBooklets:
 def test_printing_a_booklet_renders_the_current_registration_and_records_its_number(world):
     world.first_filing()
     printer, printed = RecordingPrinter(), PrintedBooklets()
-    number, pdf = queries.print_booklet(world.registrations, printed, printer, world.clock, USCC, "construction")
+    number, pdf = queries.print_booklet(world.uow, printed, printer, world.clock, USCC, "construction")
     assert pdf == b"%PDF-booklet" and is_booklet_no(number)
     assert printer.rendered == [(USCC, number, world.clock.now())]
     assert printed.numbers == [(number, USCC, "construction")]
@@ -353,5 +432,5 @@ def test_no_booklet_is_printed_for_a_type_without_a_registration(world):
     world.first_filing()
     printer, printed = RecordingPrinter(), PrintedBooklets()
     with pytest.raises(RegistrationNotFound):
-        queries.print_booklet(world.registrations, printed, printer, world.clock, USCC, "supervision")
+        queries.print_booklet(world.uow, printed, printer, world.clock, USCC, "supervision")
     assert printer.rendered == [] and printed.numbers == []

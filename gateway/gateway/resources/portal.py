@@ -15,7 +15,6 @@ from flask import Blueprint as FlaskBlueprint
 from flask import current_app, redirect, send_from_directory
 from flask.views import MethodView
 
-from xjkit.clock import business_clock_from_env
 from xjkit.config import is_dev_or_test, xj_env
 
 from gateway.blueprint import Blueprint
@@ -27,16 +26,6 @@ DEFAULT_PORTAL_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), "..
 
 blp = Blueprint("portal", __name__, url_prefix="/api/v1/portal", description="企业服务平台：运行配置")
 web = FlaskBlueprint("portal-web", __name__)
-
-_CLOCK = None
-
-
-def business_clock():
-    global _CLOCK
-    if _CLOCK is None:
-        _CLOCK = business_clock_from_env()
-    return _CLOCK
-
 
 def helper_urls(environ=os.environ):
     """The helper's addresses, in the order the portal tries them."""
@@ -50,7 +39,7 @@ def portal_settings(environ=os.environ):
     env = xj_env(environ)
     return {
         "env": env,
-        "today": business_clock().today().isoformat(),
+        "today": current_app.config["XJ_BUSINESS_CLOCK"].today().isoformat(),
         "software_certificate": env in ("dev", "test"),
         "ca_helper_urls": helper_urls(environ),
     }

@@ -11,9 +11,9 @@ from marshmallow import fields
 from xjkit.masking import MASK, mask_id_card
 
 from gateway.schemas.base import (
-    Bool, Int, List, Nested, PageQuery, RequestSchema, ResponseSchema, Str, one_of, value_range,
+    Bool, Int, List, Nested, PageQuery, RequestSchema, ResponseSchema, Str, Text, one_of, value_range,
 )
-from gateway.schemas.filings import ENTERPRISE_TYPES, Instant, IsoDate, Text
+from gateway.schemas.filings import ENTERPRISE_TYPES, Instant, IsoDate
 
 MAX_Q = 100
 MAX_QUALIFICATION = 100

@@ -1,10 +1,13 @@
-"""nameko dependency providers of identity-svc: one WeChat client, one CA verifier and the session
-limits per container. The CA and session settings are checked at start-up: a misconfigured
-service refuses to start (in prod also when a value exceeds its bound), naming the variable."""
+"""nameko dependency providers of identity-svc: one WeChat client, one CA verifier, the session
+limits and the ID-number vault per container, each from config.yml. The CA, session and key
+settings are checked at start-up: a misconfigured service refuses to start (in prod also when a
+value exceeds its bound, or the ID key is missing or the public development one), naming the
+variable."""
 from nameko.extensions import DependencyProvider
 
 from xjkit.clock import WALL_CLOCK
 from xjkit.config import xj_env
+from xjkit.idvault import vault_for_key
 
 from identity.adapters.certificate_verifier import CaCertificateVerifier, CaSettings
 from identity.adapters.session_settings import session_limits_from_config
@@ -64,3 +67,13 @@ class SessionLimits(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self.limits
+
+
+class IdNumberVault(DependencyProvider):
+    """ID numbers encrypted at rest (``xjkit.idvault``), keyed by ID_KEY (XJ_ID_KEY)."""
+
+    def setup(self):
+        self.vault = vault_for_key(self.container.config.get("ID_KEY"))
+
+    def get_dependency(self, worker_ctx):
+        return self.vault

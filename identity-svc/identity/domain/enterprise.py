@@ -2,9 +2,13 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from xjkit.aggregate import Aggregate
+
 
 @dataclass
-class EnterpriseAccount:
+class EnterpriseAccount(Aggregate):
+    """Created at the enterprise's first login, which records ``identity.enterprise_account_created``."""
+
     uscc: str
     name: str
     created_at: datetime
@@ -12,6 +16,14 @@ class EnterpriseAccount:
     certificates: list = field(default_factory=list)  # every certificate that logged in: issuer + serial
     version: int = 0
     stored_outbox: list = field(default_factory=list, repr=False)
+
+    @classmethod
+    def first_login(cls, certificate, at):
+        """The account of an enterprise logging in for the first time, with that certificate."""
+        account = cls(uscc=certificate["uscc"], name=certificate["subject_name"], created_at=at)
+        account.record_login(certificate, at)
+        account.record("identity.enterprise_account_created", {"uscc": account.uscc, "name": account.name}, at)
+        return account
 
     def record_login(self, certificate, at):
         """Remember the certificate (a renewal adds one) and the name it carries now."""
@@ -26,12 +38,23 @@ class EnterpriseAccount:
         self.last_login_at = at
 
 
+OPEN = "open"
+USED = "used"
+
+
 @dataclass
-class LoginChallenge:
+class LoginChallenge(Aggregate):
     challenge_id: str
     nonce_b64: str
     created_at: datetime
     expires_at: datetime
-    status: str = "open"  # open → used: single use, set atomically by the repository
+    status: str = OPEN  # open → used: single use; the version-checked write lets one login spend it
     version: int = 0
     stored_outbox: list = field(default_factory=list, repr=False)
+
+    def spend(self):
+        """Mark it used; False when it was used already."""
+        if self.status != OPEN:
+            return False
+        self.status = USED
+        return True

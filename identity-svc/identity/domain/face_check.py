@@ -6,6 +6,8 @@ target), lives until WeChat's ``expires_in`` ends, and is consumed at most once.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from xjkit.aggregate import Aggregate
+
 from identity.domain.errors import FaceCheckExpired, FaceCheckNotFound, FaceCheckUsed
 
 REALNAME = "realname"
@@ -18,7 +20,7 @@ CONSUMED = "consumed"
 
 
 @dataclass
-class FaceCheck:
+class FaceCheck(Aggregate):
     verify_id: str
     person_id: str
     openid: str

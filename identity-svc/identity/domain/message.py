@@ -2,9 +2,11 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from xjkit.aggregate import Aggregate
+
 
 @dataclass
-class InboxMessage:
+class InboxMessage(Aggregate):
     message_id: str  # the source event's id: a redelivered event cannot make a second message
     person_id: str
     kind: str

@@ -2,6 +2,8 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from xjkit.aggregate import Aggregate
+
 from identity.domain.errors import AlreadyVerified
 
 UNVERIFIED = "unverified"
@@ -9,7 +11,9 @@ VERIFIED = "verified"
 
 
 @dataclass
-class Person:
+class Person(Aggregate):
+    """Verifying records ``identity.person_verified`` (its payload: the masked ID number only)."""
+
     person_id: str
     openid: str
     created_at: datetime
@@ -40,6 +44,8 @@ class Person:
         self.id_card_masked = id_card_masked
         self.verified_at = at
         self.realname_status = VERIFIED
+        self.record("identity.person_verified",
+                    {"person_id": self.person_id, "name": name, "id_card_masked": id_card_masked}, at)
 
     def update_profile(self, phone, education, address):
         if phone is not None:

@@ -9,6 +9,8 @@ Every instant here is wall-clock time (housekeeping), never the business clock.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from xjkit.aggregate import Aggregate
+
 ENTERPRISE = "enterprise"
 PERSON = "person"
 ROLES = (ENTERPRISE, PERSON)
@@ -50,7 +52,7 @@ UPPER_BOUNDS = {
 
 
 @dataclass
-class Session:
+class Session(Aggregate):
     session_id: str
     role: str
     subject: str  # USCC or person id

@@ -10,7 +10,6 @@ import secrets
 import uuid
 
 from xjkit.errors import ConcurrencyConflict, DuplicateKey, NotFound
-from xjkit.events import new_event
 from xjkit.retry import retry_on_conflict
 
 from identity.domain.enterprise import EnterpriseAccount, LoginChallenge
@@ -22,14 +21,16 @@ CHALLENGE_LIFETIME = datetime.timedelta(minutes=5)
 NONCE_BYTES = 32
 
 
-def create_challenge(challenges, wall):
+def create_challenge(uow, wall):
     now = wall.now()
     challenge = LoginChallenge(
         challenge_id=uuid.uuid4().hex,
         nonce_b64=base64.b64encode(secrets.token_bytes(NONCE_BYTES)).decode("ascii"),
         created_at=now, expires_at=now + CHALLENGE_LIFETIME,
     )
-    challenges.add(challenge)
+    with uow:
+        uow.challenges.add(challenge)
+        uow.commit()
     return {"challenge_id": challenge.challenge_id, "nonce": challenge.nonce_b64, "expires_at": challenge.expires_at}
 
 
@@ -37,19 +38,18 @@ ACCOUNT_CERTIFICATE_FIELDS = ("uscc", "subject_name", "issuer", "serial_hex", "f
                               "not_after")
 
 
-def login_with_certificate(challenges, accounts, sessions, verifier, limits, clock, wall,
-                           challenge_id, certificate_pem, signature_b64):
+def login_with_certificate(uow, verifier, limits, clock, wall, challenge_id, certificate_pem, signature_b64):
     """The challenge is spent first, whatever follows: a refused attempt cannot be retried on it.
     A verified login starts a session bound to the certificate (and the CA certificates above it),
     so that revoking any of them ends the session."""
-    challenge = challenges.consume(challenge_id)
+    challenge = _spent_challenge(uow, challenge_id)
     if challenge is None or wall.now() >= challenge.expires_at:
         raise ChallengeInvalid()
     certificate = verifier.verify(certificate_pem, signature_b64, base64.b64decode(challenge.nonce_b64),
                                   clock.now(), wall.now())
     account = _account_after_login(
-        accounts, {key: certificate[key] for key in ACCOUNT_CERTIFICATE_FIELDS if key in certificate}, clock)
-    session = start_session(sessions, wall, limits, ENTERPRISE, account.uscc,
+        uow, {key: certificate[key] for key in ACCOUNT_CERTIFICATE_FIELDS if key in certificate}, clock)
+    session = start_session(uow, wall, limits, ENTERPRISE, account.uscc,
                             certificate={"issuer": certificate["issuer"], "serial_hex": certificate["serial_hex"]},
                             revocation_keys=certificate.get("revocation_keys") or ())
     return {"uscc": account.uscc, "name": account.name, "session": session, "certificate": {
@@ -57,30 +57,43 @@ def login_with_certificate(challenges, accounts, sessions, verifier, limits, clo
         "not_after": certificate["not_after"], "algorithm": certificate["algorithm"]}}
 
 
-def _account_after_login(accounts, certificate, clock):
+def _spent_challenge(uow, challenge_id):
+    """The challenge, now marked used; None when unknown, used already, or spent by a concurrent
+    login (its version-checked write came first)."""
+    with uow:
+        challenge = uow.challenges.get(challenge_id)
+        if challenge is None or not challenge.spend():
+            return None
+        try:
+            uow.commit()
+        except ConcurrencyConflict:
+            return None
+    return challenge
+
+
+def _account_after_login(uow, certificate, clock):
     """Create the account on the first login, else record the certificate (a renewal keeps the
     account). Retries a few times when a concurrent login of the same enterprise wrote first."""
     def attempt():
-        now = clock.now()
-        account = accounts.get(certificate["uscc"])
-        if account is None:
-            account = EnterpriseAccount(uscc=certificate["uscc"], name=certificate["subject_name"], created_at=now)
-            account.record_login(certificate, now)
-            event = new_event("identity.enterprise_account_created",
-                              {"uscc": account.uscc, "name": account.name}, clock)
+        with uow:
+            now = clock.now()
+            account = uow.accounts.get(certificate["uscc"])
+            if account is None:
+                account = EnterpriseAccount.first_login(certificate, now)
+                uow.accounts.add(account)
+            else:
+                account.record_login(certificate, now)
             try:
-                accounts.add(account, events=[event])
-                return account
+                uow.commit()
             except DuplicateKey:  # created by a concurrent first login: record on the stored one
                 raise ConcurrencyConflict() from None
-        account.record_login(certificate, now)
-        accounts.save(account)
-        return account
+            return account
     return retry_on_conflict(attempt)
 
 
-def get_enterprise(accounts, uscc):
-    account = accounts.get(uscc)
+def get_enterprise(uow, uscc):
+    with uow:
+        account = uow.accounts.get(uscc)
     if account is None:
         raise NotFound()
     return {

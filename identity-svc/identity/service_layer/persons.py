@@ -2,41 +2,47 @@
 import uuid
 
 from xjkit.errors import DuplicateKey, ValidationFailed
-from xjkit.events import new_event
 from xjkit.masking import mask_id_card
 from xjkit.validators import check_id_card, normalize_id_card
 
-from identity.domain.errors import (
-    FaceCheckNotFound, FaceNotPassed, IdCardBound, PersonNotFound, AlreadyVerified,
-)
-from identity.domain.face_check import FACE_PASSED, REALNAME, FaceCheck
+from identity.domain.errors import AlreadyVerified, IdCardBound, PersonNotFound
+from identity.domain.face_check import REALNAME, FaceCheck
 from identity.domain.person import Person
 from identity.domain.session import PERSON
+from identity.service_layer import face_tickets
 from identity.service_layer.sessions import start_session
 from identity.service_layer.views import person_view
 
 MAX_NAME_LENGTH = 30
 
 
-def login_with_wechat(persons, wechat, sessions, limits, clock, wall, code):
+def login_with_wechat(uow, wechat, limits, clock, wall, code):
     """Bind the WeChat user to a person (created on first login, unverified) and start a session."""
     openid = wechat.openid_for_code(code)
-    person = persons.get_by_openid(openid)
-    if person is None:
-        person = Person(person_id=uuid.uuid4().hex, openid=openid, created_at=clock.now())
-        try:
-            persons.add(person)
-        except DuplicateKey:  # the same user logged in twice at once: use the winner
-            person = persons.get_by_openid(openid)
-    session = start_session(sessions, wall, limits, PERSON, person.person_id)
+    with uow:
+        person = uow.persons.get_by_openid(openid)
+        if person is None:
+            person = Person(person_id=uuid.uuid4().hex, openid=openid, created_at=clock.now())
+            uow.persons.add(person)
+            try:
+                uow.commit()
+            except DuplicateKey:  # the same user logged in twice at once: use the winner
+                person = uow.persons.get_by_openid(openid)
+    session = start_session(uow, wall, limits, PERSON, person.person_id)
     return {"openid": openid, "person": person_view(person), "session": session}
 
 
-def get_person(persons, person_id):
-    person = persons.get(person_id)
+def person_of(uow, person_id):
+    """The person (seen by the unit of work), or PersonNotFound."""
+    person = uow.persons.get(person_id)
     if person is None:
         raise PersonNotFound()
-    return person_view(person)
+    return person
+
+
+def get_person(uow, person_id):
+    with uow:
+        return person_view(person_of(uow, person_id))
 
 
 def _validated_identity(name, id_card_no):
@@ -53,56 +59,45 @@ def _validated_identity(name, id_card_no):
     return name, id_card_no
 
 
-def start_realname(persons, checks, face, vault, wall, person_id, name, id_card_no):
+def start_realname(uow, face, vault, wall, person_id, name, id_card_no):
     """getverifyid for the person's name + ID number; the mini-program then runs the face scan.
     The check lives by the wall clock, as WeChat's verify_id does."""
     name, id_card_no = _validated_identity(name, id_card_no)
-    person = persons.get(person_id)
-    if person is None:
-        raise PersonNotFound()
-    if person.is_verified:
-        raise AlreadyVerified()
-    holder = persons.get_by_id_hash(vault.lookup_hash(id_card_no))
-    if holder is not None and holder.person_id != person_id:
-        raise IdCardBound()
-    out_seq_no = uuid.uuid4().hex
-    verify_id, expires_in = face.start(person.openid, out_seq_no, name, id_card_no)
-    checks.add(FaceCheck.start(
-        verify_id=verify_id, person_id=person_id, openid=person.openid, out_seq_no=out_seq_no,
-        purpose=REALNAME, target_id=person_id, cert_name=name, id_card_enc=vault.encrypt(id_card_no),
-        now=wall.now(), expires_in_seconds=expires_in,
-    ))
+    with uow:
+        person = person_of(uow, person_id)
+        if person.is_verified:
+            raise AlreadyVerified()
+        holder = uow.persons.get_by_id_hash(vault.lookup_hash(id_card_no))
+        if holder is not None and holder.person_id != person_id:
+            raise IdCardBound()
+        out_seq_no = uuid.uuid4().hex
+        verify_id, expires_in = face.start(person.openid, out_seq_no, name, id_card_no)
+        uow.face_checks.add(FaceCheck.start(
+            verify_id=verify_id, person_id=person_id, openid=person.openid, out_seq_no=out_seq_no,
+            purpose=REALNAME, target_id=person_id, cert_name=name, id_card_enc=vault.encrypt(id_card_no),
+            now=wall.now(), expires_in_seconds=expires_in,
+        ))
+        uow.commit()
     return {"verify_id": verify_id, "expires_in": expires_in}
 
 
-def complete_realname(persons, checks, face, vault, clock, wall, person_id, verify_id):
+def complete_realname(uow, face, vault, clock, wall, person_id, verify_id):
     """queryverifyinfo: the person becomes verified only when WeChat says verify_ret == 10000.
     The check's lifetime is judged by the wall clock; the verification date is a business date."""
-    check = checks.get(verify_id)
-    if check is None:
-        raise FaceCheckNotFound()
-    check.ensure_usable_by(person_id, REALNAME, person_id, wall.now())
-    id_card_no = vault.decrypt(check.id_card_enc)
-    verify_ret = face.result(check.verify_id, check.out_seq_no, check.openid, check.cert_name, id_card_no)
-    check.consume(verify_ret)
-    checks.save(check)  # consumed even when it failed: a new attempt needs a new face scan
-    if verify_ret != FACE_PASSED:
-        raise FaceNotPassed(errors={"verify_id": [f"人脸核身结果：{verify_ret if verify_ret is not None else '未通过校验'}"]})
-    person = persons.get(person_id)
-    if person is None:
-        raise PersonNotFound()
-    masked = mask_id_card(id_card_no)
-    person.verify(check.cert_name, check.id_card_enc, vault.lookup_hash(id_card_no), masked, clock.now())
-    event = new_event("identity.person_verified",
-                      {"person_id": person_id, "name": person.name, "id_card_masked": masked}, clock)
-    try:
-        persons.save(person, events=[event])
-    except DuplicateKey:  # another WeChat user verified the same ID number first
-        raise IdCardBound()
+    with uow:
+        check = face_tickets.consumed_face_check(uow, face, vault, wall, person_id, verify_id, REALNAME, person_id)
+        person = person_of(uow, person_id)
+        id_card_no = vault.decrypt(check.id_card_enc)
+        person.verify(check.cert_name, check.id_card_enc, vault.lookup_hash(id_card_no), mask_id_card(id_card_no),
+                      clock.now())  # records identity.person_verified
+        try:
+            uow.commit()
+        except DuplicateKey:  # another WeChat user verified the same ID number first
+            raise IdCardBound()
     return person_view(person)
 
 
-def lookup_by_id_card(persons, vault, id_card_no):
+def lookup_by_id_card(uow, vault, id_card_no):
     """For enterprises and other services: the verified person holding this ID number.
 
     Only verified persons are found: an ID number is stored when its holder passed face
@@ -112,7 +107,8 @@ def lookup_by_id_card(persons, vault, id_card_no):
     problem = check_id_card(id_card_no)
     if problem:
         raise ValidationFailed({"id_card_no": [problem]})
-    person = persons.get_by_id_hash(vault.lookup_hash(id_card_no))
+    with uow:
+        person = uow.persons.get_by_id_hash(vault.lookup_hash(id_card_no))
     if person is None:
         raise PersonNotFound(message="未找到该身份证号码对应的实名人员，请提醒其先在小程序完成实名认证")
     return {"person_id": person.person_id, "name": person.name, "id_card_masked": person.id_card_masked,
@@ -122,10 +118,11 @@ def lookup_by_id_card(persons, vault, id_card_no):
 MAX_BATCH = 1000
 
 
-def id_cards_of(persons, vault, person_ids):
+def id_cards_of(uow, vault, person_ids):
     """Full ID numbers of verified persons, for other services' queries to the national platform.
     Only ever sent between services; never shown, never logged."""
     if len(person_ids) > MAX_BATCH:
         raise ValidationFailed({"person_ids": [f"一次最多查询{MAX_BATCH}人"]})
-    return {person.person_id: vault.decrypt(person.id_card_enc)
-            for person in persons.get_many(list(dict.fromkeys(person_ids))) if person.is_verified}
+    with uow:
+        found = uow.persons.get_many(list(dict.fromkeys(person_ids)))
+    return {person.person_id: vault.decrypt(person.id_card_enc) for person in found if person.is_verified}

@@ -1,8 +1,18 @@
-"""What the use cases need from the outside world; adapters implement these, unit tests fake them."""
+"""What the use cases need from the outside world; adapters implement these, unit tests fake them.
+
+Every repository is one of aggregates (``xjkit.unit_of_work``): what it hands out is seen by the
+unit of work, ``add`` takes a new one, and only ``uow.commit()`` writes, with the events the
+aggregates recorded. IdentityUnitOfWork holds them all.
+"""
 from abc import ABC, abstractmethod
 
+from xjkit.unit_of_work import AggregateRepository, UnitOfWork
 
-class PersonRepository(ABC):
+
+class PersonRepository(AggregateRepository):
+    """A commit raises DuplicateKey when a new person's openid is already bound, or when the ID
+    number a person verified is another person's; ConcurrencyConflict when it changed meanwhile."""
+
     @abstractmethod
     def get(self, person_id):
         """The Person, or None."""
@@ -19,28 +29,14 @@ class PersonRepository(ABC):
     def get_by_id_hash(self, id_hash):
         """The Person verified with this ID number (by keyed hash), or None."""
 
-    @abstractmethod
-    def add(self, person, events=()):
-        """Store a new person; raises xjkit DuplicateKey when the openid is already bound."""
-
-    @abstractmethod
-    def save(self, person, events=()):
-        """Store changes; raises ConcurrencyConflict if it changed meanwhile, DuplicateKey on a
-        unique clash (an ID number verified by another person)."""
 
 
-class FaceCheckRepository(ABC):
+class FaceCheckRepository(AggregateRepository):
+    """Writes are version-checked: a check is consumed once, even under races."""
+
     @abstractmethod
     def get(self, verify_id):
         """The FaceCheck, or None."""
-
-    @abstractmethod
-    def add(self, check):
-        """Store a new face check."""
-
-    @abstractmethod
-    def save(self, check):
-        """Store changes with a version check (a check is consumed once, even under races)."""
 
 
 class WeChatLogin(ABC):
@@ -60,18 +56,12 @@ class FaceVerifier(ABC):
         (errcode != 0: the check does not belong to this identity)."""
 
 
-class MessageRepository(ABC):
-    @abstractmethod
-    def add_once(self, message):
-        """Store the message; False when one with the same id exists (a redelivered event)."""
+class MessageRepository(AggregateRepository):
+    """A commit of a new message raises DuplicateKey when one with its id exists (a redelivered event)."""
 
     @abstractmethod
     def get(self, message_id):
         """The InboxMessage, or None."""
-
-    @abstractmethod
-    def save(self, message):
-        """Store changes with a version check."""
 
     @abstractmethod
     def page_for(self, person_id, page, per_page):
@@ -84,28 +74,20 @@ class SubscribeMessenger(ABC):
         """Send one WeChat subscribe message; True when WeChat accepted it."""
 
 
-class ChallengeRepository(ABC):
-    @abstractmethod
-    def add(self, challenge):
-        """Store a new login challenge."""
+class ChallengeRepository(AggregateRepository):
+    """Writes are version-checked: of two logins spending one challenge, one commit conflicts."""
 
     @abstractmethod
-    def consume(self, challenge_id):
-        """Atomically mark an open challenge used and return it; None when unknown or already used."""
+    def get(self, challenge_id):
+        """The LoginChallenge, or None."""
 
 
-class EnterpriseAccountRepository(ABC):
+class EnterpriseAccountRepository(AggregateRepository):
+    """A commit of a new account raises DuplicateKey when another login created it first."""
+
     @abstractmethod
     def get(self, uscc):
         """The EnterpriseAccount, or None."""
-
-    @abstractmethod
-    def add(self, account, events=()):
-        """Store a new account; DuplicateKey when another login created it first."""
-
-    @abstractmethod
-    def save(self, account, events=()):
-        """Store changes with a version check."""
 
 
 class CertificateVerifier(ABC):
@@ -122,19 +104,24 @@ class CertificateVerifier(ABC):
         """Whether a current CRL lists any certificate of a verified login's ``revocation_keys``."""
 
 
-class SessionRepository(ABC):
+class SessionRepository(AggregateRepository):
+    """Writes are version-checked (ConcurrencyConflict if it changed meanwhile)."""
+
     @abstractmethod
     def get(self, session_id):
         """The Session, or None."""
 
     @abstractmethod
-    def add(self, session):
-        """Store a new session."""
-
-    @abstractmethod
-    def save(self, session):
-        """Store changes with a version check (ConcurrencyConflict if it changed meanwhile)."""
-
-    @abstractmethod
     def active_with_certificates(self, now):
         """Sessions still marked active at ``now`` (wall) that hold certificate revocation keys."""
+
+
+class IdentityUnitOfWork(UnitOfWork):
+    """What every identity use case reads and writes through: ``with uow: … uow.commit()``."""
+
+    persons: PersonRepository
+    face_checks: FaceCheckRepository
+    messages: MessageRepository
+    challenges: ChallengeRepository
+    accounts: EnterpriseAccountRepository
+    sessions: SessionRepository

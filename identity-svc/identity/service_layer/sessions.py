@@ -11,7 +11,7 @@ from xjkit.errors import ConcurrencyConflict
 from xjkit.retry import retry_on_conflict
 
 from identity.domain.errors import SessionEnded
-from identity.domain.session import ENDED_MESSAGES, LOGOUT, REVOKED, UNKNOWN, Session
+from identity.domain.session import ACTIVE, ENDED_MESSAGES, LOGOUT, REVOKED, UNKNOWN, Session
 
 log = logging.getLogger(__name__)
 
@@ -23,33 +23,36 @@ def new_session_id():
     return secrets.token_urlsafe(SESSION_ID_BYTES)
 
 
-def start_session(sessions, wall, limits, role, subject, certificate=None, revocation_keys=()):
+def start_session(uow, wall, limits, role, subject, certificate=None, revocation_keys=()):
     """A new session for ``role`` (``limits``: {role: SessionLimits}); returns what the token carries."""
     session = Session.start(new_session_id(), role, subject, limits[role], wall.now(),
                             certificate=certificate, revocation_keys=revocation_keys)
-    sessions.add(session)
+    with uow:
+        uow.sessions.add(session)
+        uow.commit()
     return session_view(session)
 
 
-def check_session(sessions, verifier, wall, session_id):
+def check_session(uow, verifier, wall, session_id):
     """The live session ``session_id`` (its idle timeout restarts now), or SessionEnded (401) saying
     why it is over: logout, idle, expired, or its certificate revoked (checked against the current
     CRLs on every call, so revocation needs no timer)."""
     def attempt():  # another request touched or ended it meanwhile: judge the stored one again
-        session = sessions.get(session_id) if _plausible(session_id) else None
-        if session is None:
-            raise SessionEnded(message=ENDED_MESSAGES[UNKNOWN])
-        now = wall.now()
-        was_active = session.status == "active"
-        reason = session.close_if_over(now)
-        if reason is None and _revoked(session, verifier):
-            session.end(now, REVOKED)
-            reason = REVOKED
-        if reason is None:
-            session.touch(now)
-        if reason is not None and not was_active:
-            raise SessionEnded(message=ENDED_MESSAGES.get(reason, ENDED_MESSAGES[UNKNOWN]))
-        sessions.save(session)
+        with uow:
+            session = uow.sessions.get(session_id) if _plausible(session_id) else None
+            if session is None:
+                raise SessionEnded(message=ENDED_MESSAGES[UNKNOWN])
+            now = wall.now()
+            was_active = session.status == ACTIVE
+            reason = session.close_if_over(now)
+            if reason is None and _revoked(session, verifier):
+                session.end(now, REVOKED)
+                reason = REVOKED
+            if reason is None:
+                session.touch(now)
+            if reason is not None and not was_active:
+                raise SessionEnded(message=ENDED_MESSAGES.get(reason, ENDED_MESSAGES[UNKNOWN]))
+            uow.commit()
         if reason is not None:
             log.info("session of %s %s ended: %s", session.role, _short(session.session_id), reason)
             raise SessionEnded(message=ENDED_MESSAGES[reason])
@@ -57,30 +60,37 @@ def check_session(sessions, verifier, wall, session_id):
     return retry_on_conflict(attempt)
 
 
-def end_session(sessions, wall, session_id, reason=LOGOUT):
+def end_session(uow, wall, session_id, reason=LOGOUT):
     """End a session (logout). Ending one that is over or unknown does nothing."""
     def attempt():
-        session = sessions.get(session_id) if _plausible(session_id) else None
-        if session is None or session.status != "active":
-            return
-        session.end(wall.now(), reason)
-        sessions.save(session)
+        with uow:
+            session = uow.sessions.get(session_id) if _plausible(session_id) else None
+            if session is None or session.status != ACTIVE:
+                return
+            session.end(wall.now(), reason)
+            uow.commit()
     retry_on_conflict(attempt)
 
 
-def end_revoked_sessions(sessions, verifier, wall):
+def end_revoked_sessions(uow, verifier, wall):
     """End every running enterprise session whose certificate (or an intermediate CA certificate
-    above it) a current CRL lists. Returns how many ended. Idempotent; safe on several instances."""
-    ended = 0
+    above it) a current CRL lists. Returns how many ended. Idempotent; safe on several instances:
+    each is read again and written under its version check, and the loser skips."""
     now = wall.now()
-    for session in sessions.active_with_certificates(now):
-        if not _revoked(session, verifier):
-            continue
-        session.end(now, REVOKED)
-        try:
-            sessions.save(session)
-        except ConcurrencyConflict:
-            continue  # changed meanwhile: its next check judges it again
+    with uow:
+        due = [session.session_id for session in uow.sessions.active_with_certificates(now)
+               if _revoked(session, verifier)]
+    ended = 0
+    for session_id in due:
+        with uow:
+            session = uow.sessions.get(session_id)
+            if session is None or session.status != ACTIVE:
+                continue  # ended meanwhile
+            session.end(now, REVOKED)
+            try:
+                uow.commit()
+            except ConcurrencyConflict:
+                continue  # changed meanwhile: its next check judges it again
         ended += 1
         log.info("session of %s %s ended: its certificate is revoked", session.subject, _short(session.session_id))
     return ended

@@ -1,78 +1,33 @@
-"""In-memory fakes of identity-svc's ports, for unit tests of the service layer only."""
-import copy
+"""In-memory fakes of identity-svc's ports, for unit tests of the service layer only.
+
+The repositories keep the version check and the unique keys of the Mongo ones (``xjkit.fakes``);
+use cases reach them through FakeIdentityUnitOfWork, as they reach Mongo through the unit of work.
+"""
 import itertools
 
-from xjkit.errors import ConcurrencyConflict, DuplicateKey
+from xjkit.fakes import InMemoryRepository
 
 from identity.domain.errors import WeChatCodeInvalid
 from identity.service_layer import ports
 
 
-class _VersionedStore:
-    def __init__(self, key):
-        self.key = key
-        self.items = {}
-        self.events = []
-
-    def _put(self, entity, events, expected_version):
-        current = self.items.get(getattr(entity, self.key))
-        if (current.version if current else 0) != expected_version:
-            raise ConcurrencyConflict()
-        entity.version = expected_version + 1
-        self.items[getattr(entity, self.key)] = copy.deepcopy(entity)
-        self.events.extend(events)
-
-    def _get(self, key):
-        found = self.items.get(key)
-        return copy.deepcopy(found) if found else None
-
-
-class FakePersons(_VersionedStore, ports.PersonRepository):
-    def __init__(self):
-        super().__init__("person_id")
-
-    def get(self, person_id):
-        return self._get(person_id)
+class FakePersons(InMemoryRepository, ports.PersonRepository):
+    id_field = "person_id"
+    # the Mongo indexes: one person per openid; an ID number verified by one person only (sparse)
+    unique_keys = (("openid_1", lambda person: person.openid), ("id_hash_1", lambda person: person.id_hash))
 
     def get_many(self, person_ids):
-        return [copy.deepcopy(self.items[p]) for p in person_ids if p in self.items]
+        return self.loaded_all(self.items[p] for p in person_ids if p in self.items)
 
     def get_by_openid(self, openid):
-        return next((copy.deepcopy(p) for p in self.items.values() if p.openid == openid), None)
+        return next((self.loaded(p) for p in self.items.values() if p.openid == openid), None)
 
     def get_by_id_hash(self, id_hash):
-        return next((copy.deepcopy(p) for p in self.items.values() if id_hash and p.id_hash == id_hash), None)
-
-    def _check_unique(self, person):
-        for other in self.items.values():
-            if other.person_id == person.person_id:
-                continue
-            if other.openid == person.openid or (person.id_hash and other.id_hash == person.id_hash):
-                raise DuplicateKey()
-
-    def add(self, person, events=()):
-        if person.person_id in self.items:
-            raise DuplicateKey()
-        self._check_unique(person)
-        self._put(person, events, 0)
-
-    def save(self, person, events=()):
-        self._check_unique(person)
-        self._put(person, events, person.version)
+        return next((self.loaded(p) for p in self.items.values() if id_hash and p.id_hash == id_hash), None)
 
 
-class FakeFaceChecks(_VersionedStore, ports.FaceCheckRepository):
-    def __init__(self):
-        super().__init__("verify_id")
-
-    def get(self, verify_id):
-        return self._get(verify_id)
-
-    def add(self, check):
-        self._put(check, (), 0)
-
-    def save(self, check):
-        self._put(check, (), check.version)
+class FakeFaceChecks(InMemoryRepository, ports.FaceCheckRepository):
+    id_field = "verify_id"
 
 
 class FakeWeChat(ports.WeChatLogin):
@@ -101,27 +56,14 @@ class FakeFace(ports.FaceVerifier):
         return self.results.get(cert_no, 10000)
 
 
-class FakeMessages(_VersionedStore, ports.MessageRepository):
-    def __init__(self):
-        super().__init__("message_id")
-
-    def add_once(self, message):
-        if message.message_id in self.items:
-            return False
-        self._put(message, (), 0)
-        return True
-
-    def get(self, message_id):
-        return self._get(message_id)
-
-    def save(self, message):
-        self._put(message, (), message.version)
+class FakeMessages(InMemoryRepository, ports.MessageRepository):
+    id_field = "message_id"
 
     def page_for(self, person_id, page, per_page):
         mine = sorted((m for m in self.items.values() if m.person_id == person_id),
                       key=lambda m: m.created_at, reverse=True)
         start = (page - 1) * per_page
-        return [copy.deepcopy(m) for m in mine[start:start + per_page]], len(mine)
+        return self.loaded_all(mine[start:start + per_page]), len(mine)
 
 
 class FakeMessenger(ports.SubscribeMessenger):
@@ -133,35 +75,12 @@ class FakeMessenger(ports.SubscribeMessenger):
         return True
 
 
-class FakeChallenges(_VersionedStore, ports.ChallengeRepository):
-    def __init__(self):
-        super().__init__("challenge_id")
-
-    def add(self, challenge):
-        self._put(challenge, (), 0)
-
-    def consume(self, challenge_id):
-        challenge = self.items.get(challenge_id)
-        if challenge is None or challenge.status != "open":
-            return None
-        challenge.status = "used"
-        return copy.deepcopy(challenge)
+class FakeChallenges(InMemoryRepository, ports.ChallengeRepository):
+    id_field = "challenge_id"
 
 
-class FakeAccounts(_VersionedStore, ports.EnterpriseAccountRepository):
-    def __init__(self):
-        super().__init__("uscc")
-
-    def get(self, uscc):
-        return self._get(uscc)
-
-    def add(self, account, events=()):
-        if account.uscc in self.items:
-            raise DuplicateKey()
-        self._put(account, events, 0)
-
-    def save(self, account, events=()):
-        self._put(account, events, account.version)
+class FakeAccounts(InMemoryRepository, ports.EnterpriseAccountRepository):
+    id_field = "uscc"
 
 
 class FakeVerifier(ports.CertificateVerifier):
@@ -192,21 +111,29 @@ class FakeVerifier(ports.CertificateVerifier):
                 "revocation_keys": [{"serial_hex": serial, "issuer_cert": "Q0EK", "is_ca": False}]}
 
 
-class FakeSessions(_VersionedStore, ports.SessionRepository):
-    def __init__(self):
-        super().__init__("session_id")
-
-    def get(self, session_id):
-        return self._get(session_id)
-
-    def add(self, session):
-        if session.session_id in self.items:
-            raise DuplicateKey()
-        self._put(session, (), 0)
-
-    def save(self, session):
-        self._put(session, (), session.version)
+class FakeSessions(InMemoryRepository, ports.SessionRepository):
+    id_field = "session_id"
 
     def active_with_certificates(self, now):
-        return [copy.deepcopy(s) for s in self.items.values()
-                if s.status == "active" and s.role == "enterprise" and s.expires_at > now]
+        return self.loaded_all(s for s in self.items.values()
+                               if s.status == "active" and s.role == "enterprise" and s.expires_at > now)
+
+
+class FakeIdentityUnitOfWork(ports.IdentityUnitOfWork):
+    """Pass repositories to share their storage with another unit of work (a concurrent use case)."""
+
+    def __init__(self, persons=None, face_checks=None, messages=None, challenges=None, accounts=None,
+                 sessions=None):
+        self.persons = persons or FakePersons()
+        self.face_checks = face_checks or FakeFaceChecks()
+        self.messages = messages or FakeMessages()
+        self.challenges = challenges or FakeChallenges()
+        self.accounts = accounts or FakeAccounts()
+        self.sessions = sessions or FakeSessions()
+        super().__init__(self.persons, self.face_checks, self.messages, self.challenges, self.accounts,
+                         self.sessions)
+
+    def sharing_storage(self):
+        """Another unit of work over the same stored items."""
+        return FakeIdentityUnitOfWork(*(repository.sharing_storage() for repository in (
+            self.persons, self.face_checks, self.messages, self.challenges, self.accounts, self.sessions)))

@@ -16,7 +16,7 @@ from identity.service_layer import persons as use_cases
 
 from identity.domain.session import DEFAULT_LIMITS
 
-from identity_fakes import FakeFace, FakeFaceChecks, FakePersons, FakeSessions, FakeWeChat
+from identity_fakes import FakeFace, FakeIdentityUnitOfWork, FakeWeChat
 
 ID_CARD = make_id_card(region="510104", birth="19900101", seq="123")
 WRONG_CHECK_DIGIT = ID_CARD[:-1] + ("1" if ID_CARD[-1] != "1" else "2")
@@ -25,26 +25,25 @@ WRONG_CHECK_DIGIT = ID_CARD[:-1] + ("1" if ID_CARD[-1] != "1" else "2")
 @pytest.fixture
 def world():
     class World:
-        persons = FakePersons()
-        checks = FakeFaceChecks()
+        uow = FakeIdentityUnitOfWork()
+        persons, checks = uow.persons, uow.face_checks
         face = FakeFace()
         vault = IdVault(b"k" * 32)
         # business time and wall time years apart: each rule must read the right one
         clock = FixedClock(datetime.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI))
         wall = FixedClock(datetime.datetime(2031, 3, 1, 9, 0, tzinfo=SHANGHAI))
         wechat = FakeWeChat()
-        sessions = FakeSessions()
 
         def login(self, openid):
-            return use_cases.login_with_wechat(self.persons, self.wechat, self.sessions, DEFAULT_LIMITS, self.clock,
-                                           self.wall, f"dev-{openid}")["person"]
+            return use_cases.login_with_wechat(self.uow, self.wechat, DEFAULT_LIMITS, self.clock, self.wall,
+                                               f"dev-{openid}")["person"]
 
         def start(self, person_id, name="张三", id_card_no=ID_CARD):
-            return use_cases.start_realname(self.persons, self.checks, self.face, self.vault, self.wall,
+            return use_cases.start_realname(self.uow, self.face, self.vault, self.wall,
                                             person_id, name, id_card_no)
 
         def complete(self, person_id, verify_id):
-            return use_cases.complete_realname(self.persons, self.checks, self.face, self.vault, self.clock, self.wall,
+            return use_cases.complete_realname(self.uow, self.face, self.vault, self.clock, self.wall,
                                                person_id, verify_id)
     return World()
 
@@ -59,8 +58,7 @@ def test_first_login_creates_an_unverified_person_and_the_second_finds_the_same(
 
 def test_login_with_an_invalid_code_is_refused(world):
     with pytest.raises(WeChatCodeInvalid):
-        use_cases.login_with_wechat(world.persons, world.wechat, world.sessions, DEFAULT_LIMITS, world.clock,
-                                    world.wall, "bogus")
+        use_cases.login_with_wechat(world.uow, world.wechat, DEFAULT_LIMITS, world.clock, world.wall, "bogus")
 
 
 def test_face_pass_makes_the_person_verified_with_a_masked_id_and_an_event(world):
@@ -192,21 +190,28 @@ def test_an_unknown_person_cannot_start(world):
 def test_lookup_by_id_number_finds_only_verified_persons(world):
     person = world.login("alice")
     with pytest.raises(PersonNotFound):
-        use_cases.lookup_by_id_card(world.persons, world.vault, ID_CARD)
+        use_cases.lookup_by_id_card(world.uow, world.vault, ID_CARD)
     world.complete(person["person_id"], world.start(person["person_id"])["verify_id"])
-    found = use_cases.lookup_by_id_card(world.persons, world.vault, ID_CARD.lower())
+    found = use_cases.lookup_by_id_card(world.uow, world.vault, ID_CARD.lower())
     assert found == {"person_id": person["person_id"], "name": "张三",
                      "id_card_masked": ID_CARD[:6] + "********" + ID_CARD[-4:], "realname_status": "verified"}
 
 
 def test_lookup_with_an_invalid_id_number_is_refused(world):
     with pytest.raises(ValidationFailed):
-        use_cases.lookup_by_id_card(world.persons, world.vault, WRONG_CHECK_DIGIT)
+        use_cases.lookup_by_id_card(world.uow, world.vault, WRONG_CHECK_DIGIT)
 
 
 def test_id_numbers_are_given_only_for_verified_persons(world):
     verified, unverified = world.login("alice"), world.login("bob")
     world.complete(verified["person_id"], world.start(verified["person_id"])["verify_id"])
-    assert use_cases.id_cards_of(world.persons, world.vault,
+    assert use_cases.id_cards_of(world.uow, world.vault,
                                  [verified["person_id"], unverified["person_id"], "nobody"]) == {
         verified["person_id"]: ID_CARD}
+
+
+def test_get_person_shows_the_person_and_an_unknown_one_is_not_found(world):
+    person = world.login("alice")
+    assert use_cases.get_person(world.uow, person["person_id"]) == person
+    with pytest.raises(PersonNotFound):
+        use_cases.get_person(world.uow, "nobody")

@@ -1,12 +1,16 @@
 """identity's nameko service is a thin adapter: worker_factory tests with its dependencies replaced."""
+import os
 from unittest import mock
 
 import pytest
+import yaml
+from nameko.cli.main import setup_yaml_parser
 from nameko.testing.services import worker_factory
 
 from xjkit.errors import DomainError
+from xjkit.idvault import DEV_ID_KEY, IdVault
 
-from identity.adapters.providers import parse_templates
+from identity.adapters.providers import IdNumberVault, parse_templates
 from identity.domain.errors import WeChatCodeInvalid
 from identity.service import IdentityService
 
@@ -84,3 +88,38 @@ def test_enterprise_login_without_configured_roots_is_503():
 def test_the_templates_setting_maps_each_notice_kind_to_its_template():
     assert parse_templates(" employment_offer = t1,cert_reviewed=t2,broken,=t3,kind= ") == {
         "employment_offer": "t1", "cert_reviewed": "t2"}
+
+
+CONFIG_YML = os.path.join(os.path.dirname(__file__), "..", "..", "config.yml")
+KEY = bytes(range(32))
+
+
+def vault_of(config):
+    provider = IdNumberVault()
+    provider.container = mock.Mock(config=config)
+    provider.setup()
+    return provider.get_dependency(None)
+
+
+def test_the_id_key_comes_from_xj_id_key_through_config_yml_as_text(monkeypatch):
+    monkeypatch.setenv("XJ_ID_KEY", "12" * 32)  # digits only: YAML would read a number
+    setup_yaml_parser()
+    with open(CONFIG_YML, encoding="utf-8") as handle:
+        assert yaml.safe_load(handle)["ID_KEY"] == "12" * 32
+
+
+def test_the_vault_is_keyed_by_the_configured_id_key(monkeypatch):
+    monkeypatch.setenv("XJ_ENV", "prod")
+    assert vault_of({"ID_KEY": KEY.hex()}).lookup_hash("x") == IdVault(KEY).lookup_hash("x")
+
+
+@pytest.mark.parametrize("key", [None, "", DEV_ID_KEY.hex()])
+def test_prod_refuses_to_start_without_an_id_key_or_with_the_development_key(monkeypatch, key):
+    monkeypatch.setenv("XJ_ENV", "prod")
+    with pytest.raises(RuntimeError, match="XJ_ID_KEY"):
+        vault_of({"ID_KEY": key})
+
+
+def test_dev_and_test_without_an_id_key_use_the_development_key(monkeypatch):
+    monkeypatch.setenv("XJ_ENV", "test")
+    assert vault_of({}).lookup_hash("x") == IdVault(DEV_ID_KEY).lookup_hash("x")

@@ -6,14 +6,14 @@ import datetime
 import pytest
 
 from xjkit.clock import SHANGHAI, FixedClock
-from xjkit.errors import ConcurrencyConflict, DomainError
+from xjkit.errors import DomainError
 
 from identity.domain.errors import SessionEnded
 from identity.domain.session import DEFAULT_LIMITS, ENDED_MESSAGES, ENTERPRISE, PERSON, SessionLimits
 from identity.service_layer import enterprises, sessions
 from identity.service_layer import persons as person_cases
 
-from identity_fakes import FakeAccounts, FakeChallenges, FakePersons, FakeSessions, FakeVerifier, FakeWeChat
+from identity_fakes import FakeIdentityUnitOfWork, FakeVerifier, FakeWeChat
 
 USCC = "9151010029141777XB"
 OTHER_USCC = "91610100859574891U"
@@ -22,25 +22,25 @@ OTHER_USCC = "91610100859574891U"
 @pytest.fixture
 def world():
     class World:
-        challenges, accounts, verifier, persons = FakeChallenges(), FakeAccounts(), FakeVerifier(), FakePersons()
-        sessions = FakeSessions()
+        uow, verifier = FakeIdentityUnitOfWork(), FakeVerifier()
+        accounts, sessions = uow.accounts, uow.sessions
         limits = DEFAULT_LIMITS
         # business time and wall time years apart: sessions must read only the wall clock
         clock = FixedClock(datetime.datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI))
         wall = FixedClock(datetime.datetime(2031, 3, 1, 9, 0, tzinfo=SHANGHAI))
 
         def enterprise_login(self, uscc=USCC, serial="01"):
-            challenge = enterprises.create_challenge(self.challenges, self.wall)
+            challenge = enterprises.create_challenge(self.uow, self.wall)
             return enterprises.login_with_certificate(
-                self.challenges, self.accounts, self.sessions, self.verifier, self.limits, self.clock, self.wall,
+                self.uow, self.verifier, self.limits, self.clock, self.wall,
                 challenge["challenge_id"], f"CERT:{uscc}:黄河:{serial}", "sig:" + challenge["nonce"])["session"]
 
         def person_login(self, openid="alice"):
-            return person_cases.login_with_wechat(self.persons, FakeWeChat(), self.sessions, self.limits, self.clock,
-                                                  self.wall, f"dev-{openid}")["session"]
+            return person_cases.login_with_wechat(self.uow, FakeWeChat(), self.limits, self.clock, self.wall,
+                                                  f"dev-{openid}")["session"]
 
         def check(self, session):
-            return sessions.check_session(self.sessions, self.verifier, self.wall, session["session_id"])
+            return sessions.check_session(self.uow, self.verifier, self.wall, session["session_id"])
 
         def refusal(self, session):
             with pytest.raises(SessionEnded) as ended:
@@ -82,24 +82,24 @@ def test_a_check_answers_who_the_session_belongs_to(world):
 
 def test_logout_ends_the_session_and_a_later_use_is_session_ended(world):
     session = world.enterprise_login()
-    sessions.end_session(world.sessions, world.wall, session["session_id"])
+    sessions.end_session(world.uow, world.wall, session["session_id"])
     assert world.refusal(session) == ENDED_MESSAGES["logout"]
-    sessions.end_session(world.sessions, world.wall, session["session_id"])  # twice: nothing more happens
+    sessions.end_session(world.uow, world.wall, session["session_id"])  # twice: nothing more happens
     stored = world.sessions.get(session["session_id"])
     assert (stored.end_reason, stored.ended_at) == ("logout", world.wall.now())
 
 
 def test_logout_ends_only_that_session(world):
     first, second = world.enterprise_login(), world.enterprise_login()
-    sessions.end_session(world.sessions, world.wall, first["session_id"])
+    sessions.end_session(world.uow, world.wall, first["session_id"])
     assert world.check(second)["subject"] == USCC
 
 
 @pytest.mark.parametrize("session_id", ["", "x" * 43, "nope", None, 5, "a" * 500])
 def test_an_unknown_or_malformed_session_id_is_session_ended(world, session_id):
     with pytest.raises(SessionEnded):
-        sessions.check_session(world.sessions, world.verifier, world.wall, session_id)
-    sessions.end_session(world.sessions, world.wall, session_id)  # logout of nothing is no error
+        sessions.check_session(world.uow, world.verifier, world.wall, session_id)
+    sessions.end_session(world.uow, world.wall, session_id)  # logout of nothing is no error
 
 
 def test_use_restarts_the_idle_timeout_and_idleness_ends_the_session(world):
@@ -154,40 +154,41 @@ def test_the_revocation_sweep_ends_every_session_of_a_revoked_certificate_and_no
     other_enterprise = world.enterprise_login(uscc=OTHER_USCC, serial="0c")
     person = world.person_login()
     world.verifier.revoked_serials.add("0a")
-    assert sessions.end_revoked_sessions(world.sessions, world.verifier, world.wall) == 2
+    assert sessions.end_revoked_sessions(world.uow, world.verifier, world.wall) == 2
     assert {world.sessions.get(s["session_id"]).end_reason for s in revoked} == {"revoked"}
     for alive in (other_certificate, other_enterprise, person):
         assert world.check(alive)
-    assert sessions.end_revoked_sessions(world.sessions, world.verifier, world.wall) == 0  # idempotent
+    assert sessions.end_revoked_sessions(world.uow, world.verifier, world.wall) == 0  # idempotent
 
 
-def test_a_session_that_another_request_touched_meanwhile_is_judged_again(world, monkeypatch):
+def test_a_session_that_another_request_touched_meanwhile_is_judged_again(world):
     session = world.enterprise_login()
-    save = world.sessions.save
-    calls = []
+    world.wall.advance(seconds=1)  # so that the check has a use to write
+    stored_version = world.sessions.get(session["session_id"]).version
+    touched = []
 
-    def conflicting_once(entity):
-        calls.append(entity.session_id)
-        if len(calls) == 1:
-            raise ConcurrencyConflict()
-        return save(entity)
+    def another_request_touches_it(repository):
+        stored = next(s for s in repository.stored() if s.session_id == session["session_id"])
+        stored.touch(world.wall.now() - datetime.timedelta(milliseconds=500))  # its clock read a bit earlier
+        repository.put(stored)  # the check's write now conflicts
+        touched.append(stored.session_id)
 
-    monkeypatch.setattr(world.sessions, "save", conflicting_once)
+    world.sessions.before_next_write = another_request_touches_it
     assert world.check(session)["subject"] == USCC
-    assert len(calls) == 2
+    assert touched == [session["session_id"]]
+    # the other request's write, then the check's second try
+    assert world.sessions.get(session["session_id"]).version == stored_version + 2
 
 
-def test_a_logout_racing_a_check_is_not_undone(world, monkeypatch):
+def test_a_logout_racing_a_check_is_not_undone(world):
     """A check that read the session before a logout cannot write it back as active."""
     session = world.enterprise_login()
-    save = world.sessions.save
+    world.wall.advance(seconds=1)  # so that the check has a use to write
 
-    def logout_first(entity):
-        monkeypatch.setattr(world.sessions, "save", save)
-        sessions.end_session(world.sessions, world.wall, session["session_id"])
-        return save(entity)  # the check's stale write now conflicts
+    def logout_first(repository):
+        sessions.end_session(world.uow.sharing_storage(), world.wall, session["session_id"])
 
-    monkeypatch.setattr(world.sessions, "save", logout_first)
+    world.sessions.before_next_write = logout_first  # the check's stale write then conflicts
     with pytest.raises(SessionEnded):
         world.check(session)
     assert world.sessions.get(session["session_id"]).end_reason == "logout"

@@ -13,6 +13,7 @@ from xjkit.errors import ConcurrencyConflict
 from xjkit.nameko import dlq
 from xjkit.nameko.handlers import dead_letter_queue_name, event_handler
 from xjkit.nameko.telemetry import Telemetry
+from xjkit.polling import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -46,15 +47,6 @@ def running(container_factory, rabbit_config):
     container.start()
     dispatch = event_dispatcher(rabbit_config)
     return config, container, lambda payload: dispatch("xjsrc", "happened", payload)
-
-
-def wait_until(predicate, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        eventlet.sleep(0.05)
-    return predicate()
 
 
 def test_a_write_conflict_is_retried_at_once_in_the_same_delivery(running):

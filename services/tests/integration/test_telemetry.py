@@ -26,6 +26,7 @@ from xjkit.nameko.rpc import rpc
 from xjkit.nameko.rpc_proxy import TimedRpcProxy
 from xjkit.nameko.store import Store
 from xjkit.nameko.telemetry import Telemetry
+from xjkit.polling import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -105,15 +106,6 @@ def sample(text, name, **labels):
         if line.startswith(f"{name}{{{wanted}}} ") or (not labels and line.startswith(f"{name} ")):
             return float(line.rsplit(" ", 1)[1])
     return 0.0
-
-
-def wait_until(predicate, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        eventlet.sleep(0.1)
-    return predicate()
 
 
 def test_the_request_id_travels_into_nested_rpcs_the_outbox_and_event_handlers(running):

@@ -49,7 +49,7 @@ def test_env_int_with_a_bad_value_names_the_variable():
 
 def test_an_unset_xj_env_refuses_the_development_keys_and_ignores_fake_now():
     from xjkit.clock import SystemClock, business_clock_from_env
-    from xjkit.idvault import vault_from_env
+    from xjkit.idvault import vault_for_key
     with pytest.raises(Exception, match="XJ_ID_KEY"):
-        vault_from_env({})
+        vault_for_key("", {})
     assert isinstance(business_clock_from_env({"XJ_FAKE_NOW": "2030-01-01T00:00:00"}), SystemClock)

@@ -2,7 +2,7 @@ import base64
 
 import pytest
 
-from xjkit.idvault import DEV_ID_KEY, IdVault, InvalidToken, parse_key, vault_from_env
+from xjkit.idvault import DEV_ID_KEY, IdVault, InvalidToken, parse_key, vault_for_key
 
 KEY = bytes(range(32))
 ID = "11010519491231002X"
@@ -113,27 +113,27 @@ def test_key_is_read_from_hex_or_base64():
 @pytest.mark.parametrize("text", ["00" * 31, base64.b64encode(b"k" * 31).decode(), "not a key!"])
 def test_short_or_garbled_env_key_is_refused_naming_the_variable(text):
     with pytest.raises(ValueError, match="XJ_ID_KEY"):
-        vault_from_env({"XJ_ENV": "prod", "XJ_ID_KEY": text})
+        vault_for_key(text, {"XJ_ENV": "prod"})
 
 
 def test_env_key_is_used_when_set():
-    vault = vault_from_env({"XJ_ENV": "prod", "XJ_ID_KEY": KEY.hex()})
+    vault = vault_for_key(KEY.hex(), {"XJ_ENV": "prod"})
     assert vault.lookup_hash(ID) == IdVault(KEY).lookup_hash(ID)
 
 
 @pytest.mark.parametrize("env", ["dev", "test"])
 def test_dev_and_test_fall_back_to_the_development_key(env):
-    vault = vault_from_env({"XJ_ENV": env})
+    vault = vault_for_key("", {"XJ_ENV": env})
     assert vault.lookup_hash(ID) == IdVault(DEV_ID_KEY).lookup_hash(ID)
 
 
 def test_prod_without_a_key_refuses_to_start():
     with pytest.raises(RuntimeError, match="XJ_ID_KEY"):
-        vault_from_env({"XJ_ENV": "prod"})
+        vault_for_key(None, {"XJ_ENV": "prod"})
 
 
 @pytest.mark.parametrize("encoded", [DEV_ID_KEY.hex(), base64.b64encode(DEV_ID_KEY).decode(),
                                      DEV_ID_KEY.decode()])
 def test_prod_refuses_the_development_key_however_written(encoded):
     with pytest.raises(RuntimeError, match="development"):
-        vault_from_env({"XJ_ENV": "prod", "XJ_ID_KEY": encoded})
+        vault_for_key(encoded, {"XJ_ENV": "prod"})

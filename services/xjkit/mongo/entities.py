@@ -6,7 +6,7 @@ forward by the next write). Its id field becomes the document's ``_id``.
 """
 from dataclasses import asdict, fields
 
-BOOKKEEPING = ("version", "stored_outbox")
+from xjkit.unit_of_work import BOOKKEEPING
 
 
 def entity_to_document(entity, id_field=None, document_id=None):
@@ -37,3 +37,32 @@ def remember_write(entity, stored):
     """After a write: the entity now stands at the stored version and outbox."""
     entity.version = stored["version"]
     entity.stored_outbox = stored["outbox"]
+
+
+class MongoAggregateRepository:
+    """Mixin for a ``VersionedRepository`` of one aggregate type that is also an
+    ``xjkit.unit_of_work.AggregateRepository``: documents become entities seen by the unit of work,
+    and the commit's ``write`` inserts or replaces with the events in the same write.
+
+    Subclasses set ``entity_type`` and ``id_field`` and may override ``to_document`` to add
+    store-only keys (unique keys that exist in one state, derived fields)."""
+
+    entity_type = None
+    id_field = None
+
+    def to_document(self, entity):
+        return entity_to_document(entity, self.id_field)
+
+    def entity(self, document):
+        """The entity of a stored document (None for None), seen by the unit of work."""
+        return self.seen(entity_from_document(self.entity_type, document, self.id_field))
+
+    def entities(self, documents):
+        return [self.entity(document) for document in documents]
+
+    def get(self, entity_id):
+        return self.entity(super().get(entity_id))
+
+    def write(self, entity, events, new):
+        document = self.to_document(entity)
+        remember_write(entity, self.insert(document, events) if new else self.replace(document, events))
