@@ -182,20 +182,24 @@ GATEWAY_TYPE = "construction"  # a first filing makes the registration (cost con
 
 
 def add_filed_staff(platform, uscc, enterprise_type, persons):
-    """Give the registration ``persons`` filed staff, as ``persons`` approved personnel filings would
-    leave it: the domain's own ``Registration.change`` (a new booklet number) saved by filing-svc's
-    own repository (version-checked), without the filings' checks and events. Filing them through
-    the API would first need 500 hires, 500 certificates synced from the national stub and the
-    filing itself: minutes of setup, none of which the booklet reads. Returns the registration."""
+    """Give the registration ``persons`` filed staff, as an approved personnel filing would leave
+    it: the domain's own ``Registration.change_personnel`` (a new booklet number), written by
+    filing-svc's own repository (version-checked), without the filing's checks, and with its events
+    taken off (nothing to relay: publicity-svc and cert-svc stay idle while the booklet is measured).
+    Filing them through the API would first need 500 hires, 500 certificates synced from the
+    national stub and the filing itself: minutes of setup, none of which the booklet reads.
+    Returns the registration."""
     from filing.adapters.repositories import MongoRegistrationRepository
+    from filing.domain.businesses import PERSONNEL_FILING
     from xjkit.mongo.client import connect
 
     client = connect(f"mongodb://127.0.0.1:{platform.store_port}")
     try:
         repository = MongoRegistrationRepository(client[FILING_DATABASE])
         registration = repository.get(uscc, enterprise_type)
-        registration.change("personnel", filed_staff(persons), platform.business_now())
-        repository.save(registration)
+        registration.change_personnel(PERSONNEL_FILING, filed_staff(persons), (), platform.business_now())
+        registration.take_events()
+        repository.write(registration, (), new=False)
         return repository.get(uscc, enterprise_type)
     finally:
         client.close()
