@@ -16,7 +16,6 @@ real platform across the internet would; by default the calls cost only a loopba
 
     .venv/bin/python bench/bench_cert_sync.py [--persons 200] [--workers 10] [--national-delay 0.05]
 """
-import argparse
 import datetime
 import json
 import os
@@ -29,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from benchlib import ratio, refuse_monkey_patching, table  # noqa: E402
+from benchlib import bench_main, ratio, refuse_monkey_patching, table  # noqa: E402
 from bench_store import StoreServer  # noqa: E402
 
 import requests  # noqa: E402
@@ -220,18 +219,14 @@ def report(results):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--persons", type=int, default=200, help="staff members to sync (default 200)")
-    parser.add_argument("--workers", type=int, default=10, help="threads for the national calls (default 10)")
-    parser.add_argument("--national-delay", type=float, default=0.0,
-                        help="seconds the stub waits before each national answer (default 0: loopback only)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON too")
-    args = parser.parse_args(argv)
-    results = run(args.persons, args.workers, args.national_delay)
-    print(report(results))
-    if args.json:
-        print(json.dumps(results, indent=2, ensure_ascii=False))
+    def arguments(parser):
+        parser.add_argument("--persons", type=int, default=200, help="staff members to sync (default 200)")
+        parser.add_argument("--workers", type=int, default=10, help="threads for the national calls (default 10)")
+        parser.add_argument("--national-delay", type=float, default=0.0,
+                            help="seconds the stub waits before each national answer (default 0: loopback only)")
+    return bench_main(__doc__, arguments, lambda args: run(args.persons, args.workers, args.national_delay), report,
+                      argv)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

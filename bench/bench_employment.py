@@ -14,7 +14,6 @@ and, in the same run, the no-op round trip ``GET /readyz/identity`` (one pooled 
 
     .venv/bin/python bench/bench_employment.py [--concurrency 8] [--persons 300]
 """
-import argparse
 import base64
 import datetime
 import json
@@ -26,12 +25,14 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from benchlib import ROOT, ratio, refuse_monkey_patching, summarize, table  # noqa: E402
+from benchlib import (  # noqa: E402
+    ROOT, bench_main, ratio, refuse_monkey_patching, run_threads, running_platform, summarize, table,
+)
 
 sys.path.insert(0, ROOT)
 import requests  # noqa: E402
 
-from tests.conftest import BUSINESS_DAY, RunningPlatform, create_vhost, delete_vhost  # noqa: E402
+from tests.conftest import BUSINESS_DAY  # noqa: E402
 from xjkit.testdata import make_id_card  # noqa: E402
 
 # contract dates from the platform's business day (the dataset's), never from a fixed calendar date
@@ -122,14 +123,15 @@ def measure_hiring(base, persons, enterprises, concurrency):
                 steps["accept"].append(end - after_face)
                 steps["sequence"].append(end - begin)
 
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
+    seconds = run_threads(worker, concurrency)
     return {name: summarize(values, seconds) for name, values in steps.items()}, errors
+
+
+def add_round_trip_arguments(parser):
+    """The client threads of the measured step and the seconds of its no-op RPC baseline."""
+    parser.add_argument("--concurrency", type=int, default=8, help="client threads (default 8)")
+    parser.add_argument("--noop-seconds", type=float, default=10.0,
+                        help="seconds of the no-op RPC round trips (default 10)")
 
 
 def measure_noop(base, concurrency, seconds, service="identity"):
@@ -146,29 +148,16 @@ def measure_noop(base, concurrency, seconds, service="identity"):
         with lock:
             latencies.extend(mine)
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return summarize(latencies, time.perf_counter() - started)
+    return summarize(latencies, run_threads(worker, concurrency))
 
 
 def run(concurrency=8, person_count=300, noop_seconds=10.0):
     refuse_monkey_patching()
-    vhost = create_vhost()
-    import tempfile
-    platform = RunningPlatform(tempfile.mkdtemp(prefix="xj-bench-hire-"), vhost)
-    try:
-        platform.start()
+    with running_platform("hire") as platform:
         persons = prepare_persons(platform.url, person_count)
         enterprises = prepare_enterprises(platform)
         noop = measure_noop(platform.url, concurrency, noop_seconds)
         hiring, errors = measure_hiring(platform.url, persons, enterprises, concurrency)
-    finally:
-        platform.stop()
-        delete_vhost(vhost)
     return {
         "concurrency": concurrency, "persons": person_count, "enterprises": len(enterprises),
         "noop_rpc": noop, "hiring": hiring, "errors": errors,
@@ -190,15 +179,11 @@ def report(result):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--persons", type=int, default=300)
-    parser.add_argument("--noop-seconds", type=float, default=10.0)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    result = run(args.concurrency, args.persons, args.noop_seconds)
-    print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else report(result))
-    return 1 if result["errors"] else 0
+    def arguments(parser):
+        parser.add_argument("--persons", type=int, default=300, help="hires to make (default 300)")
+        add_round_trip_arguments(parser)
+    return bench_main(__doc__, arguments, lambda args: run(args.concurrency, args.persons, args.noop_seconds),
+                      report, argv, failed=lambda result: result["errors"])
 
 
 if __name__ == "__main__":

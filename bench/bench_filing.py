@@ -8,32 +8,31 @@ measured). Then client threads submit one ``first_filing`` per enterprise
 staff and the attachment, writes the case and the registration with its event) and, in the same
 run, ``GET /readyz/filing`` (one pooled RPC ping) for the no-op cost.
 
-The booklet of a 500-staff registration is measured at the renderer by ``bench_booklet.py``.
+The booklet of a 500-staff registration is measured by ``bench_booklet.py`` (at the renderer and
+through the gateway).
 
     .venv/bin/python bench/bench_filing.py [--enterprises 40] [--concurrency 8]
 """
-import argparse
 import base64
 import datetime
-import json
 import os
 import queue
 import sys
-import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from benchlib import ROOT, ratio, refuse_monkey_patching, summarize, table  # noqa: E402
+from benchlib import (  # noqa: E402
+    ROOT, bench_main, processes, ratio, refuse_monkey_patching, run_threads, running_platform, summarize, table,
+)
 
 sys.path.insert(0, ROOT)
 import requests  # noqa: E402
 
-from bench_employment import PDF, _post, measure_noop  # noqa: E402
+from bench_employment import PDF, _post, add_round_trip_arguments, measure_noop  # noqa: E402
 from bench_gateway import cpu_of, platform_groups  # noqa: E402
-from benchlib import processes  # noqa: E402
-from tests.conftest import BUSINESS_DAY, RunningPlatform, create_vhost, delete_vhost  # noqa: E402
+from tests.conftest import BUSINESS_DAY  # noqa: E402
 from xjkit.testdata import make_id_card, make_uscc  # noqa: E402
 
 # contract dates from the platform's business day (the dataset's), never from a fixed calendar date
@@ -127,21 +126,12 @@ def measure_filings(base, ready, concurrency):
                 latencies.append(elapsed)
                 outcomes.append(case["status"])
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return summarize(latencies, time.perf_counter() - started), outcomes
+    return summarize(latencies, run_threads(worker, concurrency)), outcomes
 
 
 def run(enterprises=40, concurrency=8, noop_seconds=10.0):
     refuse_monkey_patching()
-    vhost = create_vhost()
-    platform = RunningPlatform(tempfile.mkdtemp(prefix="xj-bench-filing-"), vhost)
-    try:
-        platform.start()
+    with running_platform("filing") as platform:
         ready = prepare(platform, synthetic_dataset(enterprises))
         noop = measure_noop(platform.url, concurrency, noop_seconds, service="filing")
         groups, _ = platform_groups(platform)
@@ -150,9 +140,6 @@ def run(enterprises=40, concurrency=8, noop_seconds=10.0):
         filings, outcomes = measure_filings(platform.url, ready, concurrency)
         time.sleep(AFTERMATH_SECONDS)  # the events: publicity applies each registration, cert marks staff
         after = cpu_of(groups)
-    finally:
-        platform.stop()
-        delete_vhost(vhost)
     cpu = {name: round((after[name] - before[name]) * 1000 / max(1, len(outcomes)), 2) for name in after}
     return {"enterprises": enterprises, "concurrency": concurrency, "noop_rpc": noop, "first_filing": filings,
             "cpu_ms_per_filing": cpu, "aftermath_seconds": AFTERMATH_SECONDS,
@@ -177,15 +164,11 @@ def report(result):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--enterprises", type=int, default=40)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--noop-seconds", type=float, default=10.0)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
-    result = run(args.enterprises, args.concurrency, args.noop_seconds)
-    print(json.dumps(result, indent=2, ensure_ascii=False) if args.json else report(result))
-    return 0 if result["rejected"] == 0 else 1
+    def arguments(parser):
+        parser.add_argument("--enterprises", type=int, default=40, help="enterprises, one first filing each (default 40)")
+        add_round_trip_arguments(parser)
+    return bench_main(__doc__, arguments, lambda args: run(args.enterprises, args.concurrency, args.noop_seconds),
+                      report, argv, failed=lambda result: result["rejected"])
 
 
 if __name__ == "__main__":

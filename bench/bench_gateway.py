@@ -17,29 +17,23 @@ workers is read from /proc.
 
     .venv/bin/python bench/bench_gateway.py [--concurrency 16] [--seconds 10]
 """
-import argparse
 import http.client
-import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from benchlib import (  # noqa: E402
-    ROOT, children, cpu_seconds, free_port, peak_rss_kib, processes, ratio,
-    refuse_monkey_patching, summarize, table, wait_for_port,
+    ROOT, add_load_arguments, bench_main, children, cpu_seconds, free_port, peak_rss_kib,
+    processes, ratio, refuse_monkey_patching, running_platform, summarize, table, wait_for_port, work_dir_of,
 )
 
 sys.path.insert(0, ROOT)
 import requests  # noqa: E402
-
-from tests.conftest import RunningPlatform, create_vhost, delete_vhost  # noqa: E402
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 GUNICORN = os.path.join(ROOT, ".venv", "bin", "gunicorn")
@@ -50,20 +44,22 @@ ME_RPCS = ("identity.get_person", "employment.current_employment")
 
 
 class BareFlask:
-    """bench/bare_app.py under gunicorn, with the gateway's gunicorn.conf.py."""
+    """A bare Flask app of this folder (``app``, default bare_app.py's) under gunicorn, with the
+    gateway's gunicorn.conf.py; ``env``: what the app reads besides."""
 
-    def __init__(self, log_dir):
+    def __init__(self, log_dir, app="bare_app:create_app()", log_name="bare-gunicorn.log", env=None):
         self.port = free_port()
-        self.log_path = os.path.join(log_dir, "bare-gunicorn.log")
+        self.log_path = os.path.join(log_dir, log_name)
+        self.app = app
+        self.env = env or {}
         self.process = None
 
     def start(self):
         env = {key: value for key, value in os.environ.items() if key != "PROMETHEUS_MULTIPROC_DIR"}
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [GUNICORN, "--config", GUNICORN_CONF, "--bind", f"127.0.0.1:{self.port}",
-                 "--chdir", BENCH_DIR, "bare_app:create_app()"],
-                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                [GUNICORN, "--config", GUNICORN_CONF, "--bind", f"127.0.0.1:{self.port}", "--chdir", BENCH_DIR,
+                 self.app], env={**env, **self.env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         wait_for_port(self.port)
         return self
 
@@ -179,37 +175,26 @@ def person_token(base_url):
 
 def run(concurrency=16, seconds=10.0, warmup=2.0, unloaded_seconds=3.0):
     refuse_monkey_patching()
-    work_dir = tempfile.mkdtemp(prefix="xj-bench-gateway-")
-    vhost = create_vhost()
-    platform = RunningPlatform(os.path.join(work_dir, "platform"), vhost)
-    bare = BareFlask(work_dir)
     settings = {"concurrency": concurrency, "seconds": seconds, "warmup_seconds": warmup,
                 "unloaded_seconds": unloaded_seconds}
-    try:
-        bare.start()
-        platform.start()
-        token = person_token(platform.url)
-        groups, gateway_masters = platform_groups(platform)
-        bare_groups = {"gunicorn (master + workers)": [bare.process.pid] + children(bare.process.pid)}
-        case = dict(concurrency=concurrency, seconds=seconds, warmup=warmup, unloaded_seconds=unloaded_seconds)
-        results = {
-            "settings": settings,
-            "bare": run_case(bare.port, "/healthz", {}, bare_groups, **case),
-            "healthz": run_case(platform.gateway_port, "/healthz", {}, groups, **case),
-            "me": run_case(platform.gateway_port, "/api/v1/mp/me", {"Authorization": f"Bearer {token}"},
-                           groups, **case),
-            "memory": {"bare": gunicorn_memory([bare.process.pid]), "gateway": gunicorn_memory(gateway_masters)},
-        }
-    except Exception:
-        print(f"bench_gateway failed; logs kept in {work_dir}", file=sys.stderr)
-        work_dir = None
-        raise
-    finally:
-        bare.stop()
-        platform.stop()
-        delete_vhost(vhost)
-        if work_dir:
-            shutil.rmtree(work_dir, ignore_errors=True)
+    with running_platform("gateway") as platform:
+        bare = BareFlask(work_dir_of(platform))
+        try:
+            bare.start()
+            token = person_token(platform.url)
+            groups, gateway_masters = platform_groups(platform)
+            bare_groups = {"gunicorn (master + workers)": [bare.process.pid] + children(bare.process.pid)}
+            case = dict(concurrency=concurrency, seconds=seconds, warmup=warmup, unloaded_seconds=unloaded_seconds)
+            results = {
+                "settings": settings,
+                "bare": run_case(bare.port, "/healthz", {}, bare_groups, **case),
+                "healthz": run_case(platform.gateway_port, "/healthz", {}, groups, **case),
+                "me": run_case(platform.gateway_port, "/api/v1/mp/me", {"Authorization": f"Bearer {token}"},
+                               groups, **case),
+                "memory": {"bare": gunicorn_memory([bare.process.pid]), "gateway": gunicorn_memory(gateway_masters)},
+            }
+        finally:
+            bare.stop()
 
     bare_result = results["bare"]
     for name in ("bare", "healthz", "me"):
@@ -265,19 +250,9 @@ def report(results):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--concurrency", type=int, default=16, help="client threads (default 16)")
-    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per case (default 10)")
-    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds before each case (default 2)")
-    parser.add_argument("--unloaded-seconds", type=float, default=3.0,
-                        help="seconds of the one-thread run of each case (default 3)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON too")
-    args = parser.parse_args(argv)
-    results = run(args.concurrency, args.seconds, args.warmup, args.unloaded_seconds)
-    print(report(results))
-    if args.json:
-        print(json.dumps(results, indent=2, ensure_ascii=False))
+    return bench_main(__doc__, lambda parser: add_load_arguments(parser, concurrency=16),
+                      lambda args: run(args.concurrency, args.seconds, args.warmup, args.unloaded_seconds), report, argv)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

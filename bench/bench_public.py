@@ -32,22 +32,20 @@ throughput  for each size (``--sizes``, default 30, 3,000 and 30,000 enterprises
 
     .venv/bin/python bench/bench_public.py [--enterprises 30] [--sizes 30,3000] [--seconds 10]
 """
-import argparse
 import http.client
 import json
 import os
 import random
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from benchlib import (  # noqa: E402
-    ROOT, children, percentile, processes, ratio, refuse_monkey_patching, summarize, table, wait_for_port,
+    ROOT, add_load_arguments, bench_main, children, percentile, processes, ratio,
+    refuse_monkey_patching, running_platform, summarize, table, work_dir_of,
 )
 
 sys.path.insert(0, ROOT)
@@ -56,10 +54,8 @@ import requests  # noqa: E402
 import public_load  # noqa: E402
 from bare_json_app import BODY_ENV, DETAIL_ENV  # noqa: E402
 from bench_filing import prepare, synthetic_dataset  # noqa: E402
-from bench_gateway import (  # noqa: E402
-    BENCH_DIR, GUNICORN, GUNICORN_CONF, BareFlask, gunicorn_memory, platform_groups, run_case,
-)
-from tests.conftest import BUSINESS_DAY, RunningPlatform, create_vhost, delete_vhost  # noqa: E402
+from bench_gateway import BareFlask, gunicorn_memory, platform_groups, run_case  # noqa: E402
+from tests.conftest import BUSINESS_DAY  # noqa: E402
 from xjkit import public_version  # noqa: E402
 
 # the rate limit raised (every request comes from one address); the gateway's RPC timeout raised
@@ -81,21 +77,11 @@ class BareJson(BareFlask):
     """bench/bare_json_app.py under gunicorn with the gateway's gunicorn.conf.py, serving ``body_path``."""
 
     def __init__(self, log_dir, body_path, detail_path=None):
-        super().__init__(log_dir)
-        self.log_path = os.path.join(log_dir, "bare-json-gunicorn.log")
-        self.body_path = body_path
-        self.detail_path = detail_path
+        super().__init__(log_dir, "bare_json_app:create_app()", "bare-json-gunicorn.log",
+                         {BODY_ENV: body_path, DETAIL_ENV: detail_path or ""})
 
     def start(self):
-        env = {key: value for key, value in os.environ.items() if key != "PROMETHEUS_MULTIPROC_DIR"}
-        env[BODY_ENV] = self.body_path
-        env[DETAIL_ENV] = self.detail_path or ""
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                [GUNICORN, "--config", GUNICORN_CONF, "--bind", f"127.0.0.1:{self.port}",
-                 "--chdir", BENCH_DIR, "bare_json_app:create_app()"],
-                env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        wait_for_port(self.port)
+        super().start()
         # the CPU readings sum the workers found now: wait until gunicorn has forked all of them
         deadline = time.monotonic() + 30
         while len(children(self.process.pid)) < GUNICORN_WORKERS:
@@ -294,11 +280,7 @@ def run(enterprises=30, concurrency=50, seconds=10.0, warmup=2.0, unloaded_secon
         sizes=DEFAULT_SIZES, freshness_load=10):
     import redis
     refuse_monkey_patching()
-    work_dir = tempfile.mkdtemp(prefix="xj-bench-public-")
-    vhost = create_vhost()
-    prefix = f"xjbench:{os.path.basename(work_dir)}:"
-    platform = RunningPlatform(os.path.join(work_dir, "platform"), vhost,
-                               extra_env={**PUBLIC_ENV, "XJ_REDIS_KEY_PREFIX": prefix})
+    prefix = f"xjbench:public-{uuid.uuid4().hex[:12]}:"
     redis_client = redis.Redis.from_url(REDIS_URL)
     sizes = sorted(max(size, enterprises) for size in sizes)
     settings = {"enterprises": enterprises, "concurrency": concurrency, "seconds": seconds,
@@ -306,39 +288,32 @@ def run(enterprises=30, concurrency=50, seconds=10.0, warmup=2.0, unloaded_secon
                 "pause_max_s": pause_max, "freshness_load_threads": freshness_load, "sizes": sizes,
                 "public_rate_env": PUBLIC_ENV, "list_path": LIST_PATH, "business_day": BUSINESS_DAY.isoformat()}
     try:
-        platform.start()
-        dataset = synthetic_dataset(enterprises)
-        uscc_of = {enterprise["name"]: enterprise["uscc"] for enterprise in dataset["enterprises"]}
-        ready = prepare(platform, dataset)
-        stop, loaders = background_load(platform.gateway_port, LIST_PATH, freshness_load)
-        try:
-            freshness = measure_freshness(platform.url, ready, uscc_of, pause_max)
-        finally:
-            stop.set()
-            for loader in loaders:
-                loader.join()
+        with running_platform("public", extra_env={**PUBLIC_ENV, "XJ_REDIS_KEY_PREFIX": prefix}) as platform:
+            dataset = synthetic_dataset(enterprises)
+            uscc_of = {enterprise["name"]: enterprise["uscc"] for enterprise in dataset["enterprises"]}
+            ready = prepare(platform, dataset)
+            stop, loaders = background_load(platform.gateway_port, LIST_PATH, freshness_load)
+            try:
+                freshness = measure_freshness(platform.url, ready, uscc_of, pause_max)
+            finally:
+                stop.set()
+                for loader in loaders:
+                    loader.join()
 
-        groups, gateway_masters = platform_groups(platform)
-        groups["redis (shared)"] = [pid for pid, (_, command) in processes().items() if "redis-server" in command]
-        case = dict(concurrency=concurrency, seconds=seconds, warmup=warmup, unloaded_seconds=unloaded_seconds)
-        results = {"settings": settings,
-                   "gunicorn_processes": {"gateway": len(groups["gunicorn (master + workers)"])},
-                   "freshness": freshness, "sizes": {}}
-        for size in sizes:
-            print(f"  public: {size} enterprises ...", flush=True)
-            results["sizes"][str(size)] = measure_size(platform, work_dir, groups, size, case, redis_client, prefix)
-        results["memory"] = {"gateway": gunicorn_memory(gateway_masters)}
-    except Exception:
-        print(f"bench_public failed; logs kept in {work_dir}", file=sys.stderr)
-        work_dir = None
-        raise
+            groups, gateway_masters = platform_groups(platform)
+            groups["redis (shared)"] = [pid for pid, (_, command) in processes().items() if "redis-server" in command]
+            case = dict(concurrency=concurrency, seconds=seconds, warmup=warmup, unloaded_seconds=unloaded_seconds)
+            results = {"settings": settings,
+                       "gunicorn_processes": {"gateway": len(groups["gunicorn (master + workers)"])},
+                       "freshness": freshness, "sizes": {}}
+            for size in sizes:
+                print(f"  public: {size} enterprises ...", flush=True)
+                results["sizes"][str(size)] = measure_size(platform, work_dir_of(platform), groups, size, case,
+                                                           redis_client, prefix)
+            results["memory"] = {"gateway": gunicorn_memory(gateway_masters)}
     finally:
-        platform.stop()
-        delete_vhost(vhost)
         for key in redis_client.scan_iter(f"{prefix}*"):
             redis_client.delete(key)
-        if work_dir:
-            shutil.rmtree(work_dir, ignore_errors=True)
     return results
 
 
@@ -394,27 +369,20 @@ def report(results):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--enterprises", type=int, default=30, help="enterprises filed and listed (default 30)")
-    parser.add_argument("--concurrency", type=int, default=50, help="client threads of the load (default 50)")
-    parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per case (default 10)")
-    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds before each case (default 2)")
-    parser.add_argument("--unloaded-seconds", type=float, default=3.0,
-                        help="seconds of the one-thread run of each case (default 3)")
-    parser.add_argument("--pause-max", type=float, default=1.0,
-                        help="freshness: random pause of up to this many seconds before each filing (default 1)")
-    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
-                        help="enterprises in the read model for the throughput cases (default 30,3000,30000)")
-    parser.add_argument("--freshness-load", type=int, default=10,
-                        help="client threads requesting the list during the freshness measurement (default 10)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON too")
-    args = parser.parse_args(argv)
-    results = run(args.enterprises, args.concurrency, args.seconds, args.warmup, args.unloaded_seconds,
-                  args.pause_max, [int(size) for size in args.sizes.split(",")], args.freshness_load)
-    print(report(results))
-    if args.json:
-        print(json.dumps(results, indent=2, ensure_ascii=False))
-    return 1 if errors(results) else 0
+    def arguments(parser):
+        parser.add_argument("--enterprises", type=int, default=30, help="enterprises filed and listed (default 30)")
+        add_load_arguments(parser, concurrency=50)
+        parser.add_argument("--pause-max", type=float, default=1.0,
+                            help="freshness: random pause of up to this many seconds before each filing (default 1)")
+        parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
+                            help="enterprises in the read model for the throughput cases (default 30,3000,30000)")
+        parser.add_argument("--freshness-load", type=int, default=10,
+                            help="client threads requesting the list during the freshness measurement (default 10)")
+
+    def run_from(args):
+        return run(args.enterprises, args.concurrency, args.seconds, args.warmup, args.unloaded_seconds,
+                   args.pause_max, [int(size) for size in args.sizes.split(",")], args.freshness_load)
+    return bench_main(__doc__, arguments, run_from, report, argv, failed=errors)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,7 @@ both sides alike. Ratios are repository / raw mean time per operation (1.0 = no 
 
     .venv/bin/python bench/bench_store.py [--ops 5000]
 """
-import argparse
 import datetime
-import json
 import os
 import random
 import shutil
@@ -29,7 +27,8 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from benchlib import (  # noqa: E402
-    ROOT, cpu_seconds, free_port, ratio, refuse_monkey_patching, summarize, table, wait_for_port,
+    ROOT, bench_main, cpu_seconds, free_port, ratio, refuse_monkey_patching, summarize, table,
+    wait_for_port,
 )
 from xjkit.clock import SHANGHAI, FixedClock  # noqa: E402
 from xjkit.events import new_event  # noqa: E402
@@ -266,15 +265,10 @@ def report(results):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--ops", type=int, default=5000, help="operations per side and case (default 5000)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON too")
-    args = parser.parse_args(argv)
-    results = run(args.ops)
-    print(report(results))
-    if args.json:
-        print(json.dumps(results, indent=2, ensure_ascii=False))
+    def arguments(parser):
+        parser.add_argument("--ops", type=int, default=5000, help="operations per side and case (default 5000)")
+    return bench_main(__doc__, arguments, lambda args: run(args.ops), report, argv)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,12 +1,20 @@
-"""Small helpers shared by the benchmarks: ports, latency summaries, /proc readings, tables.
+"""Small helpers shared by the benchmarks: ports, latency summaries, /proc readings, the platform,
+command lines and tables.
 
 The benchmark process is a client: it must never be eventlet-monkey-patched (the platform's
-services run on eventlet in their own processes). ``refuse_monkey_patching`` checks that.
+services run on eventlet in their own processes). ``refuse_monkey_patching`` checks that. So it
+cannot import the root conftest.py (which monkey-patches on import) and keeps its own port helpers.
 """
+import argparse
+import contextlib
+import json
 import math
 import os
+import shutil
 import socket
 import sys
+import tempfile
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -20,19 +28,19 @@ def refuse_monkey_patching():
 
 
 def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
+    """A port of 127.0.0.1 that nothing listens on now (the kernel's pick)."""
+    with socket.create_server(("127.0.0.1", 0)) as probe:
         return probe.getsockname()[1]
 
 
 def wait_for_port(port, timeout=30.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            probe.settimeout(0.5)
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
     raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
@@ -56,6 +64,17 @@ def summarize(latencies_ns, seconds):
     }
 
 
+def run_threads(target, count):
+    """``count`` threads of ``target``, started together and joined; returns the wall seconds."""
+    threads = [threading.Thread(target=target) for _ in range(count)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
 def ratio(numerator, denominator):
     return round(numerator / denominator, 2) if numerator and denominator else None
 
@@ -72,16 +91,23 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
 
 
-def peak_rss_kib(pid):
-    """VmHWM: the process's peak resident set size, in KiB (0 when it is gone)."""
+def process_memory_kib(pid):
+    """{"VmRSS": ..., "VmHWM": ...} of a process, in KiB, from /proc/<pid>/status (0 when gone)."""
+    found = {"VmRSS": 0, "VmHWM": 0}
     try:
         with open(f"/proc/{pid}/status") as handle:
             for line in handle:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
+                name = line.split(":", 1)[0]
+                if name in found:
+                    found[name] = int(line.split()[1])
     except (FileNotFoundError, ProcessLookupError):
         pass
-    return 0
+    return found
+
+
+def peak_rss_kib(pid):
+    """VmHWM: the process's peak resident set size, in KiB (0 when it is gone)."""
+    return process_memory_kib(pid)["VmHWM"]
 
 
 def processes():
@@ -104,6 +130,78 @@ def processes():
 def children(pid, table=None):
     table = table or processes()
     return [child for child, (parent, _) in table.items() if parent == pid]
+
+
+# the platform -----------------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def running_platform(name, extra_env=None):
+    """The whole platform, started as the end-to-end tests start it (``tests.conftest.RunningPlatform``:
+    its own RabbitMQ vhost, ports and data directory under a new work directory), stopped and its
+    vhost deleted afterwards. The work directory is removed, or kept and named when the block fails."""
+    if ROOT not in sys.path:
+        sys.path.insert(0, ROOT)
+    from tests.conftest import RunningPlatform, create_vhost, delete_vhost
+
+    work_dir = tempfile.mkdtemp(prefix=f"xj-bench-{name}-")
+    vhost = create_vhost()
+    platform = RunningPlatform(os.path.join(work_dir, "platform"), vhost, extra_env=extra_env)
+    try:
+        platform.start()
+        yield platform
+    except BaseException:
+        print(f"bench {name} failed; logs kept in {work_dir}", file=sys.stderr)
+        work_dir = None
+        raise
+    finally:
+        platform.stop()
+        delete_vhost(vhost)
+        if work_dir:
+            shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def work_dir_of(platform):
+    """The work directory ``running_platform`` made (other servers of the run keep their logs there)."""
+    return os.path.dirname(platform.data_dir)
+
+
+# command lines and output -----------------------------------------------------------------------
+
+def argument_parser(doc):
+    """A benchmark's own command line: described by its module's first doc line, with ``--json``."""
+    parser = argparse.ArgumentParser(description=doc.strip().splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print the results as JSON too")
+    return parser
+
+
+def add_load_arguments(parser, concurrency, scope=""):
+    """--concurrency, --seconds, --warmup and --unloaded-seconds of a load of back-to-back requests
+    (``scope``: "gateway: " and the like, where one command line serves several benchmarks)."""
+    if concurrency is not None:
+        parser.add_argument("--concurrency", type=int, default=concurrency,
+                            help=f"{scope}client threads (default {concurrency})")
+    parser.add_argument("--seconds", type=float, default=10.0, help=f"{scope}measured seconds per case (default 10)")
+    parser.add_argument("--warmup", type=float, default=2.0, help=f"{scope}unmeasured seconds before each case (default 2)")
+    parser.add_argument("--unloaded-seconds", type=float, default=3.0,
+                        help=f"{scope}seconds of the one-thread run of each case (default 3)")
+
+
+def print_results(results, report, as_json):
+    """The benchmark's tables, then with ``--json`` the raw results."""
+    print(report(results))
+    if as_json:
+        print(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+def bench_main(doc, add_arguments, run, report, argv=None, failed=lambda results: False):
+    """``main()`` of a benchmark run on its own: its command line (``add_arguments(parser)``, and
+    ``--json``), ``run(args)``, the tables; the exit status is 1 when ``failed(results)``."""
+    parser = argument_parser(doc)
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    results = run(args)
+    print_results(results, report, args.json)
+    return 1 if failed(results) else 0
 
 
 # output -----------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ import bench_filing  # noqa: E402
 import bench_gateway  # noqa: E402
 import bench_public  # noqa: E402
 import bench_store  # noqa: E402
-from benchlib import refuse_monkey_patching  # noqa: E402
+from benchlib import add_load_arguments, refuse_monkey_patching  # noqa: E402
 
 RESULTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 BENCHMARKS = ("store", "gateway", "employment", "cert_sync", "booklet", "filing", "public")
@@ -36,11 +36,7 @@ def main(argv=None):
     parser.add_argument("--only", action="append", choices=BENCHMARKS,
                         help="run only this benchmark (repeatable); default: all")
     parser.add_argument("--ops", type=int, default=5000, help="store: operations per side and case (default 5000)")
-    parser.add_argument("--concurrency", type=int, default=16, help="gateway: client threads (default 16)")
-    parser.add_argument("--seconds", type=float, default=10.0, help="gateway: measured seconds per case (default 10)")
-    parser.add_argument("--warmup", type=float, default=2.0, help="gateway: warm-up seconds per case (default 2)")
-    parser.add_argument("--unloaded-seconds", type=float, default=3.0,
-                        help="gateway: seconds of the one-thread run per case (default 3)")
+    add_load_arguments(parser, concurrency=16, scope="gateway: ")
     parser.add_argument("--persons", type=int, default=300, help="employment: hires to make (default 300)")
     parser.add_argument("--hire-concurrency", type=int, default=8, help="employment: client threads (default 8)")
     parser.add_argument("--sync-persons", type=int, default=200,
@@ -52,6 +48,8 @@ def main(argv=None):
     parser.add_argument("--booklet-persons", type=int, default=500,
                         help="booklet: filed staff of the enterprise (default 500)")
     parser.add_argument("--booklet-repeat", type=int, default=5, help="booklet: timed renders per case (default 5)")
+    parser.add_argument("--booklet-gateway-requests", type=int, default=20,
+                        help="booklet: booklets fetched through the gateway after the first (default 20; 0: none)")
     parser.add_argument("--filing-enterprises", type=int, default=40,
                         help="filing: enterprises that each submit one first filing (default 40)")
     parser.add_argument("--public-enterprises", type=int, default=30,
@@ -73,7 +71,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.quick:
         args.ops, args.seconds, args.warmup, args.unloaded_seconds = 1000, 3.0, 1.0, 1.0
-        args.persons, args.filing_enterprises, args.booklet_repeat = 60, 16, 3
+        args.persons, args.filing_enterprises, args.booklet_repeat, args.booklet_gateway_requests = 60, 16, 3, 5
         args.public_enterprises, args.public_pause_max = 10, 0.5
         args.public_sizes = args.public_sizes or "30,3000"
     args.public_sizes = args.public_sizes or "30,3000,30000"
@@ -91,7 +89,8 @@ def main(argv=None):
         "employment": lambda: bench_employment.run(args.hire_concurrency, args.persons, args.seconds),
         "filing": lambda: bench_filing.run(args.filing_enterprises, args.hire_concurrency, args.seconds),
         "cert_sync": lambda: bench_cert_sync.run(args.sync_persons, args.sync_workers, args.national_delay),
-        "booklet": lambda: bench_booklet.run(args.booklet_persons, args.booklet_repeat),
+        "booklet": lambda: bench_booklet.run(args.booklet_persons, args.booklet_repeat,
+                                             gateway_requests=args.booklet_gateway_requests),
         "public": lambda: bench_public.run(args.public_enterprises, args.public_concurrency, args.seconds, args.warmup,
                                            args.unloaded_seconds, args.public_pause_max,
                                            [int(size) for size in args.public_sizes.split(",")],

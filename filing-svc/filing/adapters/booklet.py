@@ -207,6 +207,21 @@ class _Styles:
         """A paragraph of plain text (escaped: names and addresses are not markup)."""
         return Paragraph(escape(text), style or self.cell)
 
+    def fitted(self, text, width, style=None):
+        """A table cell of ``width`` points: the text itself when it fits on one line, else a
+        paragraph that wraps. A plain string is drawn as it is, while a paragraph is parsed, broken
+        into lines and measured again each time its table is laid out (a long table: several times
+        per row), so in the 报送人员 table of 500 rows most of the rendering time went to cells
+        of one short line. The table's own style sets the string's font, size and colour."""
+        style = style or self.cell_small
+        line = " ".join(text.split())  # a paragraph collapses whitespace the same way
+        if pdfmetrics.stringWidth(line, style.fontName, style.fontSize) <= width - 2 * CELL_PADDING:
+            return line
+        return self.p(text, style)
+
+
+CELL_PADDING = 3  # left and right, in every table (_grid)
+
 
 def _grid(font, size=9, header=True, stripes=False):
     commands = [
@@ -215,8 +230,8 @@ def _grid(font, size=9, header=True, stripes=False):
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("GRID", (0, 0), (-1, -1), 0.5, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
     ]
@@ -351,6 +366,7 @@ def _personnel(registration, st, heading):
     items = registration.get("personnel") or []
     data = [[st.p(text, st.head_small) for text in
              ("序号", "姓名", "身份证号（脱敏）", "证书类别", "证书编号", "证书类型与专业", "有效期至")]]
+    widths = _widths(9, 22, 32, 19, 32, 40, 20)
     for number, item in enumerate(items, 1):
         kind = item.get("kind")
         specialties = "、".join(_text(value) for value in item.get("specialties") or [])
@@ -359,17 +375,17 @@ def _personnel(registration, st, heading):
             kind_text = f"{kind_text}：{specialties}" if item.get("type") else specialties
         data.append([
             str(number),
-            st.p(_text(item.get("person_name")), st.cell_small),
+            st.fitted(_text(item.get("person_name")), widths[1]),
             _text(item.get("id_card_masked")),
-            st.p(CERTIFICATE_KIND_LABELS.get(kind, _text(kind)), st.cell_small),
-            st.p(_text(item.get("cert_no")), st.cell_small),
-            st.p(kind_text, st.cell_small),
+            st.fitted(CERTIFICATE_KIND_LABELS.get(kind, _text(kind)), widths[3]),
+            st.fitted(_text(item.get("cert_no")), widths[4]),
+            st.fitted(kind_text, widths[5]),
             _date(item.get("valid_until")),
         ])
     if not items:
         data.append([st.p("（无报送人员）", st.cell_small), "", "", "", "", "", ""])
     # split over as many pages as needed, the header row repeated on each; the time is linear in the rows
-    table = LongTable(data, colWidths=_widths(9, 22, 32, 19, 32, 40, 20), repeatRows=1)
+    table = LongTable(data, colWidths=widths, repeatRows=1)
     commands = _grid(st.font, size=8, stripes=True) + [
         ("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (2, 1), (2, -1), "CENTER"),
         ("ALIGN", (6, 1), (6, -1), "CENTER"),

@@ -220,6 +220,16 @@ def test_long_text_wraps_inside_the_page_margins(tmp_path):
     assert "交通运输工程" in html and "乌鲁木齐第一分公司" in html.replace("\n", "")
 
 
+def test_staff_text_prints_as_written_whether_it_fits_on_one_line_or_wraps(tmp_path):
+    registration = _registration(personnel=3)
+    registration["personnel"][0]["person_name"] = "A&B<i>C"  # fits its column: drawn as it is
+    registration["personnel"][1]["person_name"] = "D&E<b>F" + "某" * 20  # too wide: a paragraph that wraps
+    path = _write(tmp_path / "markup.pdf", render_booklet(registration, BOOKLET_NO, VERIFY_URL, GENERATED_AT))
+    text = _squeeze("".join(_pages_text(path)))
+    assert "A&B<i>C" in text and "D&E<b>F某" in text
+    assert "&amp;" not in text and "<b>" not in text.replace("D&E<b>F", "")
+
+
 # -- structure -------------------------------------------------------------------------------------------
 
 def test_500_filed_staff_continue_over_pages_with_the_header_repeated(large):
