@@ -40,6 +40,12 @@ async function loginAndVerify(device, person) {
   await app.tap('#submit')
 }
 
+/** The offer's page, loaded. */
+async function openOffer(device, offer) {
+  await device.app.navigate('navigateTo', { url: `/pages/employments/detail?id=${offer.id}` })
+  await device.fake.idle()
+}
+
 function sessionToken(device) {
   return device.fake.wx.getStorageSync('xj.session').token
 }
@@ -154,8 +160,7 @@ describe('the person journey against the real platform', () => {
     await loginAndVerify(device, person)
     const offer = await enterpriseA.offer(person.idCardNo, env.businessDate)
     await platform.presetFace(env.stubs, person.idCardNo, FACE_FAILED)
-    await device.app.navigate('navigateTo', { url: `/pages/employments/detail?id=${offer.id}` })
-    await device.fake.idle()
+    await openOffer(device, offer)
     await device.app.tap('#accept')
     expect(device.record.toasts).toContain('人脸核身未通过，请重新进行人脸识别')
     expect(device.app.text('#status')).toBe('待确认')
@@ -178,8 +183,7 @@ describe('the person journey against the real platform', () => {
     await loginAndVerify(device, person)
     const offerA = await enterpriseA.offer(person.idCardNo, env.businessDate)
     const offerB = await enterpriseB.offer(person.idCardNo, env.businessDate)
-    await device.app.navigate('navigateTo', { url: `/pages/employments/detail?id=${offerB.id}` })
-    await device.fake.idle()
+    await openOffer(device, offerB)
     expect(device.app.text('#status')).toBe('待确认')
 
     // meanwhile the person accepts A (another device, or an earlier tap)
