@@ -40,6 +40,14 @@ async function loginAndVerify(device, person) {
   await app.tap('#submit')
 }
 
+/** A new person, logged in and real-name verified on their phone. */
+async function verifiedPerson(tag) {
+  const person = platform.newPerson(tag)
+  const device = phone(person)
+  await loginAndVerify(device, person)
+  return { person, device }
+}
+
 /** The offer's page, loaded. */
 async function openOffer(device, offer) {
   await device.app.navigate('navigateTo', { url: `/pages/employments/detail?id=${offer.id}` })
@@ -155,9 +163,7 @@ describe('the person journey against the real platform', () => {
   })
 
   test('a failed face check when accepting an offer accepts nothing', async () => {
-    const person = platform.newPerson('face-accept')
-    const device = phone(person)
-    await loginAndVerify(device, person)
+    const { person, device } = await verifiedPerson('face-accept')
     const offer = await enterpriseA.offer(person.idCardNo, env.businessDate)
     await platform.presetFace(env.stubs, person.idCardNo, FACE_FAILED)
     await openOffer(device, offer)
@@ -169,8 +175,7 @@ describe('the person journey against the real platform', () => {
   })
 
   test('an ID number bound to another WeChat user is explained', async () => {
-    const owner = platform.newPerson('owner')
-    await loginAndVerify(phone(owner), owner)
+    const { person: owner } = await verifiedPerson('owner')
     const other = { ...platform.newPerson('other'), idCardNo: owner.idCardNo }
     const device = phone(other)
     await loginAndVerify(device, other)
@@ -178,9 +183,7 @@ describe('the person journey against the real platform', () => {
   })
 
   test('an offer already taken by another employer cannot be accepted, and the page says why', async () => {
-    const person = platform.newPerson('taken')
-    const device = phone(person)
-    await loginAndVerify(device, person)
+    const { person, device } = await verifiedPerson('taken')
     const offerA = await enterpriseA.offer(person.idCardNo, env.businessDate)
     const offerB = await enterpriseB.offer(person.idCardNo, env.businessDate)
     await openOffer(device, offerB)
