@@ -76,6 +76,7 @@ test.describe.serial('the manual in the browser', () => {
     await typeDate(page, '合同开始日期', '2026-12-01')
     await typeDate(page, '合同结束日期', '2037-12-31')
     await page.getByLabel('上传劳动合同').setInputFiles(pdfFile('万秀劳动合同.pdf'))
+    await expect(page.getByText('万秀劳动合同.pdf')).toBeVisible() // uploaded: the form has its file
     await page.getByTestId('submit-offer').click()
     await expectFieldError(page, '合同结束日期', '合同期限不能超过10年')
     await checkScreen(page, '14-hire-422-on-field')
@@ -376,6 +377,7 @@ test.describe.serial('the manual in the browser', () => {
     await typeDate(page, '服务结束日期', '2027-11-09')
     await choose(page, '项目负责人', /康英霞/)
     await page.getByLabel('上传合同等附件').setInputFiles(pdfFile('造价咨询合同.pdf'))
+    await expect(page.getByText('造价咨询合同.pdf')).toBeVisible()
     await checkScreen(page, '44-cost-project-form')
     await submitApproved(page, 'submit-project')
     await expect(page.getByTestId('cost-projects')).toContainText('18,800,000.50')
