@@ -3,7 +3,7 @@
 // software certificate (RSA and SM2).
 import { expect, test } from '@playwright/test'
 import {
-  CHUTIAN_DESIGN, HUANGHE, certOption, checkScreen, env, extraCertificates, helperControl, loginWithHelper, openLogin, sample,
+  CHUTIAN_DESIGN, HUANGHE, certOption, checkScreen, chooseSoftCertificate, env, extraCertificates, helperControl, loginWithHelper, openLogin, sample,
 } from './support'
 
 test.afterEach(async () => {
@@ -97,10 +97,7 @@ for (const [kind, code, text, shot] of [
 
 test('the software certificate (RSA, dev/test only) logs in, and expired qualifications are excluded from the sync', async ({ page }) => {
   const rsa = sample(CHUTIAN_DESIGN, 'rsa')
-  await openLogin(page)
-  await page.getByRole('tab', { name: '软证书登录（开发测试）' }).click()
-  await page.getByTestId('soft-cert').setInputFiles(rsa.cert)
-  await page.getByTestId('soft-key').setInputFiles(rsa.key)
+  await chooseSoftCertificate(page, rsa.cert, rsa.key)
   await expect(page.getByText('已读取 RSA 私钥')).toBeVisible()
   await checkScreen(page, '09-login-software-certificate')
   await page.getByTestId('soft-login').click()
@@ -117,20 +114,14 @@ test('the software certificate (RSA, dev/test only) logs in, and expired qualifi
 
 test('the software certificate signs with SM2 (SM3, ID 1234567812345678)', async ({ page }) => {
   const sm2 = sample(HUANGHE, 'sm2')
-  await openLogin(page)
-  await page.getByRole('tab', { name: '软证书登录（开发测试）' }).click()
-  await page.getByTestId('soft-cert').setInputFiles(sm2.cert)
-  await page.getByTestId('soft-key').setInputFiles(sm2.key)
+  await chooseSoftCertificate(page, sm2.cert, sm2.key)
   await expect(page.getByText('已读取 SM2（国密） 私钥')).toBeVisible()
   await page.getByTestId('soft-login').click()
   await expect(page.getByTestId('enterprise-name')).toHaveText('四川黄河建设集团有限公司')
 })
 
 test('a key that does not belong to the certificate is refused before anything is sent', async ({ page }) => {
-  await openLogin(page)
-  await page.getByRole('tab', { name: '软证书登录（开发测试）' }).click()
-  await page.getByTestId('soft-cert').setInputFiles(sample(HUANGHE, 'rsa').cert)
-  await page.getByTestId('soft-key').setInputFiles(sample(CHUTIAN_DESIGN, 'rsa').key)
+  await chooseSoftCertificate(page, sample(HUANGHE, 'rsa').cert, sample(CHUTIAN_DESIGN, 'rsa').key)
   await page.getByTestId('soft-login').click()
   await expect(page.getByTestId('ca-problem')).toContainText('证书与私钥不匹配')
 })

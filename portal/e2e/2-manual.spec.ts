@@ -5,7 +5,8 @@
 // face check, registering a title) goes through the mini-program's API.
 import { expect, test, type Page } from '@playwright/test'
 import {
-  Enterprise, HUANGHE, Person, ZHIJIANG_COST, checkScreen, choose, env, loginWithHelper, nationalOutage, pdfFile, typeDate,
+  Enterprise, HUANGHE, Person, ZHIJIANG_COST, checkScreen, choose, env, expectFieldError, loginWithHelper, nationalOutage, pdfFile,
+  submitApproved, typeDate,
 } from './support'
 
 const XIAO = { openid: 'm-xiao', name: '萧杰然', id: '510100196609086389' } // 一级注册建造师 at 黄河
@@ -75,9 +76,9 @@ test.describe.serial('the manual in the browser', () => {
     await typeDate(page, '合同开始日期', '2026-12-01')
     await typeDate(page, '合同结束日期', '2037-12-31')
     await page.getByLabel('上传劳动合同').setInputFiles(pdfFile('万秀劳动合同.pdf'))
+    await expect(page.getByText('万秀劳动合同.pdf')).toBeVisible() // uploaded: the form has its file
     await page.getByTestId('submit-offer').click()
-    const endItem = page.locator('.el-form-item').filter({ hasText: '合同结束日期' })
-    await expect(endItem.locator('.el-form-item__error')).toHaveText('合同期限不能超过10年')
+    await expectFieldError(page, '合同结束日期', '合同期限不能超过10年')
     await checkScreen(page, '14-hire-422-on-field')
     await typeDate(page, '合同结束日期', '2028-11-30')
     await page.getByTestId('submit-offer').click()
@@ -184,8 +185,7 @@ test.describe.serial('the manual in the browser', () => {
     await typeDate(page, '发证日期', '2026-12-10')
     await typeDate(page, '有效期至', '2029-12-10')
     await dialog.getByTestId('entry-submit').click()
-    const issuedItem = dialog.locator('.el-form-item').filter({ hasText: '发证日期' })
-    await expect(issuedItem.locator('.el-form-item__error')).toHaveText('发证日期不能晚于今天')
+    await expectFieldError(dialog, '发证日期', '发证日期不能晚于今天')
     await checkScreen(page, '24-certificate-entry-422')
     await typeDate(page, '发证日期', '2025-06-01')
     await dialog.getByTestId('entry-submit').click()
@@ -199,10 +199,7 @@ test.describe.serial('the manual in the browser', () => {
     }
     await expect(page.getByTestId('submit-personnel')).toContainText('报送所选的 4 张证书')
     await checkScreen(page, '25-personnel-choose')
-    await page.getByTestId('submit-personnel').click()
-    await expect(page.getByTestId('case-result')).toContainText('自动审核通过')
-    await checkScreen(page, '26-personnel-approved')
-    await page.getByTestId('case-result').getByRole('button', { name: '完成' }).click()
+    await submitApproved(page, 'submit-personnel', '26-personnel-approved')
     await expect(picker.getByTestId(`blocker-${'川建安B（2025）0031'}`)).toContainText('已报送')
   })
 
@@ -256,9 +253,7 @@ test.describe.serial('the manual in the browser', () => {
     await page.getByRole('tab', { name: '人员证书信息变更' }).click()
     await page.getByTestId('add-picker').getByTestId('pick-ZC-2019-0815').click()
     await expect(page.getByTestId('change-personnel')).toContainText('新增')
-    await page.getByTestId('submit-personnel-change').click()
-    await expect(page.getByTestId('case-result')).toContainText('自动审核通过')
-    await page.getByTestId('case-result').getByRole('button', { name: '完成' }).click()
+    await submitApproved(page, 'submit-personnel-change')
 
     // 变更: cancel filing → revoke → the person re-registers → confirm → file again
     await page.getByRole('menuitem', { name: '证书管理' }).click()
@@ -286,43 +281,32 @@ test.describe.serial('the manual in the browser', () => {
     await expect(page.getByTestId('change-basic')).toContainText('王经理')
     await expect(page.getByTestId('change-basic')).toContainText('李经理')
     await checkScreen(page, '33-change-basic-preview')
-    await page.getByTestId('submit-basic').click()
-    await expect(page.getByTestId('case-result')).toContainText('自动审核通过')
-    await checkScreen(page, '34-change-basic-approved')
-    await page.getByTestId('case-result').getByRole('button', { name: '完成' }).click()
+    await submitApproved(page, 'submit-basic', '34-change-basic-approved')
 
     await page.getByRole('tab', { name: '进疆负责人变更' }).click()
     await expect(page.getByTestId('current-person').first()).toContainText(XIAO.name)
     await choose(page, '新的进疆负责人', /孙浩海/)
     await expect(page.getByTestId('change-manager')).toContainText(SUN.name)
     await checkScreen(page, '35-change-manager')
-    await page.getByTestId('submit-manager').click()
-    await expect(page.getByTestId('case-result')).toContainText('自动审核通过')
-    await page.getByTestId('case-result').getByRole('button', { name: '完成' }).click()
+    await submitApproved(page, 'submit-manager')
 
     await page.getByRole('tab', { name: '进疆技术负责人变更' }).click()
     await choose(page, '新的进疆技术负责人', /萧杰然/)
     await checkScreen(page, '36-change-tech-manager')
-    await page.getByTestId('submit-tech_manager').click()
-    await expect(page.getByTestId('case-result')).toContainText('自动审核通过')
-    await page.getByTestId('case-result').getByRole('button', { name: '完成' }).click()
+    await submitApproved(page, 'submit-tech_manager')
 
     await page.getByRole('tab', { name: '资质信息变更' }).click()
     await page.getByTestId('resync-qualifications').click()
     await expect(page.getByTestId('change-qualifications')).toContainText('地基基础工程专业承包')
     await checkScreen(page, '37-change-qualifications')
-    await page.getByTestId('submit-qualifications').click()
-    await expect(page.getByTestId('case-result')).toContainText('自动审核通过')
-    await page.getByTestId('case-result').getByRole('button', { name: '完成' }).click()
+    await submitApproved(page, 'submit-qualifications')
 
     await page.getByRole('tab', { name: '人员证书信息变更' }).click()
     const filed = page.getByTestId('filed-personnel')
     await filed.getByRole('row').filter({ hasText: WAN.name }).locator('.el-checkbox').click()
     await expect(page.getByTestId('change-personnel')).toContainText('移除')
     await checkScreen(page, '38-change-personnel')
-    await page.getByTestId('submit-personnel-change').click()
-    await expect(page.getByTestId('case-result')).toContainText('自动审核通过')
-    await page.getByTestId('case-result').getByRole('button', { name: '完成' }).click()
+    await submitApproved(page, 'submit-personnel-change')
     await expect(filed).not.toContainText(WAN.name)
   })
 
@@ -393,10 +377,9 @@ test.describe.serial('the manual in the browser', () => {
     await typeDate(page, '服务结束日期', '2027-11-09')
     await choose(page, '项目负责人', /康英霞/)
     await page.getByLabel('上传合同等附件').setInputFiles(pdfFile('造价咨询合同.pdf'))
+    await expect(page.getByText('造价咨询合同.pdf')).toBeVisible()
     await checkScreen(page, '44-cost-project-form')
-    await page.getByTestId('submit-project').click()
-    await expect(page.getByTestId('case-result')).toContainText('自动审核通过')
-    await page.getByTestId('case-result').getByRole('button', { name: '完成' }).click()
+    await submitApproved(page, 'submit-project')
     await expect(page.getByTestId('cost-projects')).toContainText('18,800,000.50')
     await checkScreen(page, '45-cost-project-filed')
     const cases = await enterprise.get('/api/v1/ent/filings?business=cost_project')

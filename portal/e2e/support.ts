@@ -4,7 +4,7 @@
 import { readFileSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
-import { expect, request, type APIRequestContext, type Page } from '@playwright/test'
+import { expect, request, type APIRequestContext, type Locator, type Page } from '@playwright/test'
 
 function required(name: string): string {
   const value = process.env[name]
@@ -106,6 +106,15 @@ export async function loginWithHelper(page: Page, uscc = HUANGHE, algorithm = 'r
   await page.getByTestId('pin').fill(env.pin)
   await page.getByTestId('login').click()
   await expect(page.getByTestId('enterprise-name')).toBeVisible()
+}
+
+/** The development-only path, up to the login button: the software certificate's tab, its
+ * certificate and private key files. */
+export async function chooseSoftCertificate(page: Page, cert: string, key: string): Promise<void> {
+  await openLogin(page)
+  await page.getByRole('tab', { name: '软证书登录（开发测试）' }).click()
+  await page.getByTestId('soft-cert').setInputFiles(cert)
+  await page.getByTestId('soft-key').setInputFiles(key)
 }
 
 /** The enterprise's session token, as the portal keeps it (for the API side of a test). */
@@ -242,6 +251,21 @@ export async function typeDate(page: Page, label: string, date: string): Promise
   await input.fill(date)
   await input.press('Enter')
   await expect(input).toHaveValue(date)
+}
+
+/** The message under a form item (found by its label's text): a field's own error. */
+export async function expectFieldError(scope: Page | Locator, label: string, message: string): Promise<void> {
+  await expect(scope.locator('.el-form-item').filter({ hasText: label }).locator('.el-form-item__error')).toHaveText(message)
+}
+
+/** Submits with the button of that test id: the automatic review approves (photographed as `shot`,
+ * when named), and the result is closed. */
+export async function submitApproved(page: Page, button: string, shot?: string): Promise<void> {
+  await page.getByTestId(button).click()
+  const result = page.getByTestId('case-result')
+  await expect(result).toContainText('自动审核通过')
+  if (shot) await checkScreen(page, shot)
+  await result.getByRole('button', { name: '完成' }).click()
 }
 
 /** Chooses an option of an Element Plus select (by its accessible name) by the option's text, in the

@@ -3,7 +3,7 @@
  * cannot be changed here, and the page explains the manual's path.
  */
 const api = require('../../utils/api')
-const guard = require('../../utils/guard')
+const { reloadOnShow } = require('../../utils/behaviors')
 const labels = require('../../utils/labels')
 
 function shown(certificate) {
@@ -16,10 +16,10 @@ function shown(certificate) {
 }
 
 Component({
+  behaviors: [reloadOnShow],
   data: { loaded: false, titles: [] },
   methods: {
-    onShow() {
-      if (!guard.requireSession()) return Promise.resolve()
+    reload() {
       return api.get('/mp/certificates').then((list) => {
         this.setData({ loaded: true, titles: list.items.filter((c) => c.kind === 'title').map(shown) })
       }).catch(() => {})

@@ -1,6 +1,6 @@
 /** 我的证书: every certificate of the person, of every kind, with whether it is filed (已报送). */
 const api = require('../../utils/api')
-const guard = require('../../utils/guard')
+const { reloadOnShow } = require('../../utils/behaviors')
 const labels = require('../../utils/labels')
 
 const KIND_ORDER = ['registered', 'title', 'safety', 'post', 'special_operation', 'tech_worker']
@@ -25,13 +25,9 @@ function grouped(items) {
 }
 
 Component({
+  behaviors: [reloadOnShow],
   data: { loaded: false, groups: [], total: 0 },
   methods: {
-    onShow() {
-      if (!guard.requireSession()) return Promise.resolve()
-      return this.reload()
-    },
-
     onPullDownRefresh() {
       return this.reload().then(() => wx.stopPullDownRefresh())
     },

@@ -3,6 +3,7 @@
  * registered at the current employer, who confirms it. The page then shows its state.
  */
 const api = require('../../utils/api')
+const { showErrors } = require('../../utils/forms')
 const guard = require('../../utils/guard')
 const idcard = require('../../utils/idcard')
 const labels = require('../../utils/labels')
@@ -145,10 +146,7 @@ Component({
     onSubmit() {
       if (this.data.submitting) return Promise.resolve()
       const { body, errors } = this.body()
-      if (Object.keys(errors).length) {
-        this.setData({ errors })
-        return Promise.resolve()
-      }
+      if (showErrors(this, errors)) return Promise.resolve()
       this.setData({ submitting: true, errors: {} })
       this.submitKey = this.submitKey || api.newIdempotencyKey()
       const sent = this.data.mode === 'change'

@@ -1,6 +1,6 @@
 /** 我的聘用: the current employer, pending offers and the history. One employer at a time. */
 const api = require('../../utils/api')
-const guard = require('../../utils/guard')
+const { reloadOnShow } = require('../../utils/behaviors')
 const labels = require('../../utils/labels')
 
 function shown(employment) {
@@ -12,6 +12,7 @@ function shown(employment) {
 }
 
 Component({
+  behaviors: [reloadOnShow],
   data: {
     loaded: false,
     current: null,
@@ -20,11 +21,6 @@ Component({
     busy: false,
   },
   methods: {
-    onShow() {
-      if (!guard.requireSession()) return Promise.resolve()
-      return this.reload()
-    },
-
     reload() {
       return api.get('/mp/employments').then((list) => {
         const items = list.items.map(shown)

@@ -3,6 +3,7 @@
  * (企业向个人发起聘用的通知消息). 查看 opens the offer; opening a message marks it read.
  */
 const api = require('../../utils/api')
+const { reloadOnShow } = require('../../utils/behaviors')
 const guard = require('../../utils/guard')
 const labels = require('../../utils/labels')
 
@@ -30,6 +31,7 @@ function shown(message) {
 }
 
 Component({
+  behaviors: [reloadOnShow],
   data: {
     person: null,
     messages: [],
@@ -40,20 +42,15 @@ Component({
     loaded: false,
   },
   methods: {
-    onShow() {
-      if (!guard.requireSession()) return Promise.resolve()
-      return this.refresh()
-    },
-
     onPullDownRefresh() {
-      return this.refresh().then(() => wx.stopPullDownRefresh())
+      return this.reload().then(() => wx.stopPullDownRefresh())
     },
 
     onReachBottom() {
       return this.loadMore()
     },
 
-    refresh() {
+    reload() {
       this.setData({ loading: true })
       return Promise.all([guard.loadMe(), api.get(`/mp/messages?page=1&per_page=${PER_PAGE}`)])
         .then(([person, inbox]) => this.show(person, inbox.items, inbox.total, 1))

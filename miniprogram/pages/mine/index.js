@@ -1,13 +1,14 @@
 /** 我的: who is logged in, links to the person's records, and logging out. */
 const api = require('../../utils/api')
+const { reloadOnShow } = require('../../utils/behaviors')
 const guard = require('../../utils/guard')
 const session = require('../../utils/session')
 
 Component({
+  behaviors: [reloadOnShow],
   data: { person: null },
   methods: {
-    onShow() {
-      if (!guard.requireSession()) return Promise.resolve()
+    reload() {
       return guard.loadMe().then((person) => this.setData({ person })).catch(() => {})
     },
 

@@ -1,5 +1,6 @@
 /** 完善个人信息: phone, education, address. The ID number is only ever shown masked. */
 const api = require('../../utils/api')
+const { showErrors } = require('../../utils/forms')
 const guard = require('../../utils/guard')
 const labels = require('../../utils/labels')
 
@@ -64,10 +65,7 @@ Component({
     onSave() {
       if (this.data.saving) return Promise.resolve()
       const { body, errors } = this.changes()
-      if (Object.keys(errors).length) {
-        this.setData({ errors })
-        return Promise.resolve()
-      }
+      if (showErrors(this, errors)) return Promise.resolve()
       if (!Object.keys(body).length) {
         wx.showToast({ title: '请填写要修改的内容', icon: 'none' })
         return Promise.resolve()

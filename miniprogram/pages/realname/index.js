@@ -6,6 +6,7 @@
 const api = require('../../utils/api')
 const config = require('../../config')
 const face = require('../../utils/face')
+const { showErrors } = require('../../utils/forms')
 const guard = require('../../utils/guard')
 const idcard = require('../../utils/idcard')
 
@@ -53,10 +54,7 @@ Component({
     onSubmit() {
       if (this.data.busy) return Promise.resolve()
       const errors = validate(this.data.name, this.data.idCardNo)
-      if (Object.keys(errors).length) {
-        this.setData({ errors })
-        return Promise.resolve() // nothing is sent with a wrong check digit
-      }
+      if (showErrors(this, errors)) return Promise.resolve() // nothing is sent with a wrong check digit
       const body = { name: this.data.name.trim(), id_card_no: idcard.normalize(this.data.idCardNo) }
       this.setData({ busy: true, errors: {} })
       return api.post('/mp/realname', body, { fields: ['name', 'id_card_no'] })

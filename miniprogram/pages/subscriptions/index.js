@@ -4,7 +4,7 @@
  * wx.requestSubscribeMessage answers 'accept' is registered with POST /mp/subscriptions.
  */
 const api = require('../../utils/api')
-const guard = require('../../utils/guard')
+const { reloadOnShow } = require('../../utils/behaviors')
 const labels = require('../../utils/labels')
 
 const MAX_TEMPLATES_PER_REQUEST = 3 // wx.requestSubscribeMessage takes at most 3 one-time templates
@@ -18,13 +18,9 @@ function shown(status) {
 }
 
 Component({
+  behaviors: [reloadOnShow],
   data: { loaded: false, templates: [], requesting: false, result: '' },
   methods: {
-    onShow() {
-      if (!guard.requireSession()) return Promise.resolve()
-      return this.reload()
-    },
-
     reload() {
       return api.get('/mp/subscriptions').then((status) => {
         this.setData({ loaded: true, templates: shown(status) })

@@ -40,6 +40,20 @@ async function loginAndVerify(device, person) {
   await app.tap('#submit')
 }
 
+/** A new person, logged in and real-name verified on their phone. */
+async function verifiedPerson(tag) {
+  const person = platform.newPerson(tag)
+  const device = phone(person)
+  await loginAndVerify(device, person)
+  return { person, device }
+}
+
+/** The offer's page, loaded. */
+async function openOffer(device, offer) {
+  await device.app.navigate('navigateTo', { url: `/pages/employments/detail?id=${offer.id}` })
+  await device.fake.idle()
+}
+
 function sessionToken(device) {
   return device.fake.wx.getStorageSync('xj.session').token
 }
@@ -149,13 +163,10 @@ describe('the person journey against the real platform', () => {
   })
 
   test('a failed face check when accepting an offer accepts nothing', async () => {
-    const person = platform.newPerson('face-accept')
-    const device = phone(person)
-    await loginAndVerify(device, person)
+    const { person, device } = await verifiedPerson('face-accept')
     const offer = await enterpriseA.offer(person.idCardNo, env.businessDate)
     await platform.presetFace(env.stubs, person.idCardNo, FACE_FAILED)
-    await device.app.navigate('navigateTo', { url: `/pages/employments/detail?id=${offer.id}` })
-    await device.fake.idle()
+    await openOffer(device, offer)
     await device.app.tap('#accept')
     expect(device.record.toasts).toContain('人脸核身未通过，请重新进行人脸识别')
     expect(device.app.text('#status')).toBe('待确认')
@@ -164,8 +175,7 @@ describe('the person journey against the real platform', () => {
   })
 
   test('an ID number bound to another WeChat user is explained', async () => {
-    const owner = platform.newPerson('owner')
-    await loginAndVerify(phone(owner), owner)
+    const { person: owner } = await verifiedPerson('owner')
     const other = { ...platform.newPerson('other'), idCardNo: owner.idCardNo }
     const device = phone(other)
     await loginAndVerify(device, other)
@@ -173,13 +183,10 @@ describe('the person journey against the real platform', () => {
   })
 
   test('an offer already taken by another employer cannot be accepted, and the page says why', async () => {
-    const person = platform.newPerson('taken')
-    const device = phone(person)
-    await loginAndVerify(device, person)
+    const { person, device } = await verifiedPerson('taken')
     const offerA = await enterpriseA.offer(person.idCardNo, env.businessDate)
     const offerB = await enterpriseB.offer(person.idCardNo, env.businessDate)
-    await device.app.navigate('navigateTo', { url: `/pages/employments/detail?id=${offerB.id}` })
-    await device.fake.idle()
+    await openOffer(device, offerB)
     expect(device.app.text('#status')).toBe('待确认')
 
     // meanwhile the person accepts A (another device, or an earlier tap)

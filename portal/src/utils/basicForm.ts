@@ -8,6 +8,8 @@ type Rules = Record<string, FormItemRule[]>
 export const BASIC_FIELDS = ['name', 'legal_representative', 'registered_address', 'registered_capital_wan', 'established_on',
   'contact_name', 'contact_phone', 'xj_office_address'] as const
 export type BasicField = (typeof BASIC_FIELDS)[number]
+/** The form items' props: the fields under `basic`. */
+export const BASIC_PROPS = BASIC_FIELDS.map((field) => `basic.${field}`)
 
 const MAX_LENGTH: Record<string, number> = { name: 100, legal_representative: 30, registered_address: 200, contact_name: 30, xj_office_address: 200 }
 

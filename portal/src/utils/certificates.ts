@@ -18,6 +18,26 @@ export interface FilingContext {
   today: string
 }
 
+export function filingContext(filed: { id?: string }[], staff: { person_id: string }[], today: string): FilingContext {
+  return {
+    filedIds: new Set(filed.map((entry) => entry.id ?? '')),
+    staffIds: new Set(staff.map((member) => member.person_id)),
+    today,
+  }
+}
+
+/** A review's reasons name `<list>.<index>` of the ids submitted in that list: their messages by id. */
+export function errorsByRow(byPath: Record<string, string[]>, list: string, submitted: string[]): Record<string, string> {
+  const rows: Record<string, string> = {}
+  const pattern = new RegExp(`^${list}\\.(\\d+)$`)
+  for (const [path, messages] of Object.entries(byPath)) {
+    const match = pattern.exec(path)
+    const id = match ? submitted[Number(match[1])] : undefined
+    if (id) rows[id] = messages.join('；')
+  }
+  return rows
+}
+
 export function fileBlocker(certificate: CertificateLike, context: FilingContext): string | null {
   if (certificate.id && context.filedIds.has(certificate.id)) return '已报送'
   if (!certificate.person_id || !context.staffIds.has(certificate.person_id)) return '持证人不是本企业在职人员'
