@@ -11,11 +11,12 @@ import json
 import math
 import os
 import shutil
-import socket
 import sys
 import tempfile
 import threading
 import time
+
+from xjkit.polling import free_port, wait_for_port  # noqa: F401  (the benchmarks import them from here)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -25,23 +26,6 @@ def refuse_monkey_patching():
     eventlet = sys.modules.get("eventlet")
     if eventlet is not None and eventlet.patcher.is_monkey_patched("socket"):
         raise RuntimeError("the benchmark process is eventlet-monkey-patched: its numbers would be wrong")
-
-
-def free_port():
-    """A port of 127.0.0.1 that nothing listens on now (the kernel's pick)."""
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        return probe.getsockname()[1]
-
-
-def wait_for_port(port, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
 def percentile(sorted_values, p):
