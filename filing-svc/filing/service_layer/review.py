@@ -8,7 +8,7 @@ written after the registration's write stood.
 """
 import datetime
 
-from xjkit.errors import DuplicateKey, ValidationFailed
+from xjkit.errors import ConcurrencyConflict, DuplicateKey, ValidationFailed
 from xjkit.filing_data import validated
 from xjkit.ids import new_id
 from xjkit.validators import is_xinjiang_uscc
@@ -52,7 +52,10 @@ def submit(ports, uscc, enterprise_name, enterprise_type, business, data, submit
                 reasons = [reason("ALREADY_REGISTERED", ALREADY_REGISTERED)]
                 changes = []
             else:
-                uow.commit()  # a conflict raises here, before any case is stored
+                try:
+                    uow.commit()  # a conflict raises here, before any case is stored
+                except DuplicateKey:  # another submission created the registration first: review again
+                    raise ConcurrencyConflict() from None
     case = Case(case_id=new_id(), uscc=uscc, enterprise_type=enterprise_type, business=business,
                 data=clean, submitted_at=submitted_at, reviewed_at=ports.clock.now(),
                 status=REJECTED if reasons else APPROVED, reasons=reasons, changes=changes,

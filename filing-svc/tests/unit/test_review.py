@@ -305,6 +305,24 @@ def test_a_cost_project_with_a_registered_cost_engineer_creates_the_cost_consult
     assert registration.cost_projects[0]["lead_person_name"] == "造价师"
 
 
+def test_a_cost_project_whose_registration_another_submission_created_first_is_reviewed_again(world):
+    world.staff.hire(COST_USCC, "lead", "造价师")
+    world.staff.files["f9"] = COST_USCC
+    world.certificates.add("e1", COST_USCC, "lead", kind="registered", type="一级注册造价工程师")
+
+    def another_cost_project(repository):  # opens the cost-consulting registration between our read and write
+        other = FakeFilingUnitOfWork(repository.sharing_storage(), world.cases.sharing_storage())
+        ports = review.ReviewPorts(other, world.national, world.staff, world.certificates, world.clock)
+        review.submit(ports, COST_USCC, "企业", "cost_consulting", "cost_project", cost_project(project_name="先到项目"))
+    world.registrations.before_next_write = another_cost_project
+    with pytest.raises(ConcurrencyConflict):  # the service's retry_on_conflict reviews it again
+        world.submit("cost_project", cost_project(), uscc=COST_USCC, enterprise_type="cost_consulting")
+    case = world.submit("cost_project", cost_project(), uscc=COST_USCC, enterprise_type="cost_consulting")
+    assert case["status"] == "approved", case["reasons"]
+    registration = world.registrations.get(COST_USCC, "cost_consulting")
+    assert [p["project_name"] for p in registration.cost_projects] == ["先到项目", cost_project()["project_name"]]
+
+
 def test_a_cost_project_lead_without_a_cost_engineer_certificate_is_rejected(world):
     world.staff.hire(COST_USCC, "lead", "造价师")
     world.staff.files["f9"] = COST_USCC
