@@ -75,19 +75,6 @@ def test_a_unique_index_clash_raises_duplicate_key(offers):
         offers.insert({"_id": "o2", "active_person": "p1"})
 
 
-def test_update_fields_with_expected_version_bumps_the_version(offers):
-    offers.insert({"_id": "o1", "reads": 0})
-    after = offers.update_fields("o1", set_fields={"status": "read"}, inc_fields={"reads": 1}, expected_version=1)
-    assert (after["version"], after["reads"], after["status"]) == (2, 1, "read")
-    assert offers.update_fields("o1", set_fields={"status": "x"}, expected_version=1) is None
-
-
-def test_update_fields_refuses_dotted_paths(offers):
-    offers.insert({"_id": "o1"})
-    with pytest.raises(UnsupportedOperation):
-        offers.update_fields("o1", set_fields={"a.b": 1})
-
-
 def test_find_refuses_operators_outside_the_subset(offers):
     with pytest.raises(UnsupportedOperation):
         offers.find({"status": {"$ne": "x"}})
@@ -158,21 +145,25 @@ def test_a_write_between_publish_and_clear_keeps_its_new_event(offers):
     assert offers.get("o1")["outbox_pending"] is False
 
 
-def test_update_fields_with_a_state_condition_lets_only_one_of_many_concurrent_callers_win(offers):
+def test_of_many_concurrent_replaces_of_one_version_only_one_wins(offers):
     offers.insert({"_id": "c1", "status": "open"})
-    winners = []
+    read = offers.get("c1")  # every caller read the same version (a login challenge raced by logins)
+    winners, losers = [], []
 
-    def consume():
-        if offers.update_fields("c1", set_fields={"status": "used"}, where={"status": "open"}) is not None:
+    def spend():
+        try:
+            offers.replace({**read, "status": "used"})
             winners.append(1)
+        except ConcurrencyConflict:
+            losers.append(1)
 
-    threads = [threading.Thread(target=consume) for _ in range(10)]
+    threads = [threading.Thread(target=spend) for _ in range(10)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(winners) == 1
-    assert offers.get("c1")["status"] == "used"
+    assert (len(winners), len(losers)) == (1, 9)
+    assert (offers.get("c1")["status"], offers.get("c1")["version"]) == ("used", 2)
 
 
 def test_a_document_that_fails_to_publish_is_stuck_logged_once_per_try_and_retried_with_backoff(offers, caplog):

@@ -14,13 +14,12 @@ the store relays them right after the worker, whichever use case wrote them: no 
 import contextvars
 from dataclasses import dataclass
 
-import pymongo
 from pymongo.errors import DuplicateKeyError
 
 from xjkit import ids
 from xjkit.errors import ConcurrencyConflict, DuplicateKey
 from xjkit.logcontext import outbox_entry  # the request id travels with each stored event
-from xjkit.mongo.subset import vet_filter, vet_replacement, vet_update
+from xjkit.mongo.subset import vet_filter, vet_replacement
 
 _events_written = contextvars.ContextVar("xj_events_written", default=None)
 
@@ -165,26 +164,3 @@ class VersionedRepository:
             raise ConcurrencyConflict()
         _note_events(events)
         return stored
-
-    def update_fields(self, document_id, set_fields=None, inc_fields=None, expected_version=None, where=None):
-        """``$set``/``$inc`` on top-level fields, in one conditional write: with ``expected_version``
-        it is a version check, with ``where`` (a vetted filter) a state check such as
-        ``{"status": "open"}``. Returns the document after the update, or None when nothing matched.
-        """
-        update = {}
-        if set_fields:
-            update["$set"] = dict(set_fields)
-        if inc_fields:
-            update["$inc"] = dict(inc_fields)
-        vet_update(update)
-        query = {**vet_filter(dict(where or {})), "_id": document_id}
-        if expected_version is not None:
-            query["version"] = expected_version
-            update.setdefault("$inc", {})["version"] = 1
-        try:
-            return self.collection.find_one_and_update(
-                query, update, return_document=pymongo.ReturnDocument.AFTER
-            )
-        except DuplicateKeyError as error:
-            raise DuplicateKey(_index_name_from(error)) from error
-

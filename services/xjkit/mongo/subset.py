@@ -4,12 +4,12 @@ nx-27017 (development and CI) silently gets some operations wrong, so repositori
 what the conformance test (services/tests/integration/test_store_conformance.py) pins on
 both nx-27017 and MongoDB 7. These checks refuse anything else at the call site, so a query
 that would work in production and silently misbehave in CI (or the reverse) never gets written.
+Every write is a whole-document insert or replace (under a version check): no partial updates,
+whose ``$set`` nx-27017 gets wrong for booleans, dates and array elements (the conformance test
+pins those deviations).
 """
 
-import datetime
-
 FILTER_OPERATORS = frozenset({"$in", "$gt", "$gte", "$lt", "$lte", "$regex", "$options"})
-UPDATE_OPERATORS = frozenset({"$set", "$inc"})
 
 
 class UnsupportedOperation(ValueError):
@@ -55,26 +55,3 @@ def vet_filter(query):
     return query
 
 
-def _refused_set_value(value):
-    # nx-27017 stores a $set boolean as 0/1 and a $set datetime as a naive string
-    return isinstance(value, (bool, datetime.date))
-
-
-def vet_update(update):
-    """``$set``/``$inc`` on top-level fields only (nx-27017 drops ``$set`` on ``a.0.b``), and no
-    booleans or dates in ``$set``: write those with a whole-document replace."""
-    if not update or not isinstance(update, dict):
-        raise UnsupportedOperation("an update must be a non-empty dict")
-    unknown = set(update) - UPDATE_OPERATORS
-    if unknown:
-        raise UnsupportedOperation(f"update operators {sorted(unknown)} are outside the vetted subset")
-    for operator, fields in update.items():
-        for name in fields:
-            if "." in name or name.startswith("$"):
-                raise UnsupportedOperation(f"{operator} on {name!r}: only top-level fields may be updated")
-            if name in ("_id", "version"):
-                raise UnsupportedOperation(f"{operator} may not touch {name}")
-            if operator == "$set" and _refused_set_value(fields[name]):
-                raise UnsupportedOperation(f"$set of a {type(fields[name]).__name__} on {name!r}: "
-                                           "use a whole-document replace")
-    return update
