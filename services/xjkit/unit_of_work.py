@@ -25,6 +25,7 @@ from abc import ABC, abstractmethod
 from dataclasses import asdict
 
 from xjkit.aggregate import Aggregate
+from xjkit.errors import ConcurrencyConflict
 
 BOOKKEEPING = ("version", "stored_outbox")
 
@@ -109,3 +110,22 @@ class UnitOfWork:
         for entry in list(self._seen.values()):
             if entry.needs_write():
                 entry.write()
+
+
+def change_each(uow, get, ids, change):
+    """A batch job's loop (expiry and the like): each aggregate in a unit of work of its own, read
+    again by ``get(id)`` so a loaded list never grows the commit; ``change(aggregate)`` says
+    whether it changed it (then it is committed). One that another instance changed first
+    (``ConcurrencyConflict``) is skipped: that instance did the job. Returns the committed ones."""
+    committed = []
+    for aggregate_id in ids:
+        with uow:
+            aggregate = get(aggregate_id)
+            if aggregate is None or not change(aggregate):
+                continue
+            try:
+                uow.commit()
+            except ConcurrencyConflict:
+                continue
+            committed.append(aggregate)
+    return committed

@@ -4,9 +4,10 @@ person, confirmed or revoked by the employer), and what happens when an employme
 Each use case works inside the unit of work (``uow.certificates``); the certificate records its
 own events, and ``uow.commit()`` stores them with it."""
 
-from xjkit.errors import ConcurrencyConflict, DuplicateKey, ValidationFailed
+from xjkit.errors import DuplicateKey, ValidationFailed
 from xjkit.ids import new_id
 from xjkit.retry import retry_on_conflict
+from xjkit.unit_of_work import change_each
 
 from certs.domain import certificate as kinds
 from certs.domain.certificate import Certificate
@@ -169,21 +170,16 @@ def detach_after_employment_ended(uow, clock, enterprise_uscc, person_id):
 def expire_due(uow, clock, batch=500):
     """Certificates past validity are marked expired (and leave any filing). Safe when several
     instances run: each is read again and written under its version check; the loser skips."""
-    today, expired = clock.today().isoformat(), 0
+    today = clock.today().isoformat()
     with uow:
         due = [c.certificate_id for c in uow.certificates.expiring(today, batch)]
-    for certificate_id in due:
-        with uow:
-            certificate = uow.certificates.get(certificate_id)
-            if certificate is None or not (certificate.fileable and certificate.expired_on(today)):
-                continue  # expired, detached or renewed meanwhile
-            certificate.expire(clock.now())
-            try:
-                uow.commit()
-            except ConcurrencyConflict:
-                continue
-            expired += 1
-    return expired
+
+    def expire(certificate):
+        if not (certificate.fileable and certificate.expired_on(today)):
+            return False  # expired, detached or renewed meanwhile
+        certificate.expire(clock.now())
+        return True
+    return len(change_each(uow, uow.certificates.get, due, expire))
 
 
 def certificates_by_ids(uow, enterprise_uscc, certificate_ids):

@@ -6,9 +6,10 @@ events, and ``uow.commit()`` stores them with it."""
 import logging
 
 from xjkit.contract import FACE_PURPOSE_EMPLOYMENT_ACCEPT
-from xjkit.errors import ConcurrencyConflict, DuplicateKey, ValidationFailed
+from xjkit.errors import DuplicateKey, ValidationFailed
 from xjkit.ids import new_id
 from xjkit.retry import retry_on_conflict
+from xjkit.unit_of_work import change_each
 
 from employment.domain import employment as states
 from employment.domain.contract import contract_problems, parse_date
@@ -214,19 +215,13 @@ def withdraw_other_offers(uow, clock, person_id, accepted_employment_id):
 def expire_due(uow, clock, batch=200):
     """Active employments whose contract ended before today become expired. Safe when several
     instances run at once: each is read again and written under its version check; the loser skips."""
-    today, expired = clock.today().isoformat(), 0
+    today = clock.today().isoformat()
     with uow:
         due = [employment.employment_id for employment in uow.employments.active_ending_before(today, batch)]
-    for employment_id in due:
-        with uow:
-            employment = uow.employments.get(employment_id)
-            if employment is None or employment.status != states.ACTIVE \
-                    or not employment.contract_ended_before(today):
-                continue  # expired or ended meanwhile
-            employment.expire(clock.now())
-            try:
-                uow.commit()
-            except ConcurrencyConflict:
-                continue
-            expired += 1
-    return expired
+
+    def expire(employment):
+        if employment.status != states.ACTIVE or not employment.contract_ended_before(today):
+            return False  # expired or ended meanwhile
+        employment.expire(clock.now())
+        return True
+    return len(change_each(uow, uow.employments.get, due, expire))

@@ -7,8 +7,8 @@ import logging
 import re
 import secrets
 
-from xjkit.errors import ConcurrencyConflict
 from xjkit.retry import retry_on_conflict
+from xjkit.unit_of_work import change_each
 
 from identity.domain.errors import SessionEnded
 from identity.domain.session import ACTIVE, ENDED_MESSAGES, LOGOUT, REVOKED, UNKNOWN, Session
@@ -80,20 +80,16 @@ def end_revoked_sessions(uow, verifier, wall):
     with uow:
         due = [session.session_id for session in uow.sessions.active_with_certificates(now)
                if _revoked(session, verifier)]
-    ended = 0
-    for session_id in due:
-        with uow:
-            session = uow.sessions.get(session_id)
-            if session is None or session.status != ACTIVE:
-                continue  # ended meanwhile
-            session.end(now, REVOKED)
-            try:
-                uow.commit()
-            except ConcurrencyConflict:
-                continue  # changed meanwhile: its next check judges it again
-        ended += 1
+
+    def end(session):
+        if session.status != ACTIVE:
+            return False  # ended meanwhile
+        session.end(now, REVOKED)
+        return True
+    ended = change_each(uow, uow.sessions.get, due, end)
+    for session in ended:
         log.info("session of %s %s ended: its certificate is revoked", session.subject, _short(session.session_id))
-    return ended
+    return len(ended)
 
 
 def session_view(session):

@@ -10,7 +10,7 @@ from xjkit.clock import SHANGHAI
 from xjkit.errors import ConcurrencyConflict, DuplicateKey
 from xjkit.fakes import InMemoryRepository
 from xjkit.mongo.entities import entity_to_document
-from xjkit.unit_of_work import UnitOfWork
+from xjkit.unit_of_work import UnitOfWork, change_each
 
 AT = datetime.datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI)
 
@@ -127,3 +127,23 @@ def test_only_aggregates_can_be_tracked():
         pass
     with Bank() as bank, pytest.raises(TypeError):
         bank.see(bank.accounts, Plain(), new=True)
+
+
+def test_change_each_commits_each_changed_one_alone_and_skips_one_another_instance_changed_first(bank):
+    for account_id in ("a2", "a3", "a4"):
+        bank.accounts.put(Account(account_id, account_id))
+
+    def another_instance(accounts):  # a3 is changed by someone else between our read and our write
+        stored = accounts.items["a3"]
+        accounts.put(stored)
+    def deposit_unless_a4(account):
+        if account.account_id == "a4":
+            return False
+        if account.account_id == "a3":
+            bank.accounts.before_next_write = another_instance
+        account.deposit(1)
+        return True
+    committed = change_each(bank, bank.accounts.get, ["a1", "a2", "a3", "a4", "gone"], deposit_unless_a4)
+    assert [a.account_id for a in committed] == ["a1", "a2"]
+    assert [bank.accounts.items[i].balance for i in ("a1", "a2", "a3", "a4")] == [1, 1, 0, 0]
+    assert bank.accounts.writes == 2
