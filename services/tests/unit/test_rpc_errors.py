@@ -48,3 +48,23 @@ def test_any_other_failure_is_left_to_nameko(sent):
     failure = (RuntimeError, RuntimeError("bug"), None)
     entrypoint().handle_result(None, None, None, failure)
     assert sent[0] is failure
+
+
+def test_a_reply_lost_because_the_broker_went_away_is_logged_and_does_not_kill_the_service(monkeypatch, caplog):
+    import kombu.exceptions
+
+    def broker_gone(self, message, worker_ctx, result, exc_info):
+        raise kombu.exceptions.OperationalError("[Errno 111] ECONNREFUSED")
+    monkeypatch.setattr(Rpc, "handle_result", broker_gone)
+    rpc = entrypoint("identity")
+    rpc.method_name = "check_session"
+    assert rpc.handle_result(None, None, {"ok": True}, None) == ({"ok": True}, None)  # no exception
+    assert "reply of identity.check_session lost" in caplog.text
+
+
+def test_any_other_error_of_the_reply_still_propagates(monkeypatch):
+    def broken(self, message, worker_ctx, result, exc_info):
+        raise TypeError("not serializable")
+    monkeypatch.setattr(Rpc, "handle_result", broken)
+    with pytest.raises(TypeError):
+        entrypoint().handle_result(None, None, object(), None)

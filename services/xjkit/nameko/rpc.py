@@ -12,7 +12,14 @@ worker runs.
 A store that cannot be reached (pymongo's ``ConnectionFailure``: server selection timeout,
 auto-reconnect, network timeout) is not the request's fault: it reaches the caller as 503
 ``SERVICE_UNAVAILABLE``, which the gateway passes on — never as an unexpected error (500).
+
+A reply that cannot be sent because the broker went away is logged, not raised: nameko would kill
+the whole service for it (found by the broker-restart crash drill).
 """
+import logging
+
+import amqp.exceptions
+import kombu.exceptions
 from nameko.exceptions import deserialize_to_instance
 from nameko.rpc import Rpc
 from pymongo.errors import ConnectionFailure
@@ -21,6 +28,11 @@ from xjkit.errors import DomainError, ServiceUnavailable
 from xjkit.nameko.callers import rpc_key, verified_caller
 
 deserialize_to_instance(DomainError)
+
+log = logging.getLogger(__name__)
+
+# the broker went away between the work and its reply
+REPLY_LOST = (kombu.exceptions.OperationalError, amqp.exceptions.ConnectionError, OSError)
 
 
 class DomainRpc(Rpc):
@@ -50,7 +62,15 @@ class DomainRpc(Rpc):
         if exc_info is not None and isinstance(exc_info[1], DomainError):
             # sent as the plain base class, which every caller deserializes (deserialize_to_instance above)
             exc_info = (DomainError, exc_info[1].as_base(), exc_info[2])
-        return super().handle_result(message, worker_ctx, result, exc_info)
+        try:
+            return super().handle_result(message, worker_ctx, result, exc_info)
+        except REPLY_LOST as error:
+            # nameko kills the whole container on an error here. A lost reply is not worth that: the
+            # caller times out (503) and a keyed retry finds the stored answer; the request, never
+            # acked, is delivered again once the service has reconnected.
+            log.warning("reply of %s.%s lost, the broker is away: %s", self.container.service_name,
+                        self.method_name, error)
+            return result, exc_info
 
 
 rpc = DomainRpc.decorator
