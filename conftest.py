@@ -21,7 +21,7 @@ import uuid
 import pymongo
 import pytest
 
-from xjkit.polling import free_port, wait_for_port  # noqa: F401  (tests import them from here too)
+from xjkit.polling import free_port, wait_for_port
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 STORE_BIN = os.path.join(ROOT, ".venv-store", "bin", "nx-27017")

@@ -81,10 +81,11 @@ class AggregateRepository(ABC):
 
 class UnitOfWork:
     """Subclasses create their repositories (adapters: on the store; unit tests: fakes) and pass
-    them to ``__init__``."""
+    them to ``__init__`` by name: ``uow.<name>`` is each one, and all of them report to this unit."""
 
-    def __init__(self, *repositories):
-        for repository in repositories:
+    def __init__(self, **repositories):
+        for name, repository in repositories.items():
+            setattr(self, name, repository)
             repository.unit_of_work = self
         self._seen = {}
 

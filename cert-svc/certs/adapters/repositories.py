@@ -52,8 +52,7 @@ class MongoCertificateRepository(MongoAggregateRepository, VersionedRepository, 
 
 class MongoCertificatesUnitOfWork(ports.CertificatesUnitOfWork):
     def __init__(self, database):
-        self.certificates = MongoCertificateRepository(database)
-        super().__init__(self.certificates)
+        super().__init__(certificates=MongoCertificateRepository(database))
 
 
 def prepare_database(database):

@@ -53,8 +53,7 @@ class FakeCertificates(InMemoryRepository, ports.CertificateRepository):
 
 class FakeCertificatesUnitOfWork(ports.CertificatesUnitOfWork):
     def __init__(self, certificates=None):
-        self.certificates = certificates or FakeCertificates()
-        super().__init__(self.certificates)
+        super().__init__(certificates=certificates or FakeCertificates())
 
 
 def masked(id_card_no):

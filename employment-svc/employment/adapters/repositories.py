@@ -71,8 +71,7 @@ class MongoEmploymentRepository(MongoAggregateRepository, VersionedRepository, p
 
 class MongoEmploymentsUnitOfWork(ports.EmploymentsUnitOfWork):
     def __init__(self, database):
-        self.employments = MongoEmploymentRepository(database)
-        super().__init__(self.employments)
+        super().__init__(employments=MongoEmploymentRepository(database))
 
 
 def prepare_database(database):

@@ -44,8 +44,7 @@ class FakeEmployments(InMemoryRepository, ports.EmploymentRepository):
 
 class FakeEmploymentsUnitOfWork(ports.EmploymentsUnitOfWork):
     def __init__(self, employments=None):
-        self.employments = FakeEmployments() if employments is None else employments
-        super().__init__(self.employments)
+        super().__init__(employments=FakeEmployments() if employments is None else employments)
 
 
 class FakeDirectory(ports.PersonDirectory):

@@ -48,9 +48,7 @@ class MongoCaseRepository(MongoAggregateRepository, VersionedRepository, ports.C
 
 class MongoFilingUnitOfWork(ports.FilingUnitOfWork):
     def __init__(self, database):
-        self.registrations = MongoRegistrationRepository(database)
-        self.cases = MongoCaseRepository(database)
-        super().__init__(self.registrations, self.cases)
+        super().__init__(registrations=MongoRegistrationRepository(database), cases=MongoCaseRepository(database))
 
 
 class MongoBookletRepository(VersionedRepository, ports.PrintedBooklets):

@@ -38,9 +38,7 @@ class FakeCases(InMemoryRepository, ports.CaseRepository):
 
 class FakeFilingUnitOfWork(ports.FilingUnitOfWork):
     def __init__(self, registrations=None, cases=None):
-        self.registrations = registrations or FakeRegistrations()
-        self.cases = cases or FakeCases()
-        super().__init__(self.registrations, self.cases)
+        super().__init__(registrations=registrations or FakeRegistrations(), cases=cases or FakeCases())
 
 
 class FakeNational(ports.NationalPlatform):

@@ -85,14 +85,10 @@ class MongoSessionRepository(MongoAggregateRepository, VersionedRepository, port
 
 class MongoIdentityUnitOfWork(ports.IdentityUnitOfWork):
     def __init__(self, database):
-        self.persons = MongoPersonRepository(database)
-        self.face_checks = MongoFaceCheckRepository(database)
-        self.messages = MongoMessageRepository(database)
-        self.challenges = MongoChallengeRepository(database)
-        self.accounts = MongoEnterpriseAccountRepository(database)
-        self.sessions = MongoSessionRepository(database)
-        super().__init__(self.persons, self.face_checks, self.messages, self.challenges, self.accounts,
-                         self.sessions)
+        super().__init__(
+            persons=MongoPersonRepository(database), face_checks=MongoFaceCheckRepository(database),
+            messages=MongoMessageRepository(database), challenges=MongoChallengeRepository(database),
+            accounts=MongoEnterpriseAccountRepository(database), sessions=MongoSessionRepository(database))
 
 
 def prepare_database(database):

@@ -124,14 +124,10 @@ class FakeIdentityUnitOfWork(ports.IdentityUnitOfWork):
 
     def __init__(self, persons=None, face_checks=None, messages=None, challenges=None, accounts=None,
                  sessions=None):
-        self.persons = persons or FakePersons()
-        self.face_checks = face_checks or FakeFaceChecks()
-        self.messages = messages or FakeMessages()
-        self.challenges = challenges or FakeChallenges()
-        self.accounts = accounts or FakeAccounts()
-        self.sessions = sessions or FakeSessions()
-        super().__init__(self.persons, self.face_checks, self.messages, self.challenges, self.accounts,
-                         self.sessions)
+        super().__init__(
+            persons=persons or FakePersons(), face_checks=face_checks or FakeFaceChecks(),
+            messages=messages or FakeMessages(), challenges=challenges or FakeChallenges(),
+            accounts=accounts or FakeAccounts(), sessions=sessions or FakeSessions())
 
     def sharing_storage(self):
         """Another unit of work over the same stored items."""

@@ -35,8 +35,7 @@ class Accounts(InMemoryRepository):
 
 class Bank(UnitOfWork):
     def __init__(self, accounts=None):
-        self.accounts = accounts or Accounts()
-        super().__init__(self.accounts)
+        super().__init__(accounts=accounts or Accounts())
 
 
 @pytest.fixture
