@@ -1,7 +1,7 @@
 """The repository contains everything it runs on: no code or configuration names a path beside it.
 
 A newcomer's bare `git clone` has nothing next to it, and CI's clean clone must not pass only
-because a sibling folder happens to be there. Prose (Markdown) may mention the shared contract
+because a sibling folder happens to be there. Prose (Markdown) may mention the contract
 documents; nothing that runs may read them.
 """
 import os
@@ -9,9 +9,10 @@ import re
 import subprocess
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# the folder beside the repository, spelt in parts so that this file names no such path itself
-SIBLING = "shared"
-OUTSIDE = re.compile(r"\.\./" + SIBLING + "|/work/" + SIBLING + r"""|["']""" + SIBLING + r"""["']\s*,\s*["']fixtures["']""")
+# a path that climbs out of the repository into a folder beside it and names what such a folder
+# of contract documents holds (any folder name: the rule is about leaving the clone, not a name)
+OUTSIDE = re.compile(r"""\.\./[\w.-]+/(?:fixtures/|DESIGN\.md|API\.md)"""
+                     r"""|["']\.\.["']\s*,\s*["'][\w.-]+["']\s*,\s*["'](?:fixtures|DESIGN\.md|API\.md)["']""")
 
 
 def tracked_files():
@@ -43,8 +44,11 @@ def test_no_code_or_configuration_names_a_path_outside_the_repository():
 
 
 def test_the_pattern_catches_what_it_must():
-    parent, data = "..", "fixtures/national-platform.json"
-    for line in (f'DATA = "{parent}/{SIBLING}/{data}"', f"Path('/work/{SIBLING}/x')",
-                 f'os.path.join(ROOT, "{parent}", "{SIBLING}", "fixtures", "national-platform.json")'):
+    parent, beside, data = "..", "contracts", "fixtures/national-platform.json"
+    for line in (f'DATA = "{parent}/{beside}/{data}"', f'open("{parent}/{beside}/API.md")',
+                 f'os.path.join(ROOT, "{parent}", "{beside}", "fixtures", "national-platform.json")',
+                 f'Path(ROOT, "{parent}", "docs", "DESIGN.md")'):
         assert OUTSIDE.search(line), line
-    assert not OUTSIDE.search("the shared kit lives in services/")
+    for line in ('import Foo from "../components/Foo.vue"', 'os.path.join(HERE, "..", "portal", "dist")',
+                 '"deploy/stubs/xjstubs/data/national-platform.json"'):
+        assert not OUTSIDE.search(line), line
