@@ -19,9 +19,11 @@ NOT_FUZZED = r"/auth/logout$"
 
 
 def fuzz(platform, paths, token=None, examples=10):
+    # one worker: with two, schemathesis parses lambdas' source (ast) in two threads at once, and
+    # CPython 3.11 then fails at random with "SystemError: AST constructor recursion depth mismatch"
     command = [SCHEMATHESIS, "run", f"{platform.url}/openapi.json", "--checks", CHECKS,
                "--include-path-regex", paths, "--exclude-path-regex", NOT_FUZZED,
-               "--max-examples", str(examples), "--seed", "20261125", "--workers", "2",
+               "--max-examples", str(examples), "--seed", "20261125", "--workers", "1",
                "--generation-database", "none", "--no-color", "--request-timeout", "30",
                "--suppress-health-check", "all"]
     if token:
