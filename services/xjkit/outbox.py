@@ -6,6 +6,7 @@ only if the document did not change meanwhile. A crash at any point leaves the e
 so they are published again later: delivery is at-least-once and consumers dedupe by event_id.
 """
 import logging
+import threading
 import time
 
 from xjkit.mongo.repository import OUTBOX_FIELD, OUTBOX_PENDING_FIELD
@@ -51,20 +52,51 @@ class OutboxRelay:
         self.collections = list(collections)
         self.publish = publish
         self.backoff = Backoff(now)
+        self._sweeping = threading.Lock()  # green under nameko (eventlet patches threading)
+        self._requested = False
 
     def stuck(self):
         """How many pending documents failed to publish and wait for their next try."""
         return len(self.backoff)
 
-    def flush_document(self, collection, document):
+    def flush_document(self, collection, document, clear_tries=5):
+        """Publish the document's pending events, then take exactly those out of its outbox.
+
+        The clear is a whole-document replace conditional on the version read (not $set: nx-27017
+        turns a $set boolean into 0). If a writer appended events meanwhile, the document is read
+        again and only the published events are taken out: under a stream of writes to one
+        document, clearing everything or nothing would publish each event again at every sweep
+        until one clear happened to win (measured: 55 deliveries per event with 8 writers)."""
         events = document.get(OUTBOX_FIELD) or []
         for event in events:
             self.publish(event)
-        # a whole-document replace conditional on the version we read (not $set: nx-27017 turns a
-        # $set boolean into 0); a writer that appended events meanwhile keeps them pending
-        cleared_document = {**document, OUTBOX_FIELD: [], OUTBOX_PENDING_FIELD: False}
-        cleared = collection.replace_one({"_id": document["_id"], "version": document["version"]}, cleared_document)
-        return len(events), cleared.matched_count == 1
+        published = {event.get("event_id") for event in events}
+        for _ in range(clear_tries):
+            remaining = [e for e in document.get(OUTBOX_FIELD) or [] if e.get("event_id") not in published]
+            cleared_document = {**document, OUTBOX_FIELD: remaining, OUTBOX_PENDING_FIELD: bool(remaining)}
+            cleared = collection.replace_one({"_id": document["_id"], "version": document["version"]},
+                                             cleared_document)
+            if cleared.matched_count == 1:
+                return len(events), True
+            document = collection.find_one({"_id": document["_id"]})
+            if document is None:
+                break
+        return len(events), False  # still pending: published again later (consumers dedupe)
+
+    def sweep_pending(self):
+        """``sweep`` for callers that may run at once (every worker that wrote events, the
+        background loop): one sweep at a time per process, and a request made while one runs
+        makes it sweep once more, so no two sweeps publish the same pending events."""
+        self._requested = True
+        sent = 0
+        while self._requested and self._sweeping.acquire(blocking=False):
+            try:
+                while self._requested:
+                    self._requested = False
+                    sent += self.sweep()
+            finally:
+                self._sweeping.release()
+        return sent
 
     def sweep(self, limit=200):
         """Publish what is pending in every collection; returns how many events were sent."""

@@ -145,6 +145,54 @@ def test_a_write_between_publish_and_clear_keeps_its_new_event(offers):
     assert offers.get("o1")["outbox_pending"] is False
 
 
+def test_a_write_between_publish_and_clear_leaves_only_the_unpublished_event_pending(offers):
+    first = new_event("employment.offered", {"offer_id": "o1"}, CLOCK)
+    offers.insert({"_id": "o1", "status": "pending"}, events=[first])
+    second = new_event("employment.accepted", {"offer_id": "o1"}, CLOCK)
+    published = []
+
+    def publish_then_race(event):
+        published.append(event)
+        if len(published) == 1:
+            current = offers.get("o1")
+            offers.replace({**current, "status": "active"}, events=[second])
+
+    relay = OutboxRelay([offers.collection], publish_then_race)
+    relay.sweep()
+    stored = offers.get("o1")
+    assert ([e["event_id"] for e in stored["outbox"]], stored["outbox_pending"]) == ([second.event_id], True)
+    assert stored["status"] == "active"  # the writer's change is kept
+    relay.sweep()
+    assert [e["event_id"] for e in published] == [first.event_id, second.event_id]  # each once
+
+
+def test_sweeps_requested_at_once_in_one_process_publish_each_event_once(offers):
+    """Every worker that wrote events asks for a sweep as it ends; with many at once, a sweep that
+    is running sweeps again instead of a second one publishing the same pending events."""
+    for number in range(5):
+        offers.insert({"_id": f"o{number}"}, events=[new_event("employment.offered", {"offer_id": number}, CLOCK)])
+    published = []
+    entered = threading.Event()
+
+    def slow_publish(event):
+        entered.set()
+        threading.Event().wait(0.05)  # the broker round trip, long enough for the others to arrive
+        published.append(event["event_id"])
+
+    relay = OutboxRelay([offers.collection], slow_publish)
+    first = threading.Thread(target=relay.sweep_pending)
+    first.start()
+    entered.wait(5)
+    offers.insert({"_id": "late"}, events=[new_event("employment.offered", {"offer_id": "late"}, CLOCK)])
+    others = [threading.Thread(target=relay.sweep_pending) for _ in range(8)]
+    for thread in others:
+        thread.start()
+    for thread in [first, *others]:
+        thread.join(10)
+    assert len(published) == len(set(published)) == 6  # the late one too: the running sweep went again
+    assert offers.collection.count_documents({"outbox_pending": True}) == 0
+
+
 def test_of_many_concurrent_replaces_of_one_version_only_one_wins(offers):
     offers.insert({"_id": "c1", "status": "open"})
     read = offers.get("c1")  # every caller read the same version (a login challenge raced by logins)

@@ -111,7 +111,7 @@ class Store(DependencyProvider):
         while self.running:
             if self._prepare_once() and self.outbox_collections and backoff.due("sweep") and not relay_held():
                 try:
-                    self.relay.sweep()
+                    self.relay.sweep_pending()
                 except Exception as error:
                     tries, wait = backoff.failed("sweep")
                     log.warning("outbox sweep failed (try %d), next in %.0f s: %s", tries, wait, error)
@@ -128,6 +128,6 @@ class Store(DependencyProvider):
         session = worker_ctx.service.__dict__.get(self.attr_name)
         if session is not None and session.wrote_events and self.outbox_collections and not relay_held():
             try:
-                self.relay.sweep()
+                self.relay.sweep_pending()
             except Exception as error:  # the background sweep retries
                 log.warning("outbox flush after %s failed: %s", worker_ctx.entrypoint.method_name, error)
