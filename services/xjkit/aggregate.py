@@ -5,6 +5,8 @@ at)``. Nobody else builds the event. The unit of work (``xjkit.unit_of_work``) t
 events when it commits the aggregate and stores them in the same write as its state, so a change
 and its events are never parted. Framework-free: domain modules import this.
 """
+from dataclasses import dataclass, field
+
 from xjkit.clock import isoformat
 from xjkit.events import Event
 
@@ -29,3 +31,13 @@ class Aggregate:
         taken = list(self.events)
         self.events.clear()
         return taken
+
+
+@dataclass(kw_only=True)
+class StoredAggregate(Aggregate):
+    """An Aggregate dataclass with the storage bookkeeping every stored entity carries (see
+    ``xjkit.mongo.entities``): ``version``, 0 until first stored, and ``stored_outbox``, the events
+    not yet relayed. Keyword-only, so an entity's own fields keep their order and defaults."""
+
+    version: int = 0
+    stored_outbox: list = field(default_factory=list, repr=False)

@@ -2,11 +2,11 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from xjkit.aggregate import Aggregate
+from xjkit.aggregate import StoredAggregate
 
 
 @dataclass
-class EnterpriseAccount(Aggregate):
+class EnterpriseAccount(StoredAggregate):
     """Created at the enterprise's first login, which records ``identity.enterprise_account_created``."""
 
     uscc: str
@@ -14,8 +14,6 @@ class EnterpriseAccount(Aggregate):
     created_at: datetime
     last_login_at: datetime = None
     certificates: list = field(default_factory=list)  # every certificate that logged in: issuer + serial
-    version: int = 0
-    stored_outbox: list = field(default_factory=list, repr=False)
 
     @classmethod
     def first_login(cls, certificate, at):
@@ -43,14 +41,12 @@ USED = "used"
 
 
 @dataclass
-class LoginChallenge(Aggregate):
+class LoginChallenge(StoredAggregate):
     challenge_id: str
     nonce_b64: str
     created_at: datetime
     expires_at: datetime
     status: str = OPEN  # open → used: single use; the version-checked write lets one login spend it
-    version: int = 0
-    stored_outbox: list = field(default_factory=list, repr=False)
 
     def spend(self):
         """Mark it used; False when it was used already."""

@@ -3,10 +3,10 @@
 A check is started for one purpose ("realname", or an action such as "employment.accept" on one
 target), lives until WeChat's ``expires_in`` ends, and is consumed at most once.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from xjkit.aggregate import Aggregate
+from xjkit.aggregate import StoredAggregate
 
 from identity.domain.errors import FaceCheckExpired, FaceCheckNotFound, FaceCheckUsed
 
@@ -20,7 +20,7 @@ CONSUMED = "consumed"
 
 
 @dataclass
-class FaceCheck(Aggregate):
+class FaceCheck(StoredAggregate):
     verify_id: str
     person_id: str
     openid: str
@@ -33,8 +33,6 @@ class FaceCheck(Aggregate):
     expires_at: datetime
     status: str = STARTED
     verify_ret: int = None
-    version: int = 0
-    stored_outbox: list = field(default_factory=list, repr=False)
 
     @classmethod
     def start(cls, verify_id, person_id, openid, out_seq_no, purpose, target_id, cert_name,

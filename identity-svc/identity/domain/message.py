@@ -1,12 +1,12 @@
 """The person's inbox: notices made from other services' events (offers, decisions, confirmations)."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
-from xjkit.aggregate import Aggregate
+from xjkit.aggregate import StoredAggregate
 
 
 @dataclass
-class InboxMessage(Aggregate):
+class InboxMessage(StoredAggregate):
     message_id: str  # the source event's id: a redelivered event cannot make a second message
     person_id: str
     kind: str
@@ -16,8 +16,6 @@ class InboxMessage(Aggregate):
     created_at: datetime
     read: bool = False
     read_at: datetime = None
-    version: int = 0
-    stored_outbox: list = field(default_factory=list, repr=False)
 
     def mark_read(self, at):
         if not self.read:

@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from xjkit.aggregate import Aggregate
+from xjkit.aggregate import StoredAggregate
 
 from identity.domain.errors import AlreadyVerified
 
@@ -11,7 +11,7 @@ VERIFIED = "verified"
 
 
 @dataclass
-class Person(Aggregate):
+class Person(StoredAggregate):
     """Verifying records ``identity.person_verified`` (its payload: the masked ID number only)."""
 
     person_id: str
@@ -28,8 +28,6 @@ class Person(Aggregate):
     address: str = None
     # one-time WeChat subscribe-message grants the person gave, by template id
     subscribe_grants: dict = field(default_factory=dict)
-    version: int = 0  # storage bookkeeping: 0 until first stored
-    stored_outbox: list = field(default_factory=list, repr=False)
 
     @property
     def is_verified(self):

@@ -9,7 +9,7 @@ Every instant here is wall-clock time (housekeeping), never the business clock.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from xjkit.aggregate import Aggregate
+from xjkit.aggregate import StoredAggregate
 
 ENTERPRISE = "enterprise"
 PERSON = "person"
@@ -52,7 +52,7 @@ UPPER_BOUNDS = {
 
 
 @dataclass
-class Session(Aggregate):
+class Session(StoredAggregate):
     session_id: str
     role: str
     subject: str  # USCC or person id
@@ -65,8 +65,6 @@ class Session(Aggregate):
     status: str = ACTIVE
     ended_at: datetime = None
     end_reason: str = None
-    version: int = 0
-    stored_outbox: list = field(default_factory=list, repr=False)
 
     @classmethod
     def start(cls, session_id, role, subject, limits: SessionLimits, now, certificate=None, revocation_keys=()):
