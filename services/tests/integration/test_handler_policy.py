@@ -49,25 +49,26 @@ def running(container_factory, rabbit_config):
     return config, container, lambda payload: dispatch("xjsrc", "happened", payload)
 
 
-def test_a_write_conflict_is_retried_at_once_in_the_same_delivery(running):
+def calls_of_one_event(running, calls, **behaviour):
+    """Send one event with ``behaviour`` (conflicts, failures); the times of its first ``calls`` calls."""
     _, _, send = running
     key = uuid.uuid4().hex
-    send({"key": key, "conflicts": 3})
-    assert wait_until(lambda: len(CALLS.get(key, [])) == 4)
-    calls = CALLS[key]
+    send({"key": key, **behaviour})
+    assert wait_until(lambda: len(CALLS.get(key, [])) == calls)
+    return CALLS[key]
+
+
+def test_a_write_conflict_is_retried_at_once_in_the_same_delivery(running):
+    calls = calls_of_one_event(running, 4, conflicts=3)
     assert calls[-1] - calls[0] < 0.25  # no broker round trip, no backoff
 
 
 def test_a_failing_handler_gets_the_event_again_after_a_growing_delay(running):
-    _, _, send = running
-    key = uuid.uuid4().hex
-    send({"key": key, "failures": 2})
-    assert wait_until(lambda: len(CALLS.get(key, [])) == 3)
-    calls = CALLS[key]
+    calls = calls_of_one_event(running, 3, failures=2)
     assert calls[1] - calls[0] >= 0.3 - 0.05  # first backoff: the base
     assert calls[2] - calls[1] >= 0.6 - 0.05  # then doubled
     eventlet.sleep(1.0)
-    assert len(CALLS[key]) == 3  # succeeded: no further delivery
+    assert len(calls) == 3  # succeeded: no further delivery
 
 
 def test_a_poison_message_is_dead_lettered_counted_and_replayed(running):

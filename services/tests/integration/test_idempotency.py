@@ -63,22 +63,24 @@ def test_a_refusal_is_replayed_but_a_503_frees_the_key(db):
     assert run_once(db, "s", "k-503", "f", lambda: "ok") == "ok"
 
 
-def test_concurrent_retries_run_the_work_once(db):
-    calls, results, errors = [], [], []
+def run_concurrently(db, key, answer, attempts):
+    """``attempts`` threads run_once the same key at once; the work takes 0.3 s. Returns the number
+    of times the work ran and each attempt's answer ("in progress" for IdempotencyInProgress)."""
+    calls, outcomes = [], []
     gate = threading.Event()
 
     def slow_work():
         calls.append(1)
         gate.wait(2)
-        return {"id": "only"}
+        return answer
 
     def attempt():
         try:
-            results.append(run_once(db, "s", "k-race", "f", slow_work))
+            outcomes.append(run_once(db, "s", key, "f", slow_work))
         except IdempotencyInProgress:
-            errors.append("in progress")
+            outcomes.append("in progress")
 
-    threads = [threading.Thread(target=attempt) for _ in range(5)]
+    threads = [threading.Thread(target=attempt) for _ in range(attempts)]
     for thread in threads:
         thread.start()
     import time
@@ -86,9 +88,14 @@ def test_concurrent_retries_run_the_work_once(db):
     gate.set()
     for thread in threads:
         thread.join()
-    assert len(calls) == 1
+    return len(calls), outcomes
+
+
+def test_concurrent_retries_run_the_work_once(db):
+    runs, outcomes = run_concurrently(db, "k-race", {"id": "only"}, attempts=5)
+    assert runs == 1
     # the retries wait for the first run and answer with its answer, not 409 IN_PROGRESS
-    assert results == [{"id": "only"}] * 5 and errors == []
+    assert outcomes == [{"id": "only"}] * 5
 
 
 def test_a_retry_that_waits_too_long_for_a_live_claim_is_told_it_is_in_progress(db):
@@ -197,29 +204,8 @@ def test_without_a_key_the_work_just_runs(db):
 def test_only_one_of_two_concurrent_takeovers_of_a_dead_claim_runs(db):
     past = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=6)
     db["idempotency_keys"].insert_one({"_id": "s:k-dead2", "fingerprint": "f", "state": "claimed", "created_at": past})
-    calls, outcomes = [], []
-    gate = threading.Event()
-
-    def work():
-        calls.append(1)
-        gate.wait(2)
-        return "done"
-
-    def attempt():
-        try:
-            outcomes.append(run_once(db, "s", "k-dead2", "f", work))
-        except IdempotencyInProgress:
-            outcomes.append("in progress")
-
-    threads = [threading.Thread(target=attempt) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    import time
-    time.sleep(0.3)
-    gate.set()
-    for thread in threads:
-        thread.join()
-    assert len(calls) == 1 and outcomes == ["done", "done"]  # the loser waits for the winner's answer
+    runs, outcomes = run_concurrently(db, "k-dead2", "done", attempts=2)
+    assert runs == 1 and outcomes == ["done", "done"]  # the loser waits for the winner's answer
 
 
 def test_a_store_session_runs_a_post_once_and_its_event_writes_are_noted_for_the_relay(db):

@@ -59,25 +59,21 @@ needs_sm2 = pytest.mark.skipif(
     not _has_sm2(), reason=f"{_openssl_version()} cannot make SM2 keys (needs OpenSSL >= 1.1.1 built with SM2)"
 )
 
+# the extensions of a CA certificate, in sections root, intermediate and intermediate_pathlen0
+CA_SECTION = """\
+[{section}]
+basicConstraints = critical, CA:TRUE{pathlen}
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+"""
+
 CONFIG = """\
 [req]
 distinguished_name = dn
 [dn]
-[root]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-[intermediate]
-basicConstraints = critical, CA:TRUE
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
-[intermediate_pathlen0]
-basicConstraints = critical, CA:TRUE, pathlen:0
-keyUsage = critical, keyCertSign, cRLSign
-subjectKeyIdentifier = hash
-authorityKeyIdentifier = keyid:always
+""" + "".join(CA_SECTION.format(section=section, pathlen=pathlen) for section, pathlen in (
+    ("root", ""), ("intermediate", ""), ("intermediate_pathlen0", ", pathlen:0"))) + """\
 [leaf]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, nonRepudiation
@@ -160,21 +156,22 @@ class OpenSslCa:
                  "-CAcreateserial", "-out", out)
 
     def leaf(self, kind: str, name: str, subject: str = SUBJECT, section: str = "leaf") -> tuple[Path, Path]:
-        key = self.key(kind, f"{name}.key")
-        sm2 = kind == "sm2"
-        csr_options = ["-sm3", *self.sign_options] if sm2 else ["-sha256"]
-        self.run("req", "-new", "-key", key.name, *csr_options, "-config", "openssl.cnf", "-utf8", "-subj", subject,
-                 "-out", f"{name}.csr")
+        key = self._key_and_request(kind, name, subject)
         self.sign_request(self.dir / f"{name}.csr", self.dir / f"{name}.pem", section,
-                          self.verify_options if sm2 else [])
+                          self.verify_options if kind == "sm2" else [])
         return self.dir / f"{name}.pem", key
 
-    def forge_with(self, issuer_cert: Path, issuer_key: Path, kind: str, name: str, subject: str) -> tuple[Path, Path]:
-        """A leaf signed by any certificate's key (an enterprise's own login certificate, say)."""
+    def _key_and_request(self, kind: str, name: str, subject: str) -> Path:
+        """A new key ``<name>.key`` and its certificate request ``<name>.csr``; returns the key."""
         key = self.key(kind, f"{name}.key")
         csr_options = ["-sm3", *self.sign_options] if kind == "sm2" else ["-sha256"]
         self.run("req", "-new", "-key", key.name, *csr_options, "-config", "openssl.cnf", "-utf8", "-subj", subject,
                  "-out", f"{name}.csr")
+        return key
+
+    def forge_with(self, issuer_cert: Path, issuer_key: Path, kind: str, name: str, subject: str) -> tuple[Path, Path]:
+        """A leaf signed by any certificate's key (an enterprise's own login certificate, say)."""
+        key = self._key_and_request(kind, name, subject)
         self.run("x509", "-req", "-in", f"{name}.csr", "-CA", issuer_cert, "-CAkey", issuer_key, f"-{self.digest}",
                  *self.sign_options, *(self.verify_options if kind == "sm2" else []), "-days", "365",
                  "-extfile", "openssl.cnf", "-extensions", "leaf", "-CAcreateserial", "-out", f"{name}.pem")
