@@ -274,15 +274,25 @@ def test_openssl_leaf_with_the_uscc_inside_a_cfca_style_cn_logs_in(rsa_ca, at):
     assert login(cert, key, "rsa", rsa_ca.trust(), at).uscc == USCC
 
 
+def assert_its_crl_revokes(ca, kind, at):
+    """Of two leaves of ``ca``, the one its new CRL lists is refused; the other still logs in."""
+    cert, key = ca.leaf(kind, f"{kind}-revoked")
+    kept, kept_key = ca.leaf(kind, f"{kind}-kept")
+    trust = ca.trust(ca.revoke(cert))
+    assert refused_code(cert, key, kind, trust, at) == CA_CERT_REVOKED
+    assert login(kept, kept_key, kind, trust, at).uscc == USCC
+
+
+def login_signed_by_dev_tool(ca, kind, name, at):
+    """Log in with a leaf of ``ca`` whose openssl-made key signs through the dev tool (xjdevca)."""
+    cert, key = ca.leaf(kind, name)
+    nonce = os.urandom(32)
+    signature = base64.b64encode(xjdevca.sign_nonce(key.read_bytes(), nonce)).decode()
+    return verify_login(cert.read_text(), signature, nonce, ca.trust(), at)
+
+
 def test_openssl_made_rsa_crl_revokes(tmp_path, at):
-    rsa_ca = OpenSslCa(tmp_path, "rsa")
-    cert, key = rsa_ca.leaf("rsa", "rsa-revoked")
-    kept, kept_key = rsa_ca.leaf("rsa", "rsa-kept")
-    trust = rsa_ca.trust(rsa_ca.revoke(cert))
-    with pytest.raises(CaLoginError) as caught:
-        login(cert, key, "rsa", trust, at)
-    assert caught.value.code == CA_CERT_REVOKED
-    assert login(kept, kept_key, "rsa", trust, at).uscc == USCC
+    assert_its_crl_revokes(OpenSslCa(tmp_path, "rsa"), "rsa", at)
 
 
 def test_openssl_leaf_is_untrusted_by_the_dev_roots(rsa_ca, trust, at):
@@ -294,10 +304,7 @@ def test_openssl_leaf_is_untrusted_by_the_dev_roots(rsa_ca, trust, at):
 
 @pytest.mark.parametrize("kind", ["rsa", "ecdsa"])
 def test_dev_tool_signs_with_openssl_generated_keys(kind, rsa_ca, at):
-    cert, key = rsa_ca.leaf(kind, f"devtool-{kind}")
-    nonce = os.urandom(32)
-    signature = base64.b64encode(xjdevca.sign_nonce(key.read_bytes(), nonce)).decode()
-    assert verify_login(cert.read_text(), signature, nonce, rsa_ca.trust(), at).algorithm == kind
+    assert login_signed_by_dev_tool(rsa_ca, kind, f"devtool-{kind}", at).algorithm == kind
 
 
 # --- SM2 --------------------------------------------------------------------------------------
@@ -327,23 +334,12 @@ def test_sm2_login_signature_made_without_the_default_id_is_refused(method, sm2_
 @needs_sm2
 @pytest.mark.parametrize("certificate_id", ["distid", "openssl-default-id"])
 def test_openssl_made_sm2_crl_revokes(certificate_id, tmp_path, at):
-    ca = OpenSslCa(tmp_path, "sm2", distid=certificate_id == "distid")
-    cert, key = ca.leaf("sm2", "sm2-revoked")
-    kept, kept_key = ca.leaf("sm2", "sm2-kept")
-    trust = ca.trust(ca.revoke(cert))
-    with pytest.raises(CaLoginError) as caught:
-        login(cert, key, "sm2", trust, at)
-    assert caught.value.code == CA_CERT_REVOKED
-    assert login(kept, kept_key, "sm2", trust, at).uscc == USCC
+    assert_its_crl_revokes(OpenSslCa(tmp_path, "sm2", distid=certificate_id == "distid"), "sm2", at)
 
 
 @needs_sm2
 def test_dev_tool_signs_with_an_openssl_generated_sm2_key(sm2_cas, at):
-    ca = sm2_cas["distid"]
-    cert, key = ca.leaf("sm2", "devtool-sm2")
-    nonce = os.urandom(32)
-    signature = base64.b64encode(xjdevca.sign_nonce(key.read_bytes(), nonce)).decode()
-    assert verify_login(cert.read_text(), signature, nonce, ca.trust(), at).algorithm == "sm2"
+    assert login_signed_by_dev_tool(sm2_cas["distid"], "sm2", "devtool-sm2", at).algorithm == "sm2"
 
 
 # --- certification paths (RFC 5280 §6.1) with openssl-made chains -----------------------------
