@@ -22,11 +22,27 @@ _PROVINCES = frozenset(
 _EARLIEST_BIRTH = date(1900, 1, 1)
 
 
-def normalize_id_card(value) -> str:
-    """Canonical form: NFKC (full-width digits typed on phones become ASCII), trimmed, upper-case X."""
+def _canonical(value) -> str:
+    """NFKC (full-width characters typed on phones become ASCII), trimmed, upper-case; "" for None."""
     if value is None:
         return ""
     return unicodedata.normalize("NFKC", str(value)).strip().upper()
+
+
+def _not_18_characters(value, name) -> str | None:
+    """Why ``value`` is not a string of 18 characters (in words naming ``name``), else None."""
+    if value is None or value == "":
+        return f"{name}不能为空"
+    if not isinstance(value, str):
+        return f"{name}格式不正确"
+    if len(value) != 18:
+        return f"{name}应为18位"
+    return None
+
+
+def normalize_id_card(value) -> str:
+    """Canonical form: NFKC (full-width digits typed on phones become ASCII), trimmed, upper-case X."""
+    return _canonical(value)
 
 
 def id_card_check_char(first17: str) -> str:
@@ -38,12 +54,9 @@ def id_card_check_char(first17: str) -> str:
 
 def check_id_card(value, today: date | None = None) -> str | None:
     """``None`` when valid, else why not. ``today`` bounds the birth date (pass ``clock.today()``)."""
-    if value is None or value == "":
-        return "身份证号码不能为空"
-    if not isinstance(value, str):
-        return "身份证号码格式不正确"
-    if len(value) != 18:
-        return "身份证号码应为18位"
+    problem = _not_18_characters(value, "身份证号码")
+    if problem:
+        return problem
     if not _ID_SHAPE.fullmatch(value):
         return "身份证号码格式不正确，应为17位数字加1位数字或X"
     if int(value[:2]) not in _PROVINCES:
@@ -74,9 +87,7 @@ _USCC_AUTHORITIES = frozenset("123456789ANY")
 
 def normalize_uscc(value) -> str:
     """Canonical form: NFKC, trimmed, upper-case."""
-    if value is None:
-        return ""
-    return unicodedata.normalize("NFKC", str(value)).strip().upper()
+    return _canonical(value)
 
 
 def org_code_check_char(body8: str) -> str:
@@ -102,12 +113,9 @@ def uscc_check_char(first17: str) -> str:
 
 def check_uscc(value) -> str | None:
     """``None`` when valid, else why not. Letters are compared case-insensitively."""
-    if value is None or value == "":
-        return "统一社会信用代码不能为空"
-    if not isinstance(value, str):
-        return "统一社会信用代码格式不正确"
-    if len(value) != 18:
-        return "统一社会信用代码应为18位"
+    problem = _not_18_characters(value, "统一社会信用代码")
+    if problem:
+        return problem
     code = value.upper()
     if any(c not in USCC_CHARSET for c in code):
         return "统一社会信用代码含有非法字符"

@@ -22,6 +22,7 @@ from datetime import timedelta
 from identity.adapters.ca import (
     CaLoginError, CaPolicies, CaSelector, RevocationKey, TrustStore, TrustStoreError, parse_ca_list, verify_login,
 )
+from identity.adapters.session_settings import whole_seconds
 from identity.domain.errors import CaCrlUnavailable, CaLoginRefused, CaLoginUnavailable
 from identity.service_layer import ports
 
@@ -189,12 +190,7 @@ class CaCertificateVerifier(ports.CertificateVerifier):
 
 
 def _int_setting(value, default, variable):
-    if value is None or str(value).strip() == "":
-        return default
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise RuntimeError(f"{variable} must be a whole number of seconds, got {value!r}") from None
+    number = whole_seconds(value, default, variable)
     if number < 0:
         raise RuntimeError(f"{variable} must not be negative, got {number}")
     return number

@@ -36,13 +36,18 @@ def session_limits_from_config(config, env):
     return limits
 
 
-def _seconds(value, default, variable, bound, env):
+def whole_seconds(value, default, variable):
+    """A config value as whole seconds, ``default`` when empty; RuntimeError naming ``variable``."""
     if value is None or str(value).strip() == "":
         return default
     try:
-        seconds = int(str(value).strip())
+        return int(str(value).strip())
     except ValueError:
         raise RuntimeError(f"{variable} must be a whole number of seconds, got {value!r}") from None
+
+
+def _seconds(value, default, variable, bound, env):
+    seconds = whole_seconds(value, default, variable)  # the defaults are within their bounds
     if seconds < 1:
         raise RuntimeError(f"{variable} must be at least 1 second, got {seconds}")
     if seconds > bound:
