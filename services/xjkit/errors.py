@@ -5,6 +5,7 @@ RPC boundary as the base class ``DomainError`` with the same constructor argumen
 ``xjkit.nameko.rpc``), so the gateway can turn any of them into the API error body without
 importing the service that raised it.
 """
+import copy
 
 
 class DomainError(Exception):
@@ -14,13 +15,16 @@ class DomainError(Exception):
     status = 409
     message = "操作无法完成"
 
-    def __init_subclass__(cls, code=None, status=None, message=None, **kwargs):
+    field_errors = None  # the field errors a refusal carries when it is raised without any
+
+    def __init_subclass__(cls, code=None, status=None, message=None, field_errors=None, **kwargs):
         """A refusal is declared in one line, naming what differs from its base::
 
             class PersonNotFound(NotFound, code="PERSON_NOT_FOUND", message="人员不存在"): ...
         """
         super().__init_subclass__(**kwargs)
-        for name, value in (("code", code), ("status", status), ("message", message)):
+        for name, value in (("code", code), ("status", status), ("message", message),
+                            ("field_errors", field_errors)):
             if value is not None:
                 setattr(cls, name, value)
 
@@ -28,7 +32,7 @@ class DomainError(Exception):
         self.code = code or self.code
         self.message = message or self.message
         self.status = int(status or self.status)
-        self.errors = dict(errors or {})
+        self.errors = dict(errors) if errors else copy.deepcopy(self.field_errors or {})
         # args must rebuild the same error on the other side of the RPC boundary
         super().__init__(self.code, self.message, self.status, self.errors)
 
@@ -47,7 +51,7 @@ class DomainError(Exception):
 
 
 class ValidationFailed(DomainError, code="VALIDATION_FAILED", status=422, message="提交的数据有误"):
-    def __init__(self, errors, message=None, code=None):
+    def __init__(self, errors=None, message=None, code=None):
         super().__init__(code=code, message=message, errors=errors)
 
 

@@ -23,41 +23,22 @@ SIGNATURES = (
 TOO_LARGE_TEXT = "文件大小不能超过10MB"
 
 
-class FileEmpty(ValidationFailed):
-    code = "FILE_EMPTY"
-    message = "上传的文件为空"
-
-    def __init__(self):
-        super().__init__({"file": ["文件内容为空，请重新选择文件"]})
+class FileEmpty(ValidationFailed, code="FILE_EMPTY", message="上传的文件为空",
+                field_errors={"file": ["文件内容为空，请重新选择文件"]}): ...
 
 
-class FileTooLarge(DomainError):
+class FileTooLarge(DomainError, code="FILE_TOO_LARGE", status=413, message=TOO_LARGE_TEXT,
+                   field_errors={"file": [TOO_LARGE_TEXT]}):
     """Also the body of werkzeug's 413 when a request exceeds MAX_CONTENT_LENGTH (gateway/errors.py)."""
 
-    code = "FILE_TOO_LARGE"
-    status = 413
-    message = TOO_LARGE_TEXT
 
-    def __init__(self):
-        super().__init__(errors={"file": [TOO_LARGE_TEXT]})
+class FileTypeUnsupported(DomainError, code="FILE_TYPE_UNSUPPORTED", status=415, message="仅支持PDF、JPEG或PNG格式的文件",
+                          field_errors={"file": ["文件内容不是PDF、JPEG或PNG格式"]}): ...
 
 
-class FileTypeUnsupported(DomainError):
-    code = "FILE_TYPE_UNSUPPORTED"
-    status = 415
-    message = "仅支持PDF、JPEG或PNG格式的文件"
-
-    def __init__(self):
-        super().__init__(errors={"file": ["文件内容不是PDF、JPEG或PNG格式"]})
-
-
-class ImageTypeUnsupported(FileTypeUnsupported):
+class ImageTypeUnsupported(FileTypeUnsupported, message="仅支持JPEG或PNG格式的图片",
+                           field_errors={"file": ["文件内容不是JPEG或PNG格式的图片"]}):
     """A person's upload (a photo of a certificate) must be an image: PDF is for enterprises."""
-
-    message = "仅支持JPEG或PNG格式的图片"
-
-    def __init__(self):
-        DomainError.__init__(self, errors={"file": ["文件内容不是JPEG或PNG格式的图片"]})
 
 
 IMAGE_TYPES = (JPEG, PNG)
