@@ -1,7 +1,7 @@
 """identity-svc: the nameko adapter. Each entrypoint builds its ports and calls one use case."""
 import logging
 
-from xjkit.nameko.handlers import event_handler
+from xjkit.nameko.handlers import forward_event
 from nameko.timer import timer
 
 from xjkit.events import Event
@@ -140,33 +140,14 @@ class IdentityService:
         inbox.deliver(self._uow(), WeChatSubscribeMessenger(self.wechat),
                       self.templates, self.clock, notice)
 
-    @event_handler("employment", "offered")
-    def on_employment_offered(self, event_data):
-        self._deliver(event_data)
-
-    @event_handler("employment", "cancelled")
-    def on_employment_cancelled(self, event_data):
-        self._deliver(event_data)
-
-    @event_handler("employment", "withdrawn")
-    def on_employment_withdrawn(self, event_data):
-        self._deliver(event_data)
-
-    @event_handler("employment", "terminated")
-    def on_employment_terminated(self, event_data):
-        self._deliver(event_data)
-
-    @event_handler("employment", "expired")
-    def on_employment_expired(self, event_data):
-        self._deliver(event_data)
-
-    @event_handler("cert", "title_confirmed")
-    def on_title_confirmed(self, event_data):
-        self._deliver(event_data)
-
-    @event_handler("cert", "title_revoked")
-    def on_title_revoked(self, event_data):
-        self._deliver(event_data)
+    # the events that become inbox notices: one handler and queue each, named by the attribute
+    on_employment_offered = forward_event("employment", "offered", to="_deliver")
+    on_employment_cancelled = forward_event("employment", "cancelled", to="_deliver")
+    on_employment_withdrawn = forward_event("employment", "withdrawn", to="_deliver")
+    on_employment_terminated = forward_event("employment", "terminated", to="_deliver")
+    on_employment_expired = forward_event("employment", "expired", to="_deliver")
+    on_title_confirmed = forward_event("cert", "title_confirmed", to="_deliver")
+    on_title_revoked = forward_event("cert", "title_revoked", to="_deliver")
 
     # --- enterprises (CA login) ----------------------------------------------------------------
 
