@@ -64,21 +64,23 @@ class CertService:
     def get_certificate(self, enterprise_uscc, certificate_id):
         return use_cases.get_for_enterprise(self._uow(), enterprise_uscc, certificate_id)
 
+    def _decide_title(self, operation, decide, enterprise_uscc, certificate_id, enterprise_name,
+                      idempotency_key, request_fingerprint):
+        return self.store.run_once(
+            f"{enterprise_uscc}:{operation}:{certificate_id}", idempotency_key, request_fingerprint,
+            lambda: decide(self._uow(), self.clock, enterprise_uscc, certificate_id, enterprise_name))
+
     @rpc
     def confirm_title(self, enterprise_uscc, certificate_id, enterprise_name=None, idempotency_key=None,
                       request_fingerprint=None):
-        return self.store.run_once(
-            f"{enterprise_uscc}:confirm_title:{certificate_id}", idempotency_key, request_fingerprint,
-            lambda: use_cases.confirm_title(self._uow(), self.clock, enterprise_uscc,
-                                            certificate_id, enterprise_name))
+        return self._decide_title("confirm_title", use_cases.confirm_title, enterprise_uscc, certificate_id,
+                                  enterprise_name, idempotency_key, request_fingerprint)
 
     @rpc
     def revoke_title(self, enterprise_uscc, certificate_id, enterprise_name=None, idempotency_key=None,
                      request_fingerprint=None):
-        return self.store.run_once(
-            f"{enterprise_uscc}:revoke_title:{certificate_id}", idempotency_key, request_fingerprint,
-            lambda: use_cases.revoke_title(self._uow(), self.clock, enterprise_uscc,
-                                           certificate_id, enterprise_name))
+        return self._decide_title("revoke_title", use_cases.revoke_title, enterprise_uscc, certificate_id,
+                                  enterprise_name, idempotency_key, request_fingerprint)
 
     @rpc
     def certificates_by_ids(self, enterprise_uscc, certificate_ids):

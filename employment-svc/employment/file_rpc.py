@@ -36,6 +36,12 @@ def encode_b64(data):
     return base64.b64encode(data).decode("ascii")
 
 
+def file_answer(found):
+    """A use case's (metadata, bytes) as the RPC answer {"meta", "data_b64"}."""
+    meta, data = found
+    return {"meta": meta, "data_b64": encode_b64(data)}
+
+
 class FileRpcMixin:
     """``store_file`` / ``read_file``: an enterprise's uploads (PDF, JPEG, PNG ≤ 10 MiB);
     ``store_person_file`` / ``read_person_file`` / ``person_file_meta``: a person's photos (JPEG, PNG);
@@ -45,34 +51,34 @@ class FileRpcMixin:
     def _file_store(self):
         return MongoFileRepository(self.store.db)
 
+    def _store_upload(self, key, store, owner, filename, data_b64, idempotency_key, request_fingerprint):
+        """``store`` (a use case) keeps the decoded bytes once per Idempotency-Key."""
+        data = decode_b64(data_b64)
+        return self.store.run_once(key, idempotency_key, request_fingerprint,
+                                   lambda: store(self._file_store(), self.wall, owner, filename, data))
+
     @rpc
     def store_file(self, owner_uscc, filename, data_b64, idempotency_key=None, request_fingerprint=None):
         """→ {file_id, sha256, size, content_type, filename, owner_uscc, created_at}; a retry with the
         same Idempotency-Key returns the first file instead of storing a second one."""
-        data = decode_b64(data_b64)
-        return self.store.run_once(
-            f"{owner_uscc}:store_file", idempotency_key, request_fingerprint,
-            lambda: file_cases.store_file(self._file_store(), self.wall, owner_uscc, filename, data))
+        return self._store_upload(f"{owner_uscc}:store_file", file_cases.store_file, owner_uscc, filename,
+                                  data_b64, idempotency_key, request_fingerprint)
 
     @rpc
     def read_file(self, owner_uscc, file_id):
         """→ {"meta": {...}, "data_b64": "..."}; FILE_NOT_FOUND unless the enterprise owns it."""
-        meta, data = file_cases.read_file(self._file_store(), owner_uscc, file_id)
-        return {"meta": meta, "data_b64": encode_b64(data)}
+        return file_answer(file_cases.read_file(self._file_store(), owner_uscc, file_id))
 
     @rpc
     def store_person_file(self, person_id, filename, data_b64, idempotency_key=None, request_fingerprint=None):
         """A person's photo (JPEG or PNG ≤ 10 MiB) → its metadata; Idempotency-Key as ``store_file``."""
-        data = decode_b64(data_b64)
-        return self.store.run_once(
-            f"person:{person_id}:store_file", idempotency_key, request_fingerprint,
-            lambda: file_cases.store_person_file(self._file_store(), self.wall, person_id, filename, data))
+        return self._store_upload(f"person:{person_id}:store_file", file_cases.store_person_file, person_id,
+                                  filename, data_b64, idempotency_key, request_fingerprint)
 
     @rpc
     def read_person_file(self, person_id, file_id):
         """→ {"meta", "data_b64"}; FILE_NOT_FOUND unless the person uploaded it."""
-        meta, data = file_cases.read_person_file(self._file_store(), person_id, file_id)
-        return {"meta": meta, "data_b64": encode_b64(data)}
+        return file_answer(file_cases.read_person_file(self._file_store(), person_id, file_id))
 
     @rpc
     def person_file_meta(self, person_id, file_id):
@@ -82,6 +88,5 @@ class FileRpcMixin:
     @rpc
     def read_contract_for_person(self, person_id, employment_id):
         """→ {"meta", "data_b64"}: the labour contract of the person's own offer or employment."""
-        meta, data = file_cases.read_contract_for_person(
-            MongoEmploymentsUnitOfWork(self.store.db), self._file_store(), person_id, employment_id)
-        return {"meta": meta, "data_b64": encode_b64(data)}
+        return file_answer(file_cases.read_contract_for_person(
+            MongoEmploymentsUnitOfWork(self.store.db), self._file_store(), person_id, employment_id))

@@ -128,21 +128,23 @@ def reregister_title(uow, person_files, clock, person_id, certificate_id, fields
     return certificate_view(certificate)
 
 
-def confirm_title(uow, clock, enterprise_uscc, certificate_id, enterprise_name=None):
+def _decide_title(uow, clock, enterprise_uscc, certificate_id, enterprise_name, decision):
+    """The employer's decision on a title registered with it: ``decision`` is the Certificate's
+    method (it checks the state and records the event)."""
     with uow:
         certificate = _enterprise_certificate(uow, enterprise_uscc, certificate_id, kinds.TITLE)
-        certificate.confirm(clock.now(), enterprise_name)
+        decision(certificate, clock.now(), enterprise_name)
         uow.commit()
     return certificate_view(certificate)
+
+
+def confirm_title(uow, clock, enterprise_uscc, certificate_id, enterprise_name=None):
+    return _decide_title(uow, clock, enterprise_uscc, certificate_id, enterprise_name, Certificate.confirm)
 
 
 def revoke_title(uow, clock, enterprise_uscc, certificate_id, enterprise_name=None):
     """Refused while a filing carries it: its filing is cancelled first (人员证书信息变更)."""
-    with uow:
-        certificate = _enterprise_certificate(uow, enterprise_uscc, certificate_id, kinds.TITLE)
-        certificate.revoke(clock.now(), enterprise_name)
-        uow.commit()
-    return certificate_view(certificate)
+    return _decide_title(uow, clock, enterprise_uscc, certificate_id, enterprise_name, Certificate.revoke)
 
 
 def list_for_person(uow, person_id):

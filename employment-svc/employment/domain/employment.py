@@ -91,48 +91,34 @@ class Employment(Aggregate):
             raise EmploymentStateConflict(
                 message=f"聘用记录当前为“{STATUS_LABELS[self.status]}”，只有“{wanted}”状态可以进行此操作")
 
+    def _move(self, allowed, status, event, at, **changes):
+        """One transition of the diagram above: refused unless the relation is in ``allowed``; sets
+        the new ``status`` and ``changes`` (when and why), then records ``employment.<event>``."""
+        self._require(allowed)
+        self.status = status
+        for name, value in changes.items():
+            setattr(self, name, value)
+        self._announce(event, at)
+
     def accept(self, at):
-        self._require(PENDING)
-        self.status = ACTIVE
-        self.decided_at = at
-        self._announce("accepted", at)
+        self._move(PENDING, ACTIVE, "accepted", at, decided_at=at)
 
     def reject(self, at, reason=None):
-        self._require(PENDING)
-        self.status = REJECTED
-        self.decided_at = at
-        self.reject_reason = reason
-        self._announce("rejected", at)
+        self._move(PENDING, REJECTED, "rejected", at, decided_at=at, reject_reason=reason)
 
     def cancel(self, at):
         """The enterprise takes its offer back."""
-        self._end_offer(at, CANCELLED_BY_ENTERPRISE)
-        self._announce("cancelled", at)
+        self._move(PENDING, CANCELLED, "cancelled", at, decided_at=at, end_reason=CANCELLED_BY_ENTERPRISE)
 
     def withdraw(self, at):
         """The person accepted another offer: this one is over."""
-        self._end_offer(at, ACCEPTED_ELSEWHERE)
-        self._announce("withdrawn", at)
-
-    def _end_offer(self, at, reason):
-        self._require(PENDING)
-        self.status = CANCELLED
-        self.decided_at = at
-        self.end_reason = reason
+        self._move(PENDING, CANCELLED, "withdrawn", at, decided_at=at, end_reason=ACCEPTED_ELSEWHERE)
 
     def terminate(self, at, reason):
-        self._require(ACTIVE)
-        self.status = TERMINATED
-        self.ended_at = at
-        self.end_reason = reason
-        self._announce("terminated", at)
+        self._move(ACTIVE, TERMINATED, "terminated", at, ended_at=at, end_reason=reason)
 
     def expire(self, at):
-        self._require(ACTIVE)
-        self.status = EXPIRED
-        self.ended_at = at
-        self.end_reason = CONTRACT_ENDED
-        self._announce("expired", at)
+        self._move(ACTIVE, EXPIRED, "expired", at, ended_at=at, end_reason=CONTRACT_ENDED)
 
     def contract_ended_before(self, today_iso):
         return self.contract_end < today_iso

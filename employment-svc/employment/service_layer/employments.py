@@ -129,36 +129,34 @@ def active_staff(uow, uscc):
              "id_card_masked": e.id_card_masked} for e in staff]
 
 
-def cancel_offer(uow, clock, uscc, employment_id):
+def _change(uow, find, owner, employment_id, change):
+    """One party's change of its employment: ``find`` refuses another party's, ``change`` is the
+    domain method's call (it checks the state and records the event), then the commit."""
     with uow:
-        employment = _enterprise_employment(uow, uscc, employment_id)
-        employment.cancel(clock.now())
+        employment = find(uow, owner, employment_id)
+        change(employment)
         uow.commit()
     return employment_view(employment)
+
+
+def cancel_offer(uow, clock, uscc, employment_id):
+    return _change(uow, _enterprise_employment, uscc, employment_id,
+                   lambda employment: employment.cancel(clock.now()))
 
 
 def terminate_by_enterprise(uow, clock, uscc, employment_id):
-    with uow:
-        employment = _enterprise_employment(uow, uscc, employment_id)
-        employment.terminate(clock.now(), states.TERMINATED_BY_ENTERPRISE)
-        uow.commit()
-    return employment_view(employment)
+    return _change(uow, _enterprise_employment, uscc, employment_id,
+                   lambda employment: employment.terminate(clock.now(), states.TERMINATED_BY_ENTERPRISE))
 
 
 def terminate_by_person(uow, clock, person_id, employment_id):
-    with uow:
-        employment = _persons_employment(uow, person_id, employment_id)
-        employment.terminate(clock.now(), states.TERMINATED_BY_PERSON)
-        uow.commit()
-    return employment_view(employment)
+    return _change(uow, _persons_employment, person_id, employment_id,
+                   lambda employment: employment.terminate(clock.now(), states.TERMINATED_BY_PERSON))
 
 
 def reject_offer(uow, clock, person_id, employment_id, reason=None):
-    with uow:
-        employment = _persons_employment(uow, person_id, employment_id)
-        employment.reject(clock.now(), reason)
-        uow.commit()
-    return employment_view(employment)
+    return _change(uow, _persons_employment, person_id, employment_id,
+                   lambda employment: employment.reject(clock.now(), reason))
 
 
 def accept_offer(uow, face_tickets, clock, person_id, employment_id, verify_id):

@@ -44,6 +44,18 @@ def contract_file(proxy, uscc):
                                        data_b64=base64.b64encode(PDF).decode())["file_id"]
 
 
+def verified_person_and_contract(platform, openid, id_card_no, uscc):
+    """A verified person, and the contract file the enterprise uploaded for them: its id."""
+    with rpc(platform) as proxy:
+        verified_person(proxy, openid, id_card_no)
+        return contract_file(proxy, uscc)
+
+
+def face_ticket(proxy, person_id, offer_id):
+    return proxy.identity.start_face_ticket(person_id=person_id, purpose="employment.accept",
+                                            target_id=offer_id)["verify_id"]
+
+
 def offer(proxy, uscc, id_card_no, file_id, **extra):
     return proxy.employment.make_offer(enterprise_uscc=uscc, enterprise_name=f"企业{uscc[-6:]}", id_card_no=id_card_no,
                                        contract_start="2026-12-01", contract_end="2027-11-30",
@@ -75,8 +87,7 @@ def test_twenty_concurrent_offers_and_accepts_leave_exactly_one_active_employmen
     assert len(set(offer_ids)) == 20
 
     with rpc(platform) as proxy:
-        tickets = {oid: proxy.identity.start_face_ticket(person_id=person_id, purpose="employment.accept",
-                                                         target_id=oid)["verify_id"] for oid in offer_ids}
+        tickets = {oid: face_ticket(proxy, person_id, oid) for oid in offer_ids}
 
     def accept(offer_id):
         with rpc(platform) as own:
@@ -104,9 +115,7 @@ def test_twenty_concurrent_offers_and_accepts_leave_exactly_one_active_employmen
 def test_concurrent_offers_from_one_enterprise_make_one_pending_offer(platform):
     id_card = make_id_card(region="440305", birth="19900202", seq="512")
     uscc = make_uscc(region="440300")
-    with rpc(platform) as proxy:
-        verified_person(proxy, "sought-after", id_card)
-        file_id = contract_file(proxy, uscc)
+    file_id = verified_person_and_contract(platform, "sought-after", id_card, uscc)
 
     def make(_):
         with rpc(platform) as own:
@@ -122,9 +131,8 @@ def test_concurrent_offers_from_one_enterprise_make_one_pending_offer(platform):
 def test_an_idempotent_retry_of_an_offer_returns_the_same_offer(platform):
     id_card = make_id_card(region="330102", birth="19870303", seq="077")
     uscc = make_uscc(region="330100")
+    file_id = verified_person_and_contract(platform, "retry-person", id_card, uscc)
     with rpc(platform) as proxy:
-        verified_person(proxy, "retry-person", id_card)
-        file_id = contract_file(proxy, uscc)
         first = offer(proxy, uscc, id_card, file_id, idempotency_key="k-1", request_fingerprint="f")
         again = offer(proxy, uscc, id_card, file_id, idempotency_key="k-1", request_fingerprint="f")
         assert first["id"] == again["id"]
@@ -152,8 +160,7 @@ def test_an_offer_with_the_face_ticket_of_another_offer_is_refused(platform):
         person_id = verified_person(proxy, "careful-person", id_card)
         first = offer(proxy, first_ent, id_card, contract_file(proxy, first_ent))
         second = offer(proxy, second_ent, id_card, contract_file(proxy, second_ent))
-        ticket = proxy.identity.start_face_ticket(person_id=person_id, purpose="employment.accept",
-                                                  target_id=second["id"])["verify_id"]
+        ticket = face_ticket(proxy, person_id, second["id"])
         with pytest.raises(DomainError) as refused:
             proxy.employment.accept_offer(person_id=person_id, employment_id=first["id"], verify_id=ticket)
         assert refused.value.code == "FACE_CHECK_NOT_FOUND"
@@ -169,8 +176,7 @@ def test_staff_and_files_answers_a_filing_review_in_one_call(platform):
         file_id = contract_file(proxy, uscc)
         others_file = contract_file(proxy, other)
         made = offer(proxy, uscc, id_card, file_id)
-        ticket = proxy.identity.start_face_ticket(person_id=person_id, purpose="employment.accept",
-                                                  target_id=made["id"])["verify_id"]
+        ticket = face_ticket(proxy, person_id, made["id"])
         proxy.employment.accept_offer(person_id=person_id, employment_id=made["id"], verify_id=ticket)
         answer = proxy.employment.staff_and_files(enterprise_uscc=uscc, file_ids=[others_file, file_id, "0" * 32])
         assert answer["owned_file_ids"] == [file_id]

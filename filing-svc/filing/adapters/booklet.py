@@ -341,39 +341,49 @@ def _managers(registration, st, heading):
     return [heading("进疆负责人与技术负责人"), table]
 
 
+def _numbered_table(st, heading, title, labels, rows, widths, centered=(), empty_text=None):
+    """A striped list of numbered rows under a header row, split over as many pages as needed with
+    the header repeated on each (the time is linear in the rows). The number column and the columns
+    ``centered`` are centred; without rows, ``empty_text`` fills one row across the table."""
+    data = [[st.p(text, st.head_small) for text in labels]] + rows
+    empty = not rows and empty_text is not None
+    if empty:
+        data.append([st.p(empty_text, st.cell_small)] + [""] * (len(labels) - 1))
+    table = LongTable(data, colWidths=widths, repeatRows=1)
+    commands = _grid(st.font, size=8, stripes=True) + [
+        ("ALIGN", (column, 1), (column, -1), "CENTER") for column in (0, *centered)]
+    if empty:
+        commands.append(("SPAN", (0, 1), (-1, 1)))
+    table.setStyle(TableStyle(commands))
+    return [heading(title), table]
+
+
 def _qualifications(registration, st, heading):
     items = registration.get("qualifications") or []
-    data = [[st.p(text, st.head_small) for text in
-             ("序号", "资质证书编号", "资质名称", "资质类别", "等级", "发证日期", "有效期至")]]
+    rows = []
     for number, item in enumerate(items, 1):
         name = _text(item.get("name"))
         if item.get("code"):
             name = f"{name}（{_text(item.get('code'))}）"
-        data.append([str(number), st.p(_text(item.get("cert_no")), st.cell_small), st.p(name, st.cell_small),
+        rows.append([str(number), st.p(_text(item.get("cert_no")), st.cell_small), st.p(name, st.cell_small),
                      st.p(_text(item.get("category")), st.cell_small), st.p(_text(item.get("grade")), st.cell_small),
                      _date(item.get("issued_on")), _date(item.get("expires_on"))])
-    if not items:
-        data.append([st.p("（无资质信息）", st.cell_small), "", "", "", "", "", ""])
-    table = LongTable(data, colWidths=_widths(10, 34, 50, 22, 18, 20, 20), repeatRows=1)
-    commands = _grid(st.font, size=8, stripes=True) + [("ALIGN", (0, 1), (0, -1), "CENTER")]
-    if not items:
-        commands.append(("SPAN", (0, 1), (-1, 1)))
-    table.setStyle(TableStyle(commands))
-    return [heading(f"资质信息（共 {len(items)} 项）"), table]
+    return _numbered_table(st, heading, f"资质信息（共 {len(items)} 项）",
+                           ("序号", "资质证书编号", "资质名称", "资质类别", "等级", "发证日期", "有效期至"),
+                           rows, _widths(10, 34, 50, 22, 18, 20, 20), empty_text="（无资质信息）")
 
 
 def _personnel(registration, st, heading):
     items = registration.get("personnel") or []
-    data = [[st.p(text, st.head_small) for text in
-             ("序号", "姓名", "身份证号（脱敏）", "证书类别", "证书编号", "证书类型与专业", "有效期至")]]
     widths = _widths(9, 22, 32, 19, 32, 40, 20)
+    rows = []
     for number, item in enumerate(items, 1):
         kind = item.get("kind")
         specialties = "、".join(_text(value) for value in item.get("specialties") or [])
         kind_text = _text(item.get("type"))
         if specialties:
             kind_text = f"{kind_text}：{specialties}" if item.get("type") else specialties
-        data.append([
+        rows.append([
             str(number),
             st.fitted(_text(item.get("person_name")), widths[1]),
             _text(item.get("id_card_masked")),
@@ -382,42 +392,27 @@ def _personnel(registration, st, heading):
             st.fitted(kind_text, widths[5]),
             _date(item.get("valid_until")),
         ])
-    if not items:
-        data.append([st.p("（无报送人员）", st.cell_small), "", "", "", "", "", ""])
-    # split over as many pages as needed, the header row repeated on each; the time is linear in the rows
-    table = LongTable(data, colWidths=widths, repeatRows=1)
-    commands = _grid(st.font, size=8, stripes=True) + [
-        ("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (2, 1), (2, -1), "CENTER"),
-        ("ALIGN", (6, 1), (6, -1), "CENTER"),
-    ]
-    if not items:
-        commands.append(("SPAN", (0, 1), (-1, 1)))
-    table.setStyle(TableStyle(commands))
-    return [heading(f"报送人员（共 {len(items)} 人）"), table]
+    return _numbered_table(st, heading, f"报送人员（共 {len(items)} 人）",
+                           ("序号", "姓名", "身份证号（脱敏）", "证书类别", "证书编号", "证书类型与专业", "有效期至"),
+                           rows, widths, centered=(2, 6), empty_text="（无报送人员）")
 
 
 def _cost_projects(registration, st, heading):
     items = registration.get("cost_projects") or []
-    data = [[st.p(text, st.head_small) for text in
-             ("序号", "项目名称", "项目地点（区划代码）", "委托单位", "合同金额", "合同签订日期", "服务期限", "项目负责人")]]
-    for number, item in enumerate(items, 1):
-        data.append([
-            str(number),
-            st.p(_text(item.get("project_name")), st.cell_small),
-            _text(item.get("location_code")),
-            st.p(_text(item.get("client_name")), st.cell_small),
-            st.p(format_yuan(item.get("contract_amount_fen")), st.cell_small),
-            _date(item.get("contract_signed_on")),
-            st.p(f"{_date(item.get('service_start'))} 至 {_date(item.get('service_end'))}", st.cell_small),
-            st.p(_text(item.get("lead_person_name")), st.cell_small),
-        ])
-    table = LongTable(data, colWidths=_widths(9, 35, 19, 30, 23, 19, 22, 17), repeatRows=1)
-    commands = _grid(st.font, size=8, stripes=True) + [
-        ("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (2, 1), (2, -1), "CENTER"),
-        ("ALIGN", (5, 1), (5, -1), "CENTER"),
-    ]
-    table.setStyle(TableStyle(commands))
-    return [heading(f"造价咨询承揽业务（共 {len(items)} 项）"), table]
+    rows = [[
+        str(number),
+        st.p(_text(item.get("project_name")), st.cell_small),
+        _text(item.get("location_code")),
+        st.p(_text(item.get("client_name")), st.cell_small),
+        st.p(format_yuan(item.get("contract_amount_fen")), st.cell_small),
+        _date(item.get("contract_signed_on")),
+        st.p(f"{_date(item.get('service_start'))} 至 {_date(item.get('service_end'))}", st.cell_small),
+        st.p(_text(item.get("lead_person_name")), st.cell_small),
+    ] for number, item in enumerate(items, 1)]
+    return _numbered_table(st, heading, f"造价咨询承揽业务（共 {len(items)} 项）",
+                           ("序号", "项目名称", "项目地点（区划代码）", "委托单位", "合同金额", "合同签订日期", "服务期限",
+                            "项目负责人"),
+                           rows, _widths(9, 35, 19, 30, 23, 19, 22, 17), centered=(2, 5))
 
 
 def _tender(st, heading):

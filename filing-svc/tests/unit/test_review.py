@@ -51,6 +51,12 @@ def world():
 
         def error_codes(self, case):
             return [r["error"] for r in case["reasons"]]
+
+        def hire_cost_lead(self, uscc=COST_USCC, certificate_type="一级注册造价工程师"):
+            """The lead of ``cost_project()`` ("lead", attachment "f9") with a registered certificate."""
+            self.staff.hire(uscc, "lead", "造价师")
+            self.staff.files["f9"] = uscc
+            self.certificates.add("e1", uscc, "lead", kind="registered", type=certificate_type)
     w = World()
     w.national.enterprises[USCC] = national_record(USCC, "四川黄河建设集团有限公司", "construction")
     w.national.enterprises[XJ_USCC] = national_record(XJ_USCC, "新疆陇原建设集团有限公司", "construction")
@@ -294,9 +300,7 @@ def cost_project(**changes):
 
 
 def test_a_cost_project_with_a_registered_cost_engineer_creates_the_cost_consulting_registration(world):
-    world.staff.hire(COST_USCC, "lead", "造价师")
-    world.staff.files["f9"] = COST_USCC
-    world.certificates.add("e1", COST_USCC, "lead", kind="registered", type="一级注册造价工程师")
+    world.hire_cost_lead()
     case = world.submit("cost_project", cost_project(), uscc=COST_USCC, enterprise_type="cost_consulting")
     assert case["status"] == "approved", case["reasons"]
     registration = world.registrations.get(COST_USCC, "cost_consulting")
@@ -306,9 +310,7 @@ def test_a_cost_project_with_a_registered_cost_engineer_creates_the_cost_consult
 
 
 def test_a_cost_project_whose_registration_another_submission_created_first_is_reviewed_again(world):
-    world.staff.hire(COST_USCC, "lead", "造价师")
-    world.staff.files["f9"] = COST_USCC
-    world.certificates.add("e1", COST_USCC, "lead", kind="registered", type="一级注册造价工程师")
+    world.hire_cost_lead()
 
     def another_cost_project(repository):  # opens the cost-consulting registration between our read and write
         other = FakeFilingUnitOfWork(repository.sharing_storage(), world.cases.sharing_storage())
@@ -324,9 +326,7 @@ def test_a_cost_project_whose_registration_another_submission_created_first_is_r
 
 
 def test_a_cost_project_lead_without_a_cost_engineer_certificate_is_rejected(world):
-    world.staff.hire(COST_USCC, "lead", "造价师")
-    world.staff.files["f9"] = COST_USCC
-    world.certificates.add("e1", COST_USCC, "lead", kind="registered", type="一级注册建造师")
+    world.hire_cost_lead(certificate_type="一级注册建造师")
     case = world.submit("cost_project", cost_project(), uscc=COST_USCC, enterprise_type="cost_consulting")
     assert world.error_codes(case) == ["LEAD_NOT_COST_ENGINEER"]
 
@@ -398,18 +398,14 @@ def test_a_certificate_filed_already_is_not_filed_twice(world):
 
 def test_an_in_region_cost_consulting_enterprise_needs_no_project_filing(world):
     world.national.enterprises[XJ_USCC] = national_record(XJ_USCC, "新疆某造价咨询有限公司", "cost_consulting")
-    world.staff.hire(XJ_USCC, "lead", "造价师")
-    world.staff.files["f9"] = XJ_USCC
-    world.certificates.add("e1", XJ_USCC, "lead", kind="registered", type="一级注册造价工程师")
+    world.hire_cost_lead(XJ_USCC)
     case = world.submit("cost_project", cost_project(), uscc=XJ_USCC, enterprise_type="cost_consulting")
     assert world.error_codes(case) == ["IN_REGION_ENTERPRISE"]
 
 
 def test_the_public_registrations_are_the_public_payloads_page_by_page(world):
     world.first_filing()
-    world.staff.hire(COST_USCC, "lead", "造价师")
-    world.staff.files["f9"] = COST_USCC
-    world.certificates.add("e1", COST_USCC, "lead", kind="registered", type="一级注册造价工程师")
+    world.hire_cost_lead()
     world.submit("cost_project", cost_project(), uscc=COST_USCC, enterprise_type="cost_consulting")
     first = queries.public_registrations(world.uow, 1, 1)
     second = queries.public_registrations(world.uow, 2, 1)
