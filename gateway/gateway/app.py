@@ -24,6 +24,12 @@ from gateway.sessions import SessionGuard
 
 SWAGGER_UI_DIR = os.path.join(os.path.dirname(flask_swagger_ui.__file__), "dist")
 
+# the modules whose blueprint is part of the OpenAPI document, in the document's order
+API_RESOURCES = (
+    mp_persons, ent_auth, ent_files, ent_employments, mp_employments, ent_certificates, mp_certificates, mp_files,
+    ent_filings, public_api, portal,
+)
+
 
 def settings_from_env(environ=os.environ):
     return {
@@ -69,17 +75,8 @@ def create_app(overrides=None):
 
     api = GatewayApi(app, spec_kwargs={"info": {"description": "区外进疆企业信息报送服务的 HTTP 接口，契约见 API.md。"}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
-    api.register_blueprint(mp_persons.blp)
-    api.register_blueprint(ent_auth.blp)
-    api.register_blueprint(ent_files.blp)
-    api.register_blueprint(ent_employments.blp)
-    api.register_blueprint(mp_employments.blp)
-    api.register_blueprint(ent_certificates.blp)
-    api.register_blueprint(mp_certificates.blp)
-    api.register_blueprint(mp_files.blp)
-    api.register_blueprint(ent_filings.blp)
-    api.register_blueprint(public_api.blp)
-    api.register_blueprint(portal.blp)
+    for resource in API_RESOURCES:
+        api.register_blueprint(resource.blp)
     app.register_blueprint(ops.blp)
     app.register_blueprint(public_pages.blp)
     app.register_blueprint(portal.web)  # the enterprise portal's build at /portal/

@@ -115,3 +115,38 @@ def person_token(token_for):
 def enterprise_token(token_for):
     from gateway.auth import ENTERPRISE
     return token_for(ENTERPRISE, "9151010029141777XB")
+
+
+@pytest.fixture
+def refused(client, services):
+    """refused(verb, path, body, token=None, status=401, error=None): the request (with that bearer
+    token, or none) gets ``status`` (and the ``error`` code, if given), and no service is called."""
+
+    def _refused(verb, path, body, token=None, status=401, error=None):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = getattr(client, verb)(path, json=body, headers=headers)
+        assert response.status_code == status
+        if error is not None:
+            assert response.get_json()["error"] == error
+        assert services.calls == []
+
+    return _refused
+
+
+@pytest.fixture
+def list_page(client, services):
+    """list_page(url, token, rpc, item, page, per_page): GET ``url`` with that token while the service's
+    ``rpc`` (service, method) answers a page holding ``item``; checks the 200 and the page's keys,
+    and returns the RPC's keyword arguments and the first item's keys."""
+
+    def _list_page(url, token, rpc, item, page, per_page):
+        services.answers[rpc] = {"items": [item], "total": 1, "page": page, "per_page": per_page}
+        response = client.get(url, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200
+        [(service, method, kwargs)] = services.calls
+        assert (service, method) == rpc
+        body = response.get_json()
+        assert set(body) == {"items", "total", "page", "per_page"}
+        return kwargs, set(body["items"][0])
+
+    return _list_page

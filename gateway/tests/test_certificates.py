@@ -247,16 +247,11 @@ def test_sync_is_an_action_answering_200_with_what_was_added_updated_refused_and
     assert set(kwargs) == {"enterprise_uscc", "idempotency_key", "request_fingerprint"}
 
 
-def test_the_list_passes_the_enterprise_from_the_token_and_the_filters(client, services, enterprise_token):
-    services.answers[("cert", "list_certificates")] = {"items": [certificate()], "total": 1, "page": 2,
-                                                       "per_page": 5}
-    response = client.get("/api/v1/ent/certificates?kind=title&person_id=p1&page=2&per_page=5",
-                          headers=bearer(enterprise_token))
-    assert response.status_code == 200
-    assert services.calls == [("cert", "list_certificates", {"enterprise_uscc": USCC, "kind": "title",
-                                                             "person_id": "p1", "page": 2, "per_page": 5})]
-    body = response.get_json()
-    assert set(body) == {"items", "total", "page", "per_page"} and set(body["items"][0]) == CERTIFICATE_FIELDS
+def test_the_list_passes_the_enterprise_from_the_token_and_the_filters(list_page, enterprise_token):
+    kwargs, item_fields = list_page("/api/v1/ent/certificates?kind=title&person_id=p1&page=2&per_page=5",
+                                    enterprise_token, ("cert", "list_certificates"), certificate(), page=2, per_page=5)
+    assert kwargs == {"enterprise_uscc": USCC, "kind": "title", "person_id": "p1", "page": 2, "per_page": 5}
+    assert item_fields == CERTIFICATE_FIELDS
 
 
 def test_the_list_without_filters_passes_none_and_the_default_page(client, services, enterprise_token):
@@ -387,24 +382,19 @@ PERSON_ENDPOINTS = [("get", "/api/v1/mp/certificates", None), ("post", "/api/v1/
 
 @pytest.mark.parametrize("verb, path, body", ENTERPRISE_ENDPOINTS)
 def test_a_person_token_on_the_enterprise_endpoints_is_403_without_a_service_call(
-        client, services, person_token, verb, path, body):
-    response = getattr(client, verb)(path, json=body, headers=bearer(person_token))
-    assert response.status_code == 403 and response.get_json()["error"] == "WRONG_ROLE"
-    assert services.calls == []
+        refused, person_token, verb, path, body):
+    refused(verb, path, body, person_token, status=403, error="WRONG_ROLE")
 
 
 @pytest.mark.parametrize("verb, path, body", PERSON_ENDPOINTS)
 def test_an_enterprise_token_on_the_person_endpoints_is_403_without_a_service_call(
-        client, services, enterprise_token, verb, path, body):
-    response = getattr(client, verb)(path, json=body, headers=bearer(enterprise_token))
-    assert response.status_code == 403 and response.get_json()["error"] == "WRONG_ROLE"
-    assert services.calls == []
+        refused, enterprise_token, verb, path, body):
+    refused(verb, path, body, enterprise_token, status=403, error="WRONG_ROLE")
 
 
 @pytest.mark.parametrize("verb, path, body", ENTERPRISE_ENDPOINTS + PERSON_ENDPOINTS)
-def test_no_token_is_401(client, services, verb, path, body):
-    assert getattr(client, verb)(path, json=body).status_code == 401
-    assert services.calls == []
+def test_no_token_is_401(refused, verb, path, body):
+    refused(verb, path, body)
 
 
 # --- documentation -------------------------------------------------------------------------------

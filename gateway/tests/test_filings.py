@@ -399,16 +399,13 @@ def test_filing_svc_refusing_a_shape_itself_is_passed_through(client, services, 
 
 # --- cases ---------------------------------------------------------------------------------------
 
-def test_the_case_list_passes_the_enterprise_from_the_token_and_the_filters(client, services, enterprise_token):
-    services.answers[("filing", "list_cases")] = {"items": [case(submitted_by=USCC, uscc=USCC)], "total": 1,
-                                                  "page": 2, "per_page": 5}
-    response = client.get("/api/v1/ent/filings?business=cost_project&status=rejected&page=2&per_page=5",
-                          headers=bearer(enterprise_token))
-    assert response.status_code == 200
-    assert services.calls == [("filing", "list_cases", {"enterprise_uscc": USCC, "business": "cost_project",
-                                                        "status": "rejected", "page": 2, "per_page": 5})]
-    body = response.get_json()
-    assert set(body) == {"items", "total", "page", "per_page"} and set(body["items"][0]) == CASE_FIELDS
+def test_the_case_list_passes_the_enterprise_from_the_token_and_the_filters(list_page, enterprise_token):
+    kwargs, item_fields = list_page("/api/v1/ent/filings?business=cost_project&status=rejected&page=2&per_page=5",
+                                    enterprise_token, ("filing", "list_cases"), case(submitted_by=USCC, uscc=USCC),
+                                    page=2, per_page=5)
+    assert kwargs == {"enterprise_uscc": USCC, "business": "cost_project", "status": "rejected", "page": 2,
+                      "per_page": 5}
+    assert item_fields == CASE_FIELDS
 
 
 def test_the_case_list_defaults_to_every_case_on_the_first_page(client, services, enterprise_token):
@@ -585,16 +582,13 @@ ENDPOINTS = [("post", "/api/v1/ent/filings", {"business": "extension", "enterpri
 
 @pytest.mark.parametrize("verb, path, body", ENDPOINTS)
 def test_a_person_token_on_the_filing_endpoints_is_403_without_a_service_call(
-        client, services, person_token, verb, path, body):
-    response = getattr(client, verb)(path, json=body, headers=bearer(person_token))
-    assert response.status_code == 403 and response.get_json()["error"] == "WRONG_ROLE"
-    assert services.calls == []
+        refused, person_token, verb, path, body):
+    refused(verb, path, body, person_token, status=403, error="WRONG_ROLE")
 
 
 @pytest.mark.parametrize("verb, path, body", ENDPOINTS)
-def test_no_token_on_the_filing_endpoints_is_401(client, services, verb, path, body):
-    assert getattr(client, verb)(path, json=body).status_code == 401
-    assert services.calls == []
+def test_no_token_on_the_filing_endpoints_is_401(refused, verb, path, body):
+    refused(verb, path, body)
 
 
 # --- documentation -------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 """Enterprise portal: CA-certificate login (challenge → signature), logout, and the enterprise's account."""
-from flask import current_app, g
+from flask import g
 from flask.views import MethodView
 
 from gateway.auth import ENTERPRISE, issue_token
 from gateway.blueprint import Blueprint
 from gateway.clients import clients
+from gateway.resources.logout import add_logout_route
 from gateway.bodies import body_limit
 from gateway.ratelimit import RATE_LIMITED_DOC, everyone, limit
 from gateway.schemas.enterprises import CaLoginRequest, CaLoginResponse, ChallengeResponse, EnterpriseMe
@@ -45,12 +46,7 @@ class CaLogin(MethodView):
                 "enterprise": {"uscc": account["uscc"], "name": account["name"]}}
 
 
-@blp.route("/auth/logout")
-class Logout(MethodView):
-    @blp.response(204)
-    def post(self):
-        """退出登录：结束本次会话，此后该登录凭证（token）不再有效"""
-        current_app.extensions["xj_sessions"].end(g.claims, current_app.extensions["xj_rpc"])
+Logout = add_logout_route(blp)
 
 
 @blp.route("/me")

@@ -1,10 +1,11 @@
 """Mini-program: WeChat login, real-name verification, the person's own record."""
-from flask import current_app, g
+from flask import g
 from flask.views import MethodView
 
 from gateway.auth import PERSON, issue_token
 from gateway.blueprint import Blueprint
 from gateway.clients import clients
+from gateway.resources.logout import add_logout_route
 from gateway.ratelimit import RATE_LIMITED_DOC, account_or_address, limit
 from gateway.schemas.base import PageQuery
 from gateway.schemas.persons import (
@@ -31,12 +32,20 @@ class WeChatLogin(MethodView):
         return {"token": token, "expires_at": expires_at, "person": person}
 
 
-@blp.route("/auth/logout")
-class Logout(MethodView):
-    @blp.response(204)
-    def post(self):
-        """退出登录：结束本次会话，此后该登录凭证（token）不再有效"""
-        current_app.extensions["xj_sessions"].end(g.claims, current_app.extensions["xj_rpc"])
+Logout = add_logout_route(blp)
+
+
+def face_check_limits(per_person):
+    """The budget of face checks (each one costs a WeChat call): per client address and, for the
+    routes that start one, per person too; documents the 429."""
+
+    def decorator(view):
+        view = blp.doc(responses=RATE_LIMITED_DOC)(view)
+        if per_person:
+            view = limit("XJ_LIMIT_FACE_PERSON", key_func=account_or_address)(view)
+        return limit("XJ_LIMIT_FACE_ADDRESS")(view)
+
+    return decorator
 
 
 @blp.route("/me")
@@ -57,9 +66,7 @@ class Me(MethodView):
 
 @blp.route("/realname")
 class RealnameStart(MethodView):
-    @limit("XJ_LIMIT_FACE_ADDRESS")
-    @limit("XJ_LIMIT_FACE_PERSON", key_func=account_or_address)
-    @blp.doc(responses=RATE_LIMITED_DOC)
+    @face_check_limits(per_person=True)
     @blp.arguments(RealnameStartRequest)
     @blp.response(200, FaceSessionResponse)
     def post(self, body):
@@ -70,8 +77,7 @@ class RealnameStart(MethodView):
 
 @blp.route("/realname/complete")
 class RealnameComplete(MethodView):
-    @limit("XJ_LIMIT_FACE_ADDRESS")
-    @blp.doc(responses=RATE_LIMITED_DOC)
+    @face_check_limits(per_person=False)
     @blp.arguments(RealnameCompleteRequest)
     @blp.response(200, PersonSchema)
     def post(self, body):
@@ -82,9 +88,7 @@ class RealnameComplete(MethodView):
 
 @blp.route("/face")
 class FaceTicket(MethodView):
-    @limit("XJ_LIMIT_FACE_ADDRESS")
-    @limit("XJ_LIMIT_FACE_PERSON", key_func=account_or_address)
-    @blp.doc(responses=RATE_LIMITED_DOC)
+    @face_check_limits(per_person=True)
     @blp.arguments(FaceTicketRequest)
     @blp.response(200, FaceSessionResponse)
     def post(self, body):
