@@ -178,12 +178,19 @@ def report(result):
     return text
 
 
-def main(argv=None):
+def round_trip_main(doc, count_option, count_default, count_help, run, report, argv, failed):
+    """``main()`` of a benchmark timing one step against the no-op RPC: its one count option
+    (an int), --concurrency and --noop-seconds, then ``run(args)`` and the tables."""
     def arguments(parser):
-        parser.add_argument("--persons", type=int, default=300, help="hires to make (default 300)")
+        parser.add_argument(count_option, type=int, default=count_default, help=count_help)
         add_round_trip_arguments(parser)
-    return bench_main(__doc__, arguments, lambda args: run(args.concurrency, args.persons, args.noop_seconds),
-                      report, argv, failed=lambda result: result["errors"])
+    return bench_main(doc, arguments, run, report, argv, failed=failed)
+
+
+def main(argv=None):
+    return round_trip_main(__doc__, "--persons", 300, "hires to make (default 300)",
+                           lambda args: run(args.concurrency, args.persons, args.noop_seconds), report, argv,
+                           failed=lambda result: result["errors"])
 
 
 if __name__ == "__main__":

@@ -24,21 +24,18 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from benchlib import (  # noqa: E402
-    ROOT, bench_main, processes, ratio, refuse_monkey_patching, run_threads, running_platform, summarize, table,
+    ROOT, processes, ratio, refuse_monkey_patching, run_threads, running_platform, summarize, table,
 )
 
 sys.path.insert(0, ROOT)
 import requests  # noqa: E402
 
-from bench_employment import PDF, _post, add_round_trip_arguments, measure_noop  # noqa: E402
+from bench_employment import (  # noqa: E402
+    CONTRACT_END, CONTRACT_START, PDF, _post, measure_noop, round_trip_main,
+)
 from bench_gateway import cpu_of, platform_groups  # noqa: E402
 from tests.conftest import BUSINESS_DAY  # noqa: E402
 from xjkit.testdata import make_id_card, make_uscc  # noqa: E402
-
-# contract dates from the platform's business day (the dataset's), never from a fixed calendar date
-CONTRACT_START = (BUSINESS_DAY + datetime.timedelta(days=6)).isoformat()
-CONTRACT_END = (BUSINESS_DAY + datetime.timedelta(days=370)).isoformat()
-
 
 AFTERMATH_SECONDS = 2.0
 
@@ -164,11 +161,9 @@ def report(result):
 
 
 def main(argv=None):
-    def arguments(parser):
-        parser.add_argument("--enterprises", type=int, default=40, help="enterprises, one first filing each (default 40)")
-        add_round_trip_arguments(parser)
-    return bench_main(__doc__, arguments, lambda args: run(args.enterprises, args.concurrency, args.noop_seconds),
-                      report, argv, failed=lambda result: result["rejected"])
+    return round_trip_main(__doc__, "--enterprises", 40, "enterprises, one first filing each (default 40)",
+                           lambda args: run(args.enterprises, args.concurrency, args.noop_seconds), report, argv,
+                           failed=lambda result: result["rejected"])
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 import base64
 import json
 import os
+import shutil
 
+import pytest
 import requests
 from xjdevca import sign_nonce
 from xjkit.polling import poll
@@ -100,3 +102,11 @@ def eventually(read, seconds=15, until=bool):
     """``read()`` again and again until ``until`` holds for its value (events take a moment to
     reach publicity), or the last value after ``seconds``."""
     return poll(read, seconds, interval=0.3, until=until)
+
+
+def required_command(name, missing):
+    """The path of the command `name`; without one the test fails with `missing` (how to install it)."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(missing)
+    return path

@@ -9,13 +9,14 @@ import http.server
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
 
 import pytest
 import yaml
+
+from .helpers import required_command
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMPOSE_FILE = os.path.join(ROOT, "docker-compose.yml")
@@ -50,11 +51,9 @@ DEV_CMD = ["--env-file", DEV_ENV, "-f", "docker-compose.yml", "-f", DEV_OVERRIDE
 
 
 def docker_compose():
-    path = shutil.which("docker-compose")
-    if path is None:
-        pytest.fail("docker-compose is not installed: run `make install` (deploy/scripts/install-system.sh "
-                    "installs Debian's docker-compose, which validates the compose file without an engine)")
-    return path
+    return required_command("docker-compose", "docker-compose is not installed: run `make install` "
+                            "(deploy/scripts/install-system.sh installs Debian's docker-compose, which validates "
+                            "the compose file without an engine)")
 
 
 def compose(*args, **env):

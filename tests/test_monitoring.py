@@ -4,12 +4,12 @@ really export."""
 import json
 import os
 import re
-import shutil
 import subprocess
 from types import SimpleNamespace
 
-import pytest
 import yaml
+
+from .helpers import required_command
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MONITORING = os.path.join(ROOT, "deploy", "monitoring")
@@ -21,11 +21,8 @@ NAME = re.compile(r"\b(xj:[a-z_:0-9]+|xj_[a-z_0-9]+|[a-z]+_[a-z_0-9]+(?=\s*[{(\[
 
 
 def promtool():
-    path = shutil.which("promtool")
-    if path is None:
-        pytest.fail("promtool is missing: run `make install` (deploy/scripts/install-system.sh installs Debian's "
-                    "prometheus package, which has it)")
-    return path
+    return required_command("promtool", "promtool is missing: run `make install` (deploy/scripts/install-system.sh "
+                            "installs Debian's prometheus package, which has it)")
 
 
 def test_promtool_accepts_the_rules():

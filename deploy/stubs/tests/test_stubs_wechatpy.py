@@ -8,28 +8,15 @@ wechatpy has three fixed bases, so pointing it at the stub takes three settings 
 """
 import pytest
 import requests
-from wechatpy.client import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 
-
-class StubWeChatClient(WeChatClient):
-    """The configuration the services need: one base URL for every WeChat call."""
-
-    def __init__(self, appid, secret, base_url="https://api.weixin.qq.com", **kwargs):
-        super().__init__(appid, secret, **kwargs)
-        self.base_url = base_url.rstrip("/")
-        self.API_BASE_URL = f"{self.base_url}/cgi-bin/"
-        self.wxa.API_BASE_URL = f"{self.base_url}/"
-
-    def fetch_access_token(self):
-        return self._fetch_access_token(
-            url=f"{self.base_url}/cgi-bin/token",
-            params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret})
+# the services' own client (identity's adapter): one base URL for every WeChat call
+from identity.adapters.wechat import XjWeChatClient
 
 
 @pytest.fixture
 def client(stub, creds):
-    return StubWeChatClient(creds["appid"], creds["secret"], base_url=stub, timeout=5)
+    return XjWeChatClient(creds["appid"], creds["secret"], api_base=stub, timeout=5)
 
 
 def test_wechatpy_code_to_session_returns_the_dev_openid(client):
@@ -79,9 +66,9 @@ def test_wechatpy_refetches_an_expired_token_from_the_stub_and_retries(client, s
 def test_wechatpy_face_verification_round_trip(client):
     from xjstubs import cert_hash
     cert = {"cert_type": "IDENTITY_CARD", "cert_name": "万秀", "cert_no": "510100198612235495"}
-    started = client.post(f"{client.base_url}/cityservice/face/identify/getverifyid",
+    started = client.post(f"{client.api_base}/cityservice/face/identify/getverifyid",
                           data={"out_seq_no": "seq-9", "cert_info": cert, "openid": "alice"})
-    result = client.post(f"{client.base_url}/cityservice/face/identify/queryverifyinfo",
+    result = client.post(f"{client.api_base}/cityservice/face/identify/queryverifyinfo",
                          data={"verify_id": started["verify_id"], "out_seq_no": "seq-9",
                                "cert_hash": cert_hash(cert), "openid": "alice"})
     assert result == {"errcode": 0, "errmsg": "ok", "verify_ret": 10000}

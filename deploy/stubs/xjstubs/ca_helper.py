@@ -58,7 +58,7 @@ from pathlib import Path
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from .config import ALLOWED_ENVS, StubConfigError, _int_env
+from .config import StubConfigError, _int_env, with_overrides
 
 log = logging.getLogger("xjstubs.ca_helper")
 
@@ -341,14 +341,9 @@ def load_helper_config(overrides: dict | None = None) -> dict:
         "pin": env.get("XJ_CA_HELPER_PIN") or DEFAULT_PIN,
         "pin_tries": _int_env("XJ_CA_HELPER_PIN_TRIES", DEFAULT_PIN_TRIES),
     }
-    unknown = set(overrides or {}) - set(config)
-    if unknown:
-        raise StubConfigError(f"unknown CA helper configuration keys: {', '.join(sorted(unknown))}")
-    config.update(overrides or {})
-    if config["env"] not in ALLOWED_ENVS:
-        raise StubConfigError(
-            f"the CA helper stub refuses to start with XJ_ENV={config['env']!r}: it signs with development "
-            f"keys and runs only when XJ_ENV is one of {', '.join(ALLOWED_ENVS)}")
+    with_overrides(config, overrides, "CA helper", (
+        "the CA helper stub refuses to start with XJ_ENV={env}: it signs with development "
+        "keys and runs only when XJ_ENV is one of {allowed}"))
     if config["pin_tries"] < 1:
         raise StubConfigError("XJ_CA_HELPER_PIN_TRIES must be at least 1")
     return config
@@ -451,49 +446,20 @@ def _pem_or_file(value) -> bytes:
 
 def serve_helper_in_thread(port: int = 0, **config):
     """Start the helper stub on ``port`` (0: any free one) in a daemon thread; (server, base_url)."""
-    from werkzeug.serving import make_server
+    from .server import serve_app_in_thread
 
-    from .server import _RequestHandler
-
-    app = create_helper_app({**config, "port": port})
-    server = make_server(app.config["XJ_CA_HELPER"]["host"], port, app, threaded=True,
-                         request_handler=_RequestHandler)
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                     name="xj-ca-helper", daemon=True).start()
-    return server, f"http://{server.host}:{server.server_port}"
+    return serve_app_in_thread(create_helper_app({**config, "port": port}), port, "XJ_CA_HELPER", "xj-ca-helper")
 
 
 def main() -> int:
     """``xj-ca-helper`` / ``python -m xjstubs.ca_helper``: serve until SIGTERM or Ctrl-C."""
-    import signal
-    import sys
+    from .server import run_until_stopped
 
-    from werkzeug.serving import make_server
-
-    from .server import _RequestHandler, _stop
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
-        app = create_helper_app()
-    except (StubConfigError, OSError, ValueError) as exc:
-        print(f"xj-ca-helper: {exc}", file=sys.stderr)
-        return 2
-    cfg = app.config["XJ_CA_HELPER"]
-    try:
-        server = make_server(cfg["host"], cfg["port"], app, threaded=True, request_handler=_RequestHandler)
-    except OSError as exc:
-        print(f"xj-ca-helper: cannot listen on {cfg['host']}:{cfg['port']}: {exc}", file=sys.stderr)
-        return 1
-    signal.signal(signal.SIGTERM, _stop)
-    log.info("xj-ca-helper listening on http://%s:%s/synctl (XJ_ENV=%s, %d keys plugged in)",
-             cfg["host"], server.server_port, cfg["env"], len(app.extensions["xj_ca_helper"].keys))
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return run_until_stopped(
+        "xj-ca-helper", create_helper_app, "XJ_CA_HELPER", (StubConfigError, OSError, ValueError), log,
+        lambda app, cfg, server: ("xj-ca-helper listening on http://%s:%s/synctl (XJ_ENV=%s, %d keys plugged in)",
+                                  cfg["host"], server.server_port, cfg["env"],
+                                  len(app.extensions["xj_ca_helper"].keys)))
 
 
 if __name__ == "__main__":

@@ -65,12 +65,19 @@ def load_config(overrides: dict | None = None) -> dict:
         "face_expires_in": 3600,     # seconds, as WeChat's verify_id
         "clock": time.time,          # epoch seconds; tests may inject their own
     }
+    return with_overrides(config, overrides, "stub", (
+        "xj-stubs refuses to start with XJ_ENV={env}: the stubs impersonate WeChat, "
+        "the national platform and the CA, and run only when XJ_ENV is one of {allowed}"))
+
+
+def with_overrides(config: dict, overrides: dict | None, keys_of: str, refusal: str) -> dict:
+    """`config` updated with `overrides`, which may only name its keys (else "unknown <keys_of>
+    configuration keys"); StubConfigError(`refusal`, with {env} and {allowed} filled in) unless
+    the resulting env is one the stubs run in."""
     unknown = set(overrides or {}) - set(config)
     if unknown:
-        raise StubConfigError(f"unknown stub configuration keys: {', '.join(sorted(unknown))}")
+        raise StubConfigError(f"unknown {keys_of} configuration keys: {', '.join(sorted(unknown))}")
     config.update(overrides or {})
     if config["env"] not in ALLOWED_ENVS:
-        raise StubConfigError(
-            f"xj-stubs refuses to start with XJ_ENV={config['env']!r}: the stubs impersonate WeChat, "
-            f"the national platform and the CA, and run only when XJ_ENV is one of {', '.join(ALLOWED_ENVS)}")
+        raise StubConfigError(refusal.format(env=repr(config["env"]), allowed=", ".join(ALLOWED_ENVS)))
     return config

@@ -8,6 +8,7 @@ Where WeChat's documentation names no error code (face verification), the stub u
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import logging
 import re
@@ -191,6 +192,19 @@ def _check_subscribe_data(data):
 def make_blueprint(state: WeChatState) -> Blueprint:
     bp = Blueprint("wechat", __name__)
 
+    def authenticated_post(rule: str):
+        """A POST endpoint WeChat authenticates with the `access_token` query parameter: the view
+        runs only with a valid one, as ``view(appid, body)`` (body: the JSON object or None)."""
+        def register(view):
+            @functools.wraps(view)
+            def endpoint():
+                appid, problem = state.token_owner()
+                if problem:
+                    return problem
+                return view(appid, _json_object())
+            return bp.post(rule)(endpoint)
+        return register
+
     # --- access tokens -----------------------------------------------------------------------
     @bp.get("/cgi-bin/token")
     def token():
@@ -236,12 +250,8 @@ def make_blueprint(state: WeChatState) -> Blueprint:
         return jsonify({"openid": match.group(1), "session_key": session_key})
 
     # --- subscribe messages ------------------------------------------------------------------
-    @bp.post("/cgi-bin/message/subscribe/send")
-    def subscribe_send():
-        appid, problem = state.token_owner()
-        if problem:
-            return problem
-        body = _json_object()
+    @authenticated_post("/cgi-bin/message/subscribe/send")
+    def subscribe_send(appid, body):
         if body is None:
             return _err(DATA_FORMAT_ERROR, "data format error")
         for field in ("touser", "template_id"):
@@ -268,12 +278,8 @@ def make_blueprint(state: WeChatState) -> Blueprint:
         return jsonify({"errcode": OK, "errmsg": "ok", "msgid": msgid})
 
     # --- face verification 2.0 ---------------------------------------------------------------
-    @bp.post("/cityservice/face/identify/getverifyid")
-    def getverifyid():
-        _, problem = state.token_owner()
-        if problem:
-            return problem
-        body = _json_object()
+    @authenticated_post("/cityservice/face/identify/getverifyid")
+    def getverifyid(_appid, body):
         cert_info = body.get("cert_info") if body else None
         if (body is None or not isinstance(cert_info, dict)
                 or not all(_nonempty_str(body.get(f)) for f in ("out_seq_no", "openid"))
@@ -292,12 +298,8 @@ def make_blueprint(state: WeChatState) -> Blueprint:
         return jsonify({"errcode": OK, "errmsg": "ok", "verify_id": verify_id,
                         "expires_in": state.face_expires_in})
 
-    @bp.post("/cityservice/face/identify/queryverifyinfo")
-    def queryverifyinfo():
-        _, problem = state.token_owner()
-        if problem:
-            return problem
-        body = _json_object()
+    @authenticated_post("/cityservice/face/identify/queryverifyinfo")
+    def queryverifyinfo(_appid, body):
         if body is None or not all(_nonempty_str(body.get(f))
                                    for f in ("verify_id", "out_seq_no", "cert_hash", "openid")):
             return _err(DATA_FORMAT_ERROR, "data format error")

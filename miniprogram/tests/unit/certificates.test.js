@@ -29,10 +29,17 @@ function employed() {
   return setup
 }
 
+/** An employed person's app opened at `page`, the gateway holding `certificates` (when given). */
+async function employedAt(page, certificates) {
+  const setup = employed()
+  if (certificates) setup.gateway.state.certificates = certificates
+  await setup.app.launch(page)
+  return setup
+}
+
 describe('证书补登记', () => {
   test('renders the form with level, specialty, number, issue date, issuer and photo', async () => {
-    const { app } = employed()
-    await app.launch('/pages/certificates/register')
+    const { app } = await employedAt('/pages/certificates/register')
     for (const id of ['#name', '#level', '#specialty', '#cert-no', '#issued-on', '#issuer', '#choose-photo']) {
       expect(app.exists(id)).toBe(true)
     }
@@ -40,8 +47,7 @@ describe('证书补登记', () => {
   })
 
   test('uploads the photo, registers the title with it and shows it pending confirmation', async () => {
-    const setup = employed()
-    await setup.app.launch('/pages/certificates/register')
+    const setup = await employedAt('/pages/certificates/register')
     await fillTitle(setup.app)
     await setup.app.tap('#choose-photo')
     expect(setup.app.text('#photo-state')).toBe('已上传')
@@ -59,8 +65,7 @@ describe('证书补登记', () => {
   })
 
   test('every missing field is named on the phone and nothing is sent', async () => {
-    const setup = employed()
-    await setup.app.launch('/pages/certificates/register')
+    const setup = await employedAt('/pages/certificates/register')
     await setup.app.tap('#submit')
     expect(setup.app.text('#name-error')).toBe('请输入职称名称')
     expect(setup.app.text('#level-error')).toBe('请选择职称等级')
@@ -98,9 +103,7 @@ describe('证书补登记', () => {
 
 describe('证书变更', () => {
   test('a revoked title is re-registered with corrected fields', async () => {
-    const setup = employed()
-    setup.gateway.state.certificates = [title({ status: 'revoked' })]
-    await setup.app.launch('/pages/certificates/change')
+    const setup = await employedAt('/pages/certificates/change', [title({ status: 'revoked' })])
     await setup.app.tap('#change-c1')
     expect(setup.app.route).toBe('pages/certificates/register')
     expect(setup.app.data().form.cert_no).toBe('川职2020-001')
@@ -113,9 +116,7 @@ describe('证书变更', () => {
   })
 
   test('a confirmed title cannot be changed, and the page explains the path through the employer', async () => {
-    const setup = employed()
-    setup.gateway.state.certificates = [title({ status: 'confirmed' })]
-    await setup.app.launch('/pages/certificates/change')
+    const setup = await employedAt('/pages/certificates/change', [title({ status: 'confirmed' })])
     expect(setup.app.exists('#change-c1')).toBe(false)
     expect(setup.app.text('#title-c1')).toContain('已由单位确认，不能变更')
     expect(setup.app.text('#change-path')).toContain('单位撤销该证书的报送')
@@ -123,9 +124,7 @@ describe('证书变更', () => {
   })
 
   test('opening the change form of a confirmed title shows its state instead of a form', async () => {
-    const setup = employed()
-    setup.gateway.state.certificates = [title({ status: 'confirmed' })]
-    await setup.app.launch('/pages/certificates/register?id=c1')
+    const setup = await employedAt('/pages/certificates/register?id=c1', [title({ status: 'confirmed' })])
     expect(setup.app.text('#result-status')).toBe('已确认')
     expect(setup.app.exists('#submit')).toBe(false)
   })
@@ -133,15 +132,13 @@ describe('证书变更', () => {
 
 describe('我的证书', () => {
   test('lists every certificate of every kind with its state and whether it is filed', async () => {
-    const setup = employed()
-    setup.gateway.state.certificates = [
+    const setup = await employedAt('/pages/certificates/index', [
       title({ status: 'confirmed', filed: true, file_id: 'f'.repeat(32) }),
       { id: 'r1', kind: 'registered', type: '一级注册建造师', level: null, specialties: ['建筑工程', '市政公用工程'],
         cert_no: '川1512020202012345', status: 'valid', filed: false, valid_until: '2028-06-30', file_id: null },
       { id: 's1', kind: 'safety', type: '安全生产考核合格证书（B类）', level: 'B', specialties: [], cert_no: '川建安B(2024)1',
         status: 'expired', filed: false, valid_until: '2026-05-01', file_id: null },
-    ]
-    await setup.app.launch('/pages/certificates/index')
+    ])
     expect(setup.app.text('#kind-registered')).toContain('注册证书')
     expect(setup.app.text('#certificate-r1')).toContain('建筑工程、市政公用工程')
     expect(setup.app.text('#certificate-r1')).toContain('未报送')
@@ -152,8 +149,7 @@ describe('我的证书', () => {
   })
 
   test('an empty list says where certificates come from', async () => {
-    const setup = employed()
-    await setup.app.launch('/pages/certificates/index')
+    const setup = await employedAt('/pages/certificates/index')
     expect(setup.app.text('#no-certificates')).toContain('暂无证书')
   })
 })

@@ -58,76 +58,63 @@ export const PIN_LOCKED: CaProblem = {
   ],
 }
 
-function expired(detail?: string): CaProblem {
-  return {
-    key: 'expired',
-    title: '证书不在有效期内（已过期或尚未生效）',
-    detail,
+/** The gateway's refusals of a certificate login, by error code (the detail: the gateway's message). */
+const SERVER_PROBLEMS: Record<string, Omit<CaProblem, 'detail'>> = {
+  CA_CERT_EXPIRED: {
+    key: 'expired', title: '证书不在有效期内（已过期或尚未生效）',
     steps: [
       '证书过期后需办理“证书更新（续期）”：可通过新疆CA官网在线续期，或到服务网点办理。',
       '续期完成后，用更新后的CA锁重新登录；企业的报送记录不受影响。',
       '如果证书尚未生效，请检查电脑的日期和时间是否正确。',
     ],
-  }
-}
-
-function revoked(detail?: string): CaProblem {
-  return {
-    key: 'revoked',
-    title: '证书已被CA机构吊销',
-    detail,
+  },
+  CA_CERT_REVOKED: {
+    key: 'revoked', title: '证书已被CA机构吊销',
     steps: [
       '吊销的证书不能再使用。CA锁遗失、企业信息变更或主动注销都会导致吊销。',
       '请联系新疆CA补办新证书（' + CA_HOTLINE + '）；补办后用新证书登录，企业账户和报送记录保持不变。',
     ],
-  }
+  },
+  CA_CERT_UNTRUSTED: {
+    key: 'untrusted', title: '证书不是由本平台认可的CA机构签发的',
+    steps: ['请使用新疆CA等本平台认可的CA机构签发的企业证书（CA锁）。', '如有疑问，请联系' + CA_HOTLINE + '。'],
+  },
+  CA_NO_USCC: {
+    key: 'no-uscc', title: '证书中没有统一社会信用代码',
+    steps: ['个人证书或早期证书可能不含统一社会信用代码，请使用企业证书（机构证书）登录。',
+      '需要补办企业证书的，请按“CA办理流程”办理。'],
+  },
+  CA_CERT_NOT_ENTERPRISE: {
+    key: 'not-enterprise', title: '该证书不能用于企业登录',
+    steps: ['请使用CA锁中的企业签名证书，而不是个人证书或加密证书。', '如有疑问，请联系' + CA_HOTLINE + '。'],
+  },
+  CA_SIGNATURE_INVALID: {
+    key: 'signature', title: '签名验证失败',
+    steps: ['请重新插拔CA锁后再次登录。', '仍然失败时，请联系' + CA_HOTLINE + '检测CA锁。'],
+  },
+  CA_CHALLENGE_INVALID: {
+    key: 'challenge', title: '登录请求已过期',
+    steps: ['登录随机数5分钟内有效且只能使用一次，请直接点击“登录”重试。'],
+  },
+  CA_CRL_UNAVAILABLE: {
+    key: 'crl', title: '暂时无法检查证书是否被吊销',
+    steps: ['这是平台的临时问题，您的CA锁没有问题。请稍后再试。'],
+  },
 }
 
 /** The gateway's refusal of a certificate login (API.md "Enterprise login (CA)"). */
 export function fromServer(code: string, message: string): CaProblem {
-  switch (code) {
-    case 'CA_CERT_EXPIRED':
-      return expired(message)
-    case 'CA_CERT_REVOKED':
-      return revoked(message)
-    case 'CA_CERT_UNTRUSTED':
-      return {
-        key: 'untrusted', title: '证书不是由本平台认可的CA机构签发的', detail: message,
-        steps: ['请使用新疆CA等本平台认可的CA机构签发的企业证书（CA锁）。', '如有疑问，请联系' + CA_HOTLINE + '。'],
-      }
-    case 'CA_NO_USCC':
-      return {
-        key: 'no-uscc', title: '证书中没有统一社会信用代码', detail: message,
-        steps: ['个人证书或早期证书可能不含统一社会信用代码，请使用企业证书（机构证书）登录。',
-          '需要补办企业证书的，请按“CA办理流程”办理。'],
-      }
-    case 'CA_CERT_NOT_ENTERPRISE':
-      return {
-        key: 'not-enterprise', title: '该证书不能用于企业登录', detail: message,
-        steps: ['请使用CA锁中的企业签名证书，而不是个人证书或加密证书。', '如有疑问，请联系' + CA_HOTLINE + '。'],
-      }
-    case 'CA_SIGNATURE_INVALID':
-      return {
-        key: 'signature', title: '签名验证失败', detail: message,
-        steps: ['请重新插拔CA锁后再次登录。', '仍然失败时，请联系' + CA_HOTLINE + '检测CA锁。'],
-      }
-    case 'CA_CHALLENGE_INVALID':
-      return {
-        key: 'challenge', title: '登录请求已过期', detail: message,
-        steps: ['登录随机数5分钟内有效且只能使用一次，请直接点击“登录”重试。'],
-      }
-    case 'CA_CRL_UNAVAILABLE':
-      return {
-        key: 'crl', title: '暂时无法检查证书是否被吊销', detail: message,
-        steps: ['这是平台的临时问题，您的CA锁没有问题。请稍后再试。'],
-      }
-    default:
-      return { key: 'other', title: message || '登录失败', steps: ['请稍后重试；仍然失败时请联系' + CA_HOTLINE + '。'] }
-  }
+  if (Object.prototype.hasOwnProperty.call(SERVER_PROBLEMS, code)) return serverProblem(code, message)
+  return { key: 'other', title: message || '登录失败', steps: ['请稍后重试；仍然失败时请联系' + CA_HOTLINE + '。'] }
+}
+
+function serverProblem(code: string, detail?: string): CaProblem {
+  const { key, title, steps } = SERVER_PROBLEMS[code]
+  return { key, title, detail, steps: [...steps] }
 }
 
 /** Every case, for the help page "CA无法登录解决办法". */
 export const ALL_PROBLEMS: CaProblem[] = [
-  NO_HELPER, NO_KEY, wrongPin(3), PIN_LOCKED, expired(), revoked(),
+  NO_HELPER, NO_KEY, wrongPin(3), PIN_LOCKED, serverProblem('CA_CERT_EXPIRED'), serverProblem('CA_CERT_REVOKED'),
   fromServer('CA_CERT_UNTRUSTED', ''), fromServer('CA_NO_USCC', ''),
 ]
