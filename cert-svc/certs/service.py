@@ -1,5 +1,5 @@
 """cert-svc: the nameko adapter. Each entrypoint builds its ports and calls one use case."""
-from xjkit.nameko.handlers import event_handler
+from xjkit.nameko.handlers import event_handler, forward_event
 from nameko.timer import timer
 
 from xjkit.events import Event
@@ -125,13 +125,9 @@ class CertService:
         use_cases.detach_after_employment_ended(self._uow(), self.clock, payload["enterprise_uscc"],
                                                 payload["person_id"])
 
-    @event_handler("employment", "terminated")
-    def on_employment_terminated(self, event_data):
-        self._detach(event_data)
-
-    @event_handler("employment", "expired")
-    def on_employment_expired(self, event_data):
-        self._detach(event_data)
+    # an ended employment detaches the person's certificates: one handler and queue each
+    on_employment_terminated = forward_event("employment", "terminated", to="_detach")
+    on_employment_expired = forward_event("employment", "expired", to="_detach")
 
     @timer(interval=EXPIRY_INTERVAL_SECONDS)
     def expire_certificates(self):

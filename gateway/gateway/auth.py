@@ -33,19 +33,13 @@ def token_key_from_env(environ=os.environ):
     return key
 
 
-class TokenMissing(Unauthorized):
-    code = "TOKEN_MISSING"
-    message = "请先登录"
+class TokenMissing(Unauthorized, code="TOKEN_MISSING", message="请先登录"): ...
 
 
-class TokenInvalid(Unauthorized):
-    code = "TOKEN_INVALID"
-    message = "登录凭证无效或已过期，请重新登录"
+class TokenInvalid(Unauthorized, code="TOKEN_INVALID", message="登录凭证无效或已过期，请重新登录"): ...
 
 
-class WrongRole(Forbidden):
-    code = "WRONG_ROLE"
-    message = "当前登录身份无权访问此接口"
+class WrongRole(Forbidden, code="WRONG_ROLE", message="当前登录身份无权访问此接口"): ...
 
 
 def issue_token(role, subject, session, extra=None, now=None):

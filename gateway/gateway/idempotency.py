@@ -11,10 +11,7 @@ EXTENSION = "xj_fingerprint_key"
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:\-]{1,128}$")
 
 
-class IdempotencyKeyInvalid(DomainError):
-    code = "IDEMPOTENCY_KEY_INVALID"
-    status = 400
-    message = "Idempotency-Key 格式无效（1到128位字母、数字或 _ . : -）"
+class IdempotencyKeyInvalid(DomainError, code="IDEMPOTENCY_KEY_INVALID", status=400, message="Idempotency-Key 格式无效（1到128位字母、数字或 _ . : -）"): ...
 
 
 def init_app(app):

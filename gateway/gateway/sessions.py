@@ -28,14 +28,10 @@ ENDED_CACHE_MAX_SECONDS = 24 * 3600
 LOGOUT_MESSAGE = "您已退出登录，请重新登录"
 
 
-class SessionEnded(Unauthorized):
-    code = "SESSION_ENDED"
-    message = "登录已失效，请重新登录"
+class SessionEnded(Unauthorized, code="SESSION_ENDED", message="登录已失效，请重新登录"): ...
 
 
-class SessionMismatch(Unauthorized):
-    code = "TOKEN_INVALID"
-    message = "登录凭证无效或已过期，请重新登录"
+class SessionMismatch(Unauthorized, code="TOKEN_INVALID", message="登录凭证无效或已过期，请重新登录"): ...
 
 
 class SessionGuard:

@@ -45,14 +45,10 @@ WAIT_SECONDS = 8.0  # well inside the gateway's RPC timeout
 POLL_SECONDS = 0.1
 
 
-class IdempotencyKeyReused(Conflict):
-    code = "IDEMPOTENCY_KEY_REUSED"
-    message = "该 Idempotency-Key 已用于另一个不同的请求"
+class IdempotencyKeyReused(Conflict, code="IDEMPOTENCY_KEY_REUSED", message="该 Idempotency-Key 已用于另一个不同的请求"): ...
 
 
-class IdempotencyInProgress(Conflict):
-    code = "IDEMPOTENCY_IN_PROGRESS"
-    message = "相同 Idempotency-Key 的请求正在处理中，请稍后重试"
+class IdempotencyInProgress(Conflict, code="IDEMPOTENCY_IN_PROGRESS", message="相同 Idempotency-Key 的请求正在处理中，请稍后重试"): ...
 
 
 FINGERPRINT_KEY_BYTES = 32

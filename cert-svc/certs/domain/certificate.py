@@ -16,7 +16,7 @@ from datetime import datetime
 
 from xjkit.clock import shanghai_date
 
-from xjkit.aggregate import Aggregate
+from xjkit.aggregate import StoredAggregate
 from xjkit.contract import (  # noqa: F401  (the kinds are named from here in cert-svc)
     CERTIFICATE_KINDS, ENTERED_KINDS, POST, REGISTERED, SAFETY, SPECIAL_OPERATION, TECH_WORKER, TITLE,
 )
@@ -48,7 +48,7 @@ NATIONAL_FIELDS = ("type", "specialties", "valid_until", "issued_on", "details",
 
 
 @dataclass
-class Certificate(Aggregate):
+class Certificate(StoredAggregate):
     """Each change records its ``cert.*`` event (payload: ``event_payload``, never a full ID number)."""
 
     certificate_id: str
@@ -71,8 +71,6 @@ class Certificate(Aggregate):
     synced_at: datetime = None
     details: dict = field(default_factory=dict)  # the national record, the title's file id…
     updated_at: datetime = None
-    version: int = 0
-    stored_outbox: list = field(default_factory=list, repr=False)
 
     # creation ------------------------------------------------------------------------------------
 

@@ -10,10 +10,10 @@ enforces the two uniqueness rules through keys that exist only in one state (see
 adapters/repositories.py): one active employment per person, one pending offer per enterprise and
 person.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
-from xjkit.aggregate import Aggregate
+from xjkit.aggregate import StoredAggregate
 
 from employment.domain.errors import EmploymentStateConflict
 
@@ -38,7 +38,7 @@ CONTRACT_ENDED = "contract_ended"
 
 
 @dataclass
-class Employment(Aggregate):
+class Employment(StoredAggregate):
     employment_id: str
     person_id: str
     person_name: str
@@ -54,8 +54,6 @@ class Employment(Aggregate):
     ended_at: datetime = None
     end_reason: str = None
     reject_reason: str = None
-    version: int = 0
-    stored_outbox: list = field(default_factory=list, repr=False)
 
     @classmethod
     def offered(cls, at, **values):

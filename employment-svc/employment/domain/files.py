@@ -23,29 +23,18 @@ EXTENSIONS = {PDF: (".pdf",), JPEG: (".jpg", ".jpeg"), PNG: (".png",)}
 
 FILE_ID_PATTERN = re.compile(r"[0-9a-f]{32}")
 
-class FileDataInvalid(ValidationFailed):
+
+class FileDataInvalid(ValidationFailed, code="FILE_DATA_INVALID", message="文件数据无效",
+                      field_errors={"file": ["文件数据编码无效，请重新上传"]}):
     """The bytes did not arrive intact (for example invalid base64 over RPC)."""
 
-    code = "FILE_DATA_INVALID"
-    message = "文件数据无效"
 
-    def __init__(self):
-        super().__init__({"file": ["文件数据编码无效，请重新上传"]})
-
-
-class FileNotFound(NotFound):
+class FileNotFound(NotFound, code="FILE_NOT_FOUND", message="文件不存在"):
     """Unknown, incomplete, or another enterprise's: indistinguishable on purpose (API.md 404)."""
 
-    code = "FILE_NOT_FOUND"
-    message = "文件不存在"
 
-
-class FileCorrupted(DomainError):
+class FileCorrupted(DomainError, code="FILE_CORRUPTED", status=500, message="文件校验失败，请重新上传"):
     """What the store gave back is not what was uploaded (size or sha256 differ, chunks missing)."""
-
-    code = "FILE_CORRUPTED"
-    status = 500
-    message = "文件校验失败，请重新上传"
 
 
 def check_upload(data):

@@ -3,7 +3,7 @@ and what it changed (before/after). Kept forever; never edited after it is writt
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from xjkit.aggregate import Aggregate
+from xjkit.aggregate import StoredAggregate
 
 APPROVED = "approved"
 REJECTED = "rejected"
@@ -17,7 +17,7 @@ def reason(error, message, field_path=None):
 
 
 @dataclass
-class Case(Aggregate):
+class Case(StoredAggregate):
     """Written through the unit of work like the registration, but records no events: nothing
     outside filing-svc reacts to a case."""
 
@@ -32,5 +32,3 @@ class Case(Aggregate):
     reasons: list = field(default_factory=list)
     changes: list = field(default_factory=list)  # [{"field", "before", "after"}]
     submitted_by: str = None
-    version: int = 0
-    stored_outbox: list = field(default_factory=list, repr=False)

@@ -3,6 +3,4 @@ reasons of a kept, rejected case (see domain/case.py)."""
 from xjkit.errors import NotFound, RegistrationNotFound  # noqa: F401  (the gateway shares it)
 
 
-class CaseNotFound(NotFound):
-    code = "CASE_NOT_FOUND"
-    message = "报送记录不存在"
+class CaseNotFound(NotFound, code="CASE_NOT_FOUND", message="报送记录不存在"): ...

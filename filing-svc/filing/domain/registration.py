@@ -7,7 +7,7 @@ import copy
 import datetime
 from dataclasses import dataclass, field
 
-from xjkit.aggregate import Aggregate
+from xjkit.aggregate import StoredAggregate
 from xjkit.booklets import new_booklet_no
 from xjkit.masking import mask_phone
 
@@ -21,7 +21,7 @@ APPOINTMENTS = {"manager": b.MANAGER_CHANGE, "tech_manager": b.TECH_MANAGER_CHAN
 
 
 @dataclass
-class Registration(Aggregate):
+class Registration(StoredAggregate):
     uscc: str
     enterprise_type: str
     enterprise_name: str
@@ -37,8 +37,6 @@ class Registration(Aggregate):
     booklet_serial: int = 0
     booklet_no: str = None
     updated_at: datetime.datetime = None
-    version: int = 0
-    stored_outbox: list = field(default_factory=list, repr=False)
 
     # creation ------------------------------------------------------------------------------------
 

@@ -15,9 +15,7 @@ from gateway.schemas.certificates import (
     CertificateListQuery, CertificatePage, CertificateSchema, EntryRequest, SyncResult, entry_fields,
 )
 
-class CertificatePhotoMissing(NotFound):
-    code = "FILE_NOT_FOUND"
-    message = "该证书没有上传照片"
+class CertificatePhotoMissing(NotFound, code="FILE_NOT_FOUND", message="该证书没有上传照片"): ...
 
 
 blp = Blueprint("ent-certificates", __name__, signed_in=ENTERPRISE, url_prefix="/api/v1/ent", description="企业端：人员证书")

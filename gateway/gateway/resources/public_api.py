@@ -32,9 +32,7 @@ limit_blueprint(blp, "XJ_LIMIT_PUBLIC")  # one budget per client with the public
 http_cache.init_blueprint(blp)
 
 
-class BookletNotFound(NotFound):
-    code = "BOOKLET_NOT_FOUND"
-    message = "报送册编号不正确，请核对纸质报送册封面上的编号"
+class BookletNotFound(NotFound, code="BOOKLET_NOT_FOUND", message="报送册编号不正确，请核对纸质报送册封面上的编号"): ...
 
 
 
