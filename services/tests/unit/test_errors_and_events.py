@@ -64,3 +64,22 @@ def test_an_envelope_without_event_id_is_refused():
 def test_event_type_needs_a_source():
     with pytest.raises(ValueError):
         new_event("nosource", {}, FixedClock(datetime.datetime(2026, 1, 1, tzinfo=SHANGHAI)))
+
+
+class FileMissing(NotFound, code="FILE_MISSING", message="文件不存在",
+                  field_errors={"file": ["请重新上传"]}): ...
+
+
+class PhotoMissing(FileMissing, message="照片不存在"): ...
+
+
+def test_a_refusal_declared_by_class_keywords_inherits_what_it_does_not_name():
+    assert PhotoMissing().to_dict() == {"code": 404, "error": "FILE_MISSING", "message": "照片不存在",
+                                        "errors": {"file": ["请重新上传"]}}
+
+
+def test_declared_field_errors_are_a_fresh_copy_per_instance_and_given_errors_replace_them():
+    first = FileMissing()
+    first.errors["file"].append("changed by one caller")
+    assert FileMissing().errors == {"file": ["请重新上传"]}
+    assert FileMissing(errors={"photo": ["另一处"]}).errors == {"photo": ["另一处"]}

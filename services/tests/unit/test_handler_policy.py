@@ -58,3 +58,29 @@ def test_the_retry_queue_dead_letters_back_into_the_handlers_own_queue():
     assert queue.queue_arguments == {"x-dead-letter-exchange": "",
                                      "x-dead-letter-routing-key": "evt-filing-x--publicity.on_registration_changed"}
     assert dead_letter_queue_name("publicity", "on_registration_changed") == "xj.dlq.publicity.on_registration_changed"
+
+
+def test_a_forwarding_handler_is_named_by_its_attribute_and_hands_the_event_to_the_method():
+    from nameko.containers import ServiceContainer
+    from nameko.testing.services import worker_factory
+    from xjkit.nameko.handlers import PolicyEventHandler, forward_event
+
+    class Inbox:
+        name = "inbox"
+        received = []
+
+        def _deliver(self, event_data):
+            self.received.append(event_data)
+            return "delivered"
+
+        on_offered = forward_event("employment", "offered", to="_deliver")
+        on_confirmed = forward_event("cert", "title_confirmed", to="_deliver")
+
+    container = ServiceContainer(Inbox, {"AMQP_URI": "memory://"})
+    handlers = {(e.source_service, e.event_type, e.method_name) for e in container.entrypoints
+                if isinstance(e, PolicyEventHandler)}
+    # the method name names each handler's queue (evt-<source>-<type>--inbox.<method>)
+    assert handlers == {("employment", "offered", "on_offered"), ("cert", "title_confirmed", "on_confirmed")}
+    inbox = worker_factory(Inbox)
+    assert inbox.on_confirmed({"event_id": "e1"}) == "delivered"
+    assert Inbox.received == [{"event_id": "e1"}]
